@@ -176,3 +176,9 @@ pub struct Sample {
     /// For each step id, the passages (exact substrings of `text`) that take it.
     pub marks: Vec<(String, Vec<String>)>,
 }
+
+impl fmt::Display for Signal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,319 @@
+//! Step detection: how strongly each sentence takes a step, from the step's structural
+//! signal, its cue phrases and its example sentences.
+
+use rapport_pack::Signal;
+use rapport_text::Analysis;
+
+use crate::features::Features;
+use crate::guide::StepMatcher;
+
+/// A step counts as taken at this strength or above.
+pub(crate) const MET: f32 = 0.5;
+
+/// Facts about the whole answer that the per-sentence signals need.
+pub(crate) struct Context {
+    /// The first sentence that reports an action of the candidate's, if any.
+    pub first_action: Option<usize>,
+    /// For each sentence, its part in a real story (0.0 when none).
+    pub story: Vec<f32>,
+}
+
+impl Context {
+    pub fn new(feats: &[Features]) -> Context {
+        let first_action = feats.iter().position(is_action);
+        Context { first_action, story: story_strengths(feats) }
+    }
+}
+
+fn is_action(f: &Features) -> bool {
+    f.first_subject && f.past_actions > 0 && f.narrative()
+}
+
+/// Finds runs of real past-event sentences and rates how much each is a concrete
+/// example: anchored in time or place, several sentences long, with specifics.
+fn story_strengths(feats: &[Features]) -> Vec<f32> {
+    let mut out = vec![0.0; feats.len()];
+    let mut i = 0;
+    while i < feats.len() {
+        if !feats[i].narrative() {
+            i += 1;
+            continue;
+        }
+        // A run of narrative sentences, allowing one non-narrative sentence inside it.
+        let start = i;
+        let mut end = i + 1;
+        while end < feats.len()
+            && (feats[end].narrative()
+                || (end + 1 < feats.len() && feats[end + 1].narrative() && !feats[end].hypothetical))
+        {
+            end += 1;
+        }
+        let run = &feats[start..end];
+        let anchored = run.iter().any(|f| f.anchor);
+        let acted = run.iter().any(is_action);
+        let people = run.iter().any(|f| f.customer);
+        let specific = run.iter().any(|f| f.number || f.proper_noun);
+        let len = run.iter().filter(|f| f.narrative()).count();
+        let base: f32 = match (anchored, len) {
+            (true, 1) if acted && run[0].words >= 15 => 0.5,
+            (true, 1) => 0.35,
+            (true, n) => 0.55 + 0.05 * (n.min(4) as f32 - 1.0),
+            (false, n) if n >= 3 && acted && people => 0.5,
+            (false, n) if n >= 2 && acted && people => 0.4,
+            _ => 0.2,
+        };
+        let base = base + if specific { 0.1 } else { 0.0 } + if acted { 0.05 } else { 0.0 };
+        for (k, f) in run.iter().enumerate() {
+            if f.narrative() {
+                // The anchoring sentence carries the example most clearly.
+                out[start + k] = if f.anchor { base + 0.05 } else { base - 0.05 };
+            }
+        }
+        i = end;
+    }
+    out
+}
+
+/// How strongly one sentence shows a signal, and why.
+fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static str) {
+    match sig {
+        Signal::Situation => {
+            if !f.narrative() || !(f.customer || f.anchor || f.first_person) {
+                return (0.0, "");
+            }
+            let mut s: f32 = if f.customer || f.anchor { 0.35 } else { 0.2 };
+            if f.difficulty {
+                s += 0.25;
+            }
+            if f.anchor {
+                s += 0.15;
+            }
+            if f.number || f.proper_noun {
+                s += 0.1;
+            }
+            // A scene is set before the actions, not after them.
+            if ctx.first_action.is_some_and(|a| i > a) && i > 1 {
+                s *= 0.6;
+            }
+            (s, "sets a real scene")
+        }
+        Signal::Example => (ctx.story[i], "a real past event"),
+        Signal::Actions => {
+            if !is_action(f) {
+                return (0.0, "");
+            }
+            let mut s = 0.5;
+            if f.past_actions >= 2 {
+                s += 0.15;
+            }
+            if f.customer {
+                s += 0.1;
+            }
+            if !f.skills_shown.is_empty() {
+                s += 0.1;
+            }
+            (s, "says what you did")
+        }
+        Signal::Outcome => {
+            if f.hypothetical || f.question {
+                return (0.0, "");
+            }
+            let after = match ctx.first_action {
+                Some(a) => i > a || (i == a && f.result_marker),
+                None => i > 0,
+            };
+            let mut s: f32 = if f.reaction || f.business_result {
+                if f.past_any > 0 || f.result_marker { 0.6 } else { 0.45 }
+            } else if f.result_marker {
+                if f.customer && f.past_any > 0 { 0.5 } else { 0.3 }
+            } else {
+                return (0.0, "");
+            };
+            if f.number {
+                s += 0.1;
+            }
+            if !after {
+                s *= 0.6;
+            }
+            (s, "states a result")
+        }
+        Signal::Skills => {
+            let shown = f.skills_shown.len() as f32;
+            let named = f.skills_named.len() as f32;
+            let shown_s = if shown > 0.0 {
+                let s = 0.5 + 0.1 * (shown - 1.0).min(3.0);
+                if f.hypothetical { s * 0.7 } else { s }
+            } else {
+                0.0
+            };
+            let named_s = if named > 0.0 { (0.4 + 0.1 * (named - 1.0)).min(0.6) } else { 0.0 };
+            if shown_s >= named_s && shown_s > 0.0 {
+                (shown_s + if named > 0.0 { 0.1 } else { 0.0 }, "shows skills in action")
+            } else {
+                (named_s, "names skills")
+            }
+        }
+        Signal::Reflection => {
+            if !f.reflection {
+                return (0.0, "");
+            }
+            let mut s = 0.5;
+            if f.first_person {
+                s += 0.1;
+            }
+            if f.past_any > 0 || f.habitual {
+                s += 0.1;
+            }
+            (s, "reflects and learns")
+        }
+        Signal::Stance => {
+            if !f.stance {
+                return (0.0, "");
+            }
+            let s = if f.skills_named.len() >= 3 {
+                // Naming everything commits to nothing.
+                0.3
+            } else if i < 2 {
+                0.55
+            } else {
+                0.45
+            };
+            (s, "takes a clear position")
+        }
+        Signal::Reasoning => {
+            let mut s: f32 = 0.0;
+            if f.connective {
+                s += 0.35;
+            }
+            if f.perspective {
+                s += 0.35;
+            }
+            if s > 0.0 && f.customer {
+                s += 0.1;
+            }
+            (s, "explains why, for the customer")
+        }
+        Signal::Topic => (0.0, ""),
+    }
+}
+
+fn story_signal(sig: Signal) -> bool {
+    matches!(sig, Signal::Situation | Signal::Example | Signal::Actions | Signal::Outcome)
+}
+
+/// Probabilistic or: two independent pieces of evidence, each partial.
+pub(crate) fn either(a: f32, b: f32) -> f32 {
+    1.0 - (1.0 - a) * (1.0 - b)
+}
+
+/// One sentence's contribution to a step.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub sentence: usize,
+    pub strength: f32,
+    pub why: String,
+}
+
+/// The verdict on one step.
+#[derive(Debug, Clone)]
+pub(crate) struct StepVerdict {
+    pub strength: f32,
+    pub met: bool,
+    /// Sentences that take the step, strongest first.
+    pub hits: Vec<Hit>,
+}
+
+/// Rates every sentence for the step and combines the best two.
+pub(crate) fn detect(
+    step: &StepMatcher,
+    analysis: &Analysis,
+    feats: &[Features],
+    ctx: &Context,
+) -> StepVerdict {
+    let mut hits: Vec<Hit> = Vec::new();
+    for (i, f) in feats.iter().enumerate() {
+        let tokens = analysis.sentence_tokens(i);
+        let mut cues: Vec<usize> = step.cues.find_all(tokens).into_iter().map(|m| m.phrase).collect();
+        cues.sort_unstable();
+        cues.dedup();
+        let cue = match cues.len() {
+            0 => 0.0,
+            1 => 0.45,
+            2 => 0.65,
+            _ => 0.8,
+        };
+        let (example, example_index) = example_overlap(&f.content, &step.examples);
+        let lexical = either(cue, example);
+        let (sig, sig_why) = signal(step.signal, f, i, ctx);
+        let mut strength = if step.signal == Signal::Topic {
+            if f.hypothetical { lexical * 0.8 } else { lexical }
+        } else if story_signal(step.signal) && f.hypothetical {
+            // "I would ..." is a plan, not something that happened.
+            (0.5 * sig.max(lexical)).min(0.3)
+        } else if sig == 0.0 {
+            lexical.min(0.55)
+        } else {
+            either(sig, lexical)
+        };
+        if list_like(f) {
+            // A list of rubric words is not an answer that takes the step.
+            strength = strength.min(0.35);
+        }
+        if strength <= 0.0 {
+            continue;
+        }
+        let mut why = Vec::new();
+        if sig > 0.0 {
+            why.push(sig_why.to_string());
+        }
+        if let Some(&c) = cues.first() {
+            why.push(format!("cue \"{}\"", step.cue_text[c]));
+        }
+        if example > cue && example > 0.0 {
+            why.push(format!("like example {}", example_index + 1));
+        }
+        hits.push(Hit { sentence: i, strength: strength.min(1.0), why: why.join(", ") });
+    }
+    hits.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.sentence.cmp(&b.sentence)));
+    let best = hits.first().map_or(0.0, |h| h.strength);
+    let second = hits.get(1).map_or(0.0, |h| h.strength);
+    let strength = either(best, 0.5 * second).min(1.0);
+    let met = strength >= MET;
+    hits.retain(|h| h.strength >= MET * 0.9);
+    if !met {
+        hits.clear();
+    }
+    hits.truncate(3);
+    StepVerdict { strength, met, hits }
+}
+
+/// How much a sentence's content words overlap an example's (cosine on word sets),
+/// mapped to a partial strength; with the index of the closest example.
+fn example_overlap(
+    content: &std::collections::HashSet<String>,
+    examples: &[std::collections::HashSet<String>],
+) -> (f32, usize) {
+    if content.is_empty() {
+        return (0.0, 0);
+    }
+    let mut best = (0.0f32, 0);
+    for (k, ex) in examples.iter().enumerate() {
+        if ex.is_empty() {
+            continue;
+        }
+        let shared = content.intersection(ex).count() as f32;
+        let cos = shared / ((content.len() * ex.len()) as f32).sqrt();
+        if cos > best.0 {
+            best = (cos, k);
+        }
+    }
+    (((best.0 - 0.15) * 1.4).clamp(0.0, 0.6), best.1)
+}
+
+/// A sentence that is a list of words rather than a statement: short items between
+/// commas and no verb of the candidate's.
+pub(crate) fn list_like(f: &Features) -> bool {
+    let items = f.commas + 1;
+    (f.words >= 4 && items >= 3 && items * 3 >= f.words && f.past_any == 0)
+        || (f.words <= 3 && !f.first_subject)
+}

@@ -1,0 +1,198 @@
+//! The scoring engine: an answer and an answer guide in, an explainable report out.
+//!
+//! The engine is pure: no disk, network or clock. The same guides, lexicons and answer
+//! give the same report, always. Scoring runs as a pipeline: the text is analysed
+//! (`rapport-text`), each sentence is read for structural features (`features`), every
+//! step of the guide is detected from its signal, cues and examples (`detect`), the five
+//! tips and delivery are checked (`tips`, `delivery`), and `score` turns the verdicts into
+//! a score, a band, feedback ordered by what would lift the answer most, and strengths.
+
+mod delivery;
+mod detect;
+mod error;
+pub mod eval;
+mod features;
+mod guide;
+mod lexicon;
+mod matching;
+mod report;
+mod score;
+mod tips;
+mod validate;
+
+pub use error::{MAX_ANSWER_CHARS, ScoreError};
+pub use report::{Band, Comparison, Criterion, Delivery, Evidence, Found, GuideMatch, Report};
+
+use rapport_pack::{Guide, Lexicons, Stage};
+use rapport_text::Analyzer;
+
+use crate::guide::CompiledGuide;
+use crate::lexicon::Compiled;
+use crate::matching::{CLOSE, QuestionIndex};
+
+/// The id of the general behavioural guide used when a free question matches no guide.
+pub const GENERAL_ID: &str = "general";
+
+/// The general behavioural guide's source, shipped with the engine.
+const GENERAL_PACK: &str = include_str!("../../../packs/general/pack.toml");
+
+/// Scores answers against a fixed set of guides.
+pub struct Engine {
+    analyzer: Analyzer,
+    lex: Compiled,
+    guides: Vec<CompiledGuide>,
+    general: CompiledGuide,
+    index: QuestionIndex,
+    skill_names: Vec<String>,
+}
+
+impl Engine {
+    /// Builds an engine over these guides (already merged, ids unique) and lexicons.
+    pub fn new(guides: Vec<Guide>, lexicons: &Lexicons) -> Engine {
+        let analyzer = Analyzer::new();
+        let lex = Compiled::new(&analyzer, lexicons);
+        let guides: Vec<CompiledGuide> =
+            guides.into_iter().map(|g| CompiledGuide::new(&analyzer, &lex, g)).collect();
+        let general = CompiledGuide::new(&analyzer, &lex, general_guide());
+        let index = QuestionIndex::new(&analyzer, &lex, &guides);
+        let skill_names = lex.skills.names.clone();
+        Engine { analyzer, lex, guides, general, index, skill_names }
+    }
+
+    /// All guides, in load order (the general guide is not among them).
+    pub fn guides(&self) -> impl ExactSizeIterator<Item = &Guide> {
+        self.guides.iter().map(|g| &g.guide)
+    }
+
+    /// The guide with this id, including `general`.
+    pub fn guide(&self, id: &str) -> Option<&Guide> {
+        self.compiled(id).map(|g| &g.guide)
+    }
+
+    fn compiled(&self, id: &str) -> Option<&CompiledGuide> {
+        if id == GENERAL_ID {
+            return Some(&self.general);
+        }
+        self.guides.iter().find(|g| g.guide.id == id)
+    }
+
+    /// Scores an answer to the guide with this id.
+    pub fn score(&self, question_id: &str, answer: &str) -> Result<Report, ScoreError> {
+        let guide = self.compiled(question_id).ok_or_else(|| ScoreError::UnknownQuestion {
+            id: question_id.to_string(),
+            suggestion: matching::suggest(
+                question_id,
+                self.guides.iter().map(|g| g.guide.id.as_str()),
+            ),
+        })?;
+        self.score_with(guide, answer)
+    }
+
+    /// Scores an answer to a free question: against the closest guide when one is close,
+    /// else against the general behavioural guide. `Report::matched` says which.
+    pub fn score_question_text(&self, question: &str, answer: &str) -> Result<Report, ScoreError> {
+        if question.trim().is_empty() {
+            return Err(ScoreError::EmptyQuestion);
+        }
+        let matched = self.match_question(question);
+        let guide = self.compiled(&matched.guide_id).unwrap_or(&self.general);
+        let mut report = self.score_with(guide, answer)?;
+        report.matched = Some(matched);
+        Ok(report)
+    }
+
+    /// The guide a free question is closest to, and how close.
+    pub fn match_question(&self, question: &str) -> GuideMatch {
+        match self.index.closest(&self.analyzer, &self.lex, question) {
+            Some((i, similarity)) => {
+                let closest_id = self.guides[i].guide.id.clone();
+                let guide_id =
+                    if similarity >= CLOSE { closest_id.clone() } else { GENERAL_ID.to_string() };
+                GuideMatch { guide_id, closest_id, similarity }
+            }
+            None => GuideMatch {
+                guide_id: GENERAL_ID.into(),
+                closest_id: GENERAL_ID.into(),
+                similarity: 0.0,
+            },
+        }
+    }
+
+    /// The known guide id closest to `id`, for "did you mean".
+    pub fn suggest_id(&self, id: &str) -> Option<String> {
+        matching::suggest(id, self.guides.iter().map(|g| g.guide.id.as_str()))
+    }
+
+    fn score_with(&self, guide: &CompiledGuide, answer: &str) -> Result<Report, ScoreError> {
+        validate::check_text(answer)?;
+        let analysis = self.analyzer.analyze(answer);
+        validate::check_english(answer, &analysis, &self.lex)?;
+        let feats = features::extract(answer, &analysis, &self.lex);
+        Ok(score::report(guide, answer, &analysis, &feats, &self.lex, &self.skill_names))
+    }
+
+    /// `count` guides in interview order (opening, then core, then closing), chosen by
+    /// `seed`: the same seed always gives the same interview.
+    pub fn interview(&self, count: usize, seed: u64) -> Vec<&Guide> {
+        let mut rng = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut pool: Vec<&Guide> = self.guides().collect();
+        // Fisher-Yates with a tiny xorshift: deterministic and dependency-free.
+        for i in (1..pool.len()).rev() {
+            let j = (next() % (i as u64 + 1)) as usize;
+            pool.swap(i, j);
+        }
+        let take = |stage: Stage, n: usize, pool: &[&Guide]| -> Vec<usize> {
+            pool.iter().enumerate().filter(|(_, g)| g.stage == stage).map(|(i, _)| i).take(n).collect()
+        };
+        let count = count.min(pool.len());
+        let openings = take(Stage::Opening, usize::from(count >= 2), &pool);
+        let closings = take(Stage::Closing, usize::from(count >= 3), &pool);
+        let mut chosen: Vec<usize> = openings.iter().chain(&closings).copied().collect();
+        for i in 0..pool.len() {
+            if chosen.len() >= count {
+                break;
+            }
+            if !chosen.contains(&i) && pool[i].stage == Stage::Core {
+                chosen.push(i);
+            }
+        }
+        for i in 0..pool.len() {
+            if chosen.len() >= count {
+                break;
+            }
+            if !chosen.contains(&i) {
+                chosen.push(i);
+            }
+        }
+        let mut out: Vec<&Guide> = chosen.into_iter().map(|i| pool[i]).collect();
+        out.sort_by_key(|g| g.stage);
+        out
+    }
+}
+
+/// The general behavioural guide: situation, actions, outcome, reflection.
+fn general_guide() -> Guide {
+    let load = rapport_pack::parse_pack(&[("builtin:general/pack.toml".into(), GENERAL_PACK.into())]);
+    // The file is part of the build and its validity is a tested invariant, so a guide
+    // is always there; the fallback keeps the engine total even so.
+    load.pack
+        .and_then(|p| p.guides.into_iter().find(|g| g.id == GENERAL_ID))
+        .unwrap_or_else(|| Guide {
+            id: GENERAL_ID.into(),
+            question: "Tell me about a time you handled a challenge at work.".into(),
+            rewordings: Vec::new(),
+            assesses: String::new(),
+            skills: Vec::new(),
+            stage: Stage::Core,
+            steps: Vec::new(),
+            samples: Vec::new(),
+            pitfalls: Vec::new(),
+            origin: Default::default(),
+        })
+}

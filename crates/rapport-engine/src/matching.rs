@@ -1,0 +1,123 @@
+//! Matching a free question to the closest guide, and unknown ids to known ones.
+
+use std::collections::HashMap;
+
+use rapport_text::Analyzer;
+
+use crate::guide::CompiledGuide;
+use crate::lexicon::Compiled;
+
+/// A free question at least this similar to a guide's question is scored by that guide.
+pub(crate) const CLOSE: f32 = 0.3;
+
+/// TF-IDF vectors of every guide's question and rewordings.
+pub(crate) struct QuestionIndex {
+    idf: HashMap<String, f32>,
+    /// For each guide (same order as the engine's), one vector per phrasing.
+    phrasings: Vec<Vec<HashMap<String, f32>>>,
+}
+
+fn terms(analyzer: &Analyzer, lex: &Compiled, text: &str) -> Vec<String> {
+    analyzer
+        .analyze(text)
+        .tokens
+        .into_iter()
+        .filter(|t| !lex.stopwords.contains(&t.folded))
+        .map(|t| t.stem)
+        .collect()
+}
+
+impl QuestionIndex {
+    pub fn new(analyzer: &Analyzer, lex: &Compiled, guides: &[CompiledGuide]) -> QuestionIndex {
+        let docs: Vec<Vec<Vec<String>>> = guides
+            .iter()
+            .map(|g| {
+                std::iter::once(&g.guide.question)
+                    .chain(&g.guide.rewordings)
+                    .map(|q| terms(analyzer, lex, q))
+                    .collect()
+            })
+            .collect();
+        let mut df: HashMap<String, f32> = HashMap::new();
+        for doc in &docs {
+            let mut seen: Vec<&String> = doc.iter().flatten().collect();
+            seen.sort();
+            seen.dedup();
+            for t in seen {
+                *df.entry(t.clone()).or_default() += 1.0;
+            }
+        }
+        let n = docs.len().max(1) as f32;
+        let idf: HashMap<String, f32> =
+            df.into_iter().map(|(t, d)| (t, (1.0 + n / d).ln())).collect();
+        let phrasings = docs
+            .iter()
+            .map(|doc| doc.iter().map(|terms| vector(terms, &idf)).collect())
+            .collect();
+        QuestionIndex { idf, phrasings }
+    }
+
+    /// The index of the closest guide and its cosine similarity.
+    pub fn closest(&self, analyzer: &Analyzer, lex: &Compiled, question: &str) -> Option<(usize, f32)> {
+        let query = vector(&terms(analyzer, lex, question), &self.idf);
+        self.phrasings
+            .iter()
+            .enumerate()
+            .map(|(i, ps)| (i, ps.iter().map(|p| cosine(&query, p)).fold(0.0, f32::max)))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+    }
+}
+
+fn vector(terms: &[String], idf: &HashMap<String, f32>) -> HashMap<String, f32> {
+    let mut v: HashMap<String, f32> = HashMap::new();
+    for t in terms {
+        // Words no guide uses still count against the match, at a high weight.
+        *v.entry(t.clone()).or_default() += idf.get(t).copied().unwrap_or(3.0);
+    }
+    v
+}
+
+fn cosine(a: &HashMap<String, f32>, b: &HashMap<String, f32>) -> f32 {
+    let dot: f32 = a.iter().filter_map(|(t, x)| b.get(t).map(|y| x * y)).sum();
+    let norm = |v: &HashMap<String, f32>| v.values().map(|x| x * x).sum::<f32>().sqrt();
+    let d = norm(a) * norm(b);
+    if d == 0.0 { 0.0 } else { dot / d }
+}
+
+/// The known id closest to an unknown one, when it is close enough to be a typo.
+pub(crate) fn suggest<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+    let id = id.to_lowercase();
+    known
+        .map(|k| {
+            let d = if k.contains(id.as_str()) || id.contains(k) { 1 } else { levenshtein(&id, k) };
+            (d, k)
+        })
+        .filter(|(d, k)| *d <= (k.len() / 3).max(2))
+        .min()
+        .map(|(_, k)| k.to_string())
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn suggests_close_ids() {
+        let known = ["difficult-customer", "measure-satisfaction"];
+        assert_eq!(super::suggest("dificult-customer", known.into_iter()).as_deref(), Some("difficult-customer"));
+        assert_eq!(super::suggest("pricing", known.into_iter()), None);
+    }
+}

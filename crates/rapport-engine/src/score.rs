@@ -1,0 +1,237 @@
+//! From step, tip and delivery verdicts to a score, a band, feedback and strengths.
+
+use rapport_text::Analysis;
+
+use crate::delivery::delivery;
+use crate::detect::{Context, Hit, MET, detect, list_like};
+use crate::features::Features;
+use crate::guide::CompiledGuide;
+use crate::lexicon::Compiled;
+use crate::report::{Band, Criterion, Delivery, Evidence, Report};
+use crate::tips::tips;
+
+/// Points the steps can earn; the tips earn the rest of 100.
+const STEP_POINTS: f32 = 80.0;
+const TIP_POINTS: f32 = 20.0;
+
+/// The credit a step earns: most of it for taking the step at all, the rest for how
+/// clearly; a near miss earns a little.
+fn credit(strength: f32, met: bool) -> f32 {
+    if met { 0.7 + 0.3 * strength } else { 0.3 * strength.min(MET) }
+}
+
+fn evidence(text: &str, feats: &[Features], hits: &[Hit]) -> Vec<Evidence> {
+    let mut hits = hits.to_vec();
+    hits.sort_by_key(|h| h.sentence);
+    hits.iter()
+        .map(|h| {
+            let r = feats[h.sentence].range.clone();
+            Evidence { start: r.start, end: r.end, text: text[r].to_string(), why: h.why.clone() }
+        })
+        .collect()
+}
+
+/// A short quote for feedback lines: the first words of the evidence.
+fn quote(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= 12 {
+        words.join(" ")
+    } else {
+        format!("{} …", words[..12].join(" "))
+    }
+}
+
+pub(crate) fn report(
+    cg: &CompiledGuide,
+    text: &str,
+    analysis: &Analysis,
+    feats: &[Features],
+    lex: &Compiled,
+    skill_names: &[String],
+) -> Report {
+    let guide = &cg.guide;
+    let ctx = Context::new(feats);
+    let verdicts: Vec<_> = cg.steps.iter().map(|s| detect(s, analysis, feats, &ctx)).collect();
+    let delivery = delivery(text, analysis, feats, lex);
+    let tip_verdicts = tips(feats, &delivery, skill_names);
+
+    let total_weight: f32 = guide.steps.iter().map(|s| s.weight).sum::<f32>().max(f32::EPSILON);
+    let step_frac: f32 = guide
+        .steps
+        .iter()
+        .zip(&verdicts)
+        .map(|(s, v)| s.weight * credit(v.strength, v.met))
+        .sum::<f32>()
+        / total_weight;
+    let tip_weight: f32 = tip_verdicts.iter().map(|t| t.weight).sum();
+    let tip_frac: f32 =
+        tip_verdicts.iter().map(|t| t.weight * t.strength).sum::<f32>() / tip_weight;
+    // Tips only count in proportion to the substance they decorate.
+    let mut score = STEP_POINTS * step_frac + TIP_POINTS * tip_frac * (0.3 + 0.7 * step_frac);
+
+    let nudges = nudges(&delivery);
+    score -= nudges.iter().map(|n| n.points).sum::<f32>();
+
+    let any_met = verdicts.iter().any(|v| v.met);
+    let answer_words: std::collections::HashSet<&String> =
+        feats.iter().flat_map(|f| f.content.iter()).collect();
+    let on_topic = answer_words.iter().filter(|w| cg.vocabulary.contains(**w)).count() as f32
+        / answer_words.len().max(1) as f32;
+    let off_topic = !any_met && on_topic < 0.2;
+    if off_topic {
+        score = score.min(15.0);
+    }
+    let narrative = feats.iter().any(|f| f.narrative());
+    let listy = feats.iter().filter(|f| list_like(f)).count() * 2 >= feats.len();
+    if listy && !narrative {
+        // Rubric words without a story or a statement are not an answer.
+        score = score.min(35.0);
+    }
+    let score = score.round().clamp(0.0, 100.0) as u8;
+
+    let criteria: Vec<Criterion> = guide
+        .steps
+        .iter()
+        .zip(&verdicts)
+        .map(|(step, v)| Criterion {
+            id: step.id.clone(),
+            label: step.label.clone(),
+            met: v.met,
+            strength: v.strength,
+            evidence: evidence(text, feats, &v.hits),
+            advice: if v.met { step.guidance.clone() } else { step.missing.clone() },
+            follow_up: step.follow_up.clone(),
+        })
+        .collect();
+    let tips: Vec<Criterion> = tip_verdicts
+        .iter()
+        .map(|t| Criterion {
+            id: t.id.to_string(),
+            label: t.label.to_string(),
+            met: t.met,
+            strength: t.strength,
+            evidence: if t.met { evidence(text, feats, &t.hits) } else { Vec::new() },
+            advice: t.advice.clone(),
+            follow_up: String::new(),
+        })
+        .collect();
+
+    // Feedback: every possible improvement with the points it would bring, best first.
+    let mut lines: Vec<(f32, String)> = Vec::new();
+    if off_topic {
+        lines.push((100.0, format!(
+            "Your answer does not seem to address the question. Answer it directly: \"{}\"",
+            guide.question
+        )));
+    }
+    for (step, v) in guide.steps.iter().zip(&verdicts) {
+        let share = STEP_POINTS * step.weight / total_weight;
+        if !v.met {
+            lines.push((share * (0.85 - credit(v.strength, false)), step.missing.clone()));
+        } else if v.strength < 0.65 {
+            lines.push((
+                share * (0.95 - credit(v.strength, true)),
+                format!("Make \"{}\" clearer: {}", step.label.to_lowercase(), step.guidance),
+            ));
+        }
+    }
+    for t in &tip_verdicts {
+        if !t.met {
+            let gain = TIP_POINTS * t.weight / tip_weight * (1.0 - t.strength) * (0.3 + 0.7 * step_frac);
+            lines.push((gain, t.advice.clone()));
+        }
+    }
+    for n in nudges {
+        lines.push((n.points + 1.0, n.advice));
+    }
+    lines.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let feedback = lines.into_iter().map(|(_, l)| l).collect();
+
+    let mut strengths: Vec<(f32, String)> = criteria
+        .iter()
+        .filter(|c| c.met)
+        .map(|c| {
+            let q = c.evidence.first().map(|e| quote(&e.text)).unwrap_or_default();
+            (c.strength, format!("{}: \"{}\"", c.label, q))
+        })
+        .collect();
+    strengths.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut strengths: Vec<String> = strengths.into_iter().map(|(_, s)| s).collect();
+    for t in tip_verdicts.iter().filter(|t| t.met && t.weight >= 1.0) {
+        strengths.push(match t.id {
+            "specific" => "Specific: real names, numbers or times make it believable".into(),
+            "outcome-focus" => "You say what changed as a result".into(),
+            _ => "You show your skills in action, not just name them".into(),
+        });
+    }
+    if delivery.filler_words == 0 && delivery.words >= 60 {
+        strengths.push("Clean delivery: no filler words".into());
+    }
+    strengths.truncate(5);
+
+    Report {
+        question_id: guide.id.clone(),
+        question: guide.question.clone(),
+        matched: None,
+        engine: "lexical",
+        score,
+        band: Band::from_score(score),
+        criteria,
+        tips,
+        delivery,
+        feedback,
+        strengths,
+        off_topic,
+    }
+}
+
+/// A small deduction for delivery, with the advice that would remove it.
+struct Nudge {
+    points: f32,
+    advice: String,
+}
+
+/// Delivery moves the score at the margins only.
+fn nudges(d: &Delivery) -> Vec<Nudge> {
+    let mut out = Vec::new();
+    let per_hundred = |n: usize| n as f32 * 100.0 / d.words.max(1) as f32;
+    if !d.negativity.is_empty() {
+        out.push(Nudge {
+            points: (6.0 * d.negativity.len() as f32).min(12.0),
+            advice: format!(
+                "Leave out the criticism (\"{}\"): interviewers hear blame as a warning sign. Describe the problem, not the person.",
+                quote(&d.negativity[0].text)
+            ),
+        });
+    }
+    let fillers = per_hundred(d.filler_words);
+    if fillers > 3.0 {
+        let list: Vec<String> =
+            d.fillers.iter().take(3).map(|f| format!("\"{}\" ×{}", f.phrase, f.count)).collect();
+        out.push(Nudge {
+            points: if fillers > 6.0 { 4.0 } else { 2.0 },
+            advice: format!("Cut the filler words ({}): a short pause sounds more confident.", list.join(", ")),
+        });
+    }
+    if d.cliches.iter().map(|c| c.count).sum::<usize>() >= 2 {
+        out.push(Nudge {
+            points: 1.0,
+            advice: format!(
+                "Swap stock phrases (\"{}\") for what you actually did.",
+                d.cliches[0].phrase
+            ),
+        });
+    }
+    match d.length {
+        "too short" if d.words < 25 => out.push(Nudge {
+            points: 3.0,
+            advice: "Say more: a strong spoken answer runs 1–2 minutes (about 150–300 words), enough for the situation, what you did and the result.".into(),
+        }),
+        "too long" => out.push(Nudge {
+            points: 3.0,
+            advice: "Trim it: over three minutes loses the interviewer; keep to 1–2 minutes (150–300 words).".into(),
+        }),
+        _ => {}
+    }
+    out
+}

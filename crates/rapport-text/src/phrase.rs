@@ -1,0 +1,112 @@
+//! Phrase matching on stems, with `*` standing for any one word.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::{Analyzer, Token};
+
+/// A phrase found in a run of tokens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// Which phrase, as its index in the set.
+    pub phrase: usize,
+    /// The tokens it covers (indices into the slice searched).
+    pub tokens: Range<usize>,
+}
+
+/// A compiled set of phrases, indexed by first stem for fast matching.
+#[derive(Debug, Clone, Default)]
+pub struct PhraseSet {
+    phrases: Vec<Vec<Option<String>>>,
+    by_first: HashMap<String, Vec<usize>>,
+    leading_wildcard: Vec<usize>,
+}
+
+impl PhraseSet {
+    /// Compiles phrases in cue syntax. Phrases with no words never match.
+    pub fn new<'a>(analyzer: &Analyzer, phrases: impl IntoIterator<Item = &'a str>) -> PhraseSet {
+        let mut set = PhraseSet::default();
+        for phrase in phrases {
+            let parts: Vec<Option<String>> = phrase
+                .split_whitespace()
+                .flat_map(|part| {
+                    if part == "*" {
+                        vec![None]
+                    } else {
+                        analyzer.stems(part).into_iter().map(Some).collect()
+                    }
+                })
+                .collect();
+            let index = set.phrases.len();
+            match parts.iter().find_map(|p| p.as_ref()) {
+                Some(_) if parts[0].is_none() => set.leading_wildcard.push(index),
+                Some(first) => set.by_first.entry(first.clone()).or_default().push(index),
+                None => {}
+            }
+            set.phrases.push(parts);
+        }
+        set
+    }
+
+    /// How many phrases the set holds.
+    pub fn len(&self) -> usize {
+        self.phrases.len()
+    }
+
+    /// Whether the set holds no phrases.
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+
+    /// Every occurrence of every phrase in `tokens`, in order of position.
+    pub fn find_all(&self, tokens: &[Token]) -> Vec<Match> {
+        let mut out = Vec::new();
+        for start in 0..tokens.len() {
+            let candidates = self.by_first.get(&tokens[start].stem);
+            let all = candidates.into_iter().flatten().chain(&self.leading_wildcard);
+            for &phrase in all {
+                let parts = &self.phrases[phrase];
+                let end = start + parts.len();
+                if end <= tokens.len()
+                    && parts
+                        .iter()
+                        .zip(&tokens[start..end])
+                        .all(|(p, t)| p.as_ref().is_none_or(|s| *s == t.stem))
+                {
+                    out.push(Match { phrase, tokens: start..end });
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PhraseSet;
+    use crate::Analyzer;
+
+    fn check(phrases: &[&str], text: &str, expect: &[usize]) {
+        let analyzer = Analyzer::new();
+        let set = PhraseSet::new(&analyzer, phrases.iter().copied());
+        let analysis = analyzer.analyze(text);
+        let got: Vec<usize> = set.find_all(&analysis.tokens).into_iter().map(|m| m.phrase).collect();
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn matches_inflections() {
+        check(&["follow up", "check in"], "I followed up and checked in weekly.", &[0, 1]);
+    }
+
+    #[test]
+    fn wildcard_matches_one_word() {
+        check(&["kept * informed"], "I kept her informed.", &[0]);
+        check(&["kept * informed"], "I kept informed.", &[]);
+    }
+
+    #[test]
+    fn needs_consecutive_words() {
+        check(&["felt heard"], "she felt that she was heard", &[]);
+    }
+}

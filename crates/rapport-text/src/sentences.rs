@@ -1,0 +1,112 @@
+//! Sentence splitting with byte offsets.
+//!
+//! Uses the Unicode sentence boundaries, and also breaks at blank lines and at line
+//! breaks that start a list item, since typed answers often come as bullet points.
+
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Splits `text` into sentences, returned as byte ranges with surrounding whitespace
+/// trimmed. Empty pieces are dropped.
+pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for (block_start, block) in blocks(text) {
+        // A line break inside a block is a soft wrap, not a sentence end. Swapping it for
+        // a space keeps every byte offset where it was.
+        let unwrapped = block.replace(['\n', '\r'], " ");
+        for (offset, piece) in unwrapped.split_sentence_bound_indices() {
+            let original = &block[offset..offset + piece.len()];
+            push_trimmed(&mut out, block_start + offset, original);
+        }
+    }
+    merge_fragments(text, out)
+}
+
+/// Splits at line breaks that end a paragraph or start a list item.
+fn blocks(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\n' {
+            let rest = text[i + 1..].trim_start_matches([' ', '\t', '\r']);
+            let blank = rest.starts_with('\n');
+            let bullet = rest.starts_with(['-', '*', '\u{2022}']);
+            let prev = text[start..i].trim_end();
+            let ended = prev.ends_with(['.', '!', '?', ':', ';']);
+            if blank || bullet || ended {
+                out.push((start, &text[start..i]));
+                start = i + 1;
+            }
+        }
+        i += 1;
+    }
+    out.push((start, &text[start..]));
+    out
+}
+
+fn push_trimmed(out: &mut Vec<Range<usize>>, start: usize, piece: &str) {
+    let lead = piece.len() - piece.trim_start().len();
+    let trimmed = piece.trim();
+    if trimmed.chars().any(char::is_alphanumeric) {
+        out.push(start + lead..start + lead + trimmed.len());
+    }
+}
+
+/// Joins pieces that are not sentences on their own, such as the "Mr." in "Mr. Patel",
+/// back onto the sentence they belong to.
+fn merge_fragments(text: &str, pieces: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    const ABBREVIATIONS: [&str; 8] = ["mr.", "mrs.", "ms.", "dr.", "st.", "e.g.", "i.e.", "etc."];
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        if let Some(last) = out.last_mut() {
+            let prev = text[last.clone()].to_lowercase();
+            let same_block = !text[last.end..piece.start].contains('\n');
+            let abbreviated = ABBREVIATIONS.iter().any(|a| {
+                prev.ends_with(a)
+                    && prev[..prev.len() - a.len()]
+                        .chars()
+                        .last()
+                        .is_none_or(|c| !c.is_alphanumeric())
+            });
+            if same_block && abbreviated {
+                last.end = piece.end;
+                continue;
+            }
+        }
+        out.push(piece);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_sentences;
+
+    fn check(text: &str, expect: &[&str]) {
+        let got: Vec<&str> = split_sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn splits_plain_sentences() {
+        check("I listened. Then I acted!  Did it work?", &["I listened.", "Then I acted!", "Did it work?"]);
+    }
+
+    #[test]
+    fn keeps_titles_with_names() {
+        check("Mr. Patel was upset. I called him.", &["Mr. Patel was upset.", "I called him."]);
+    }
+
+    #[test]
+    fn breaks_bullets_and_paragraphs() {
+        check("First point\n- surveys\n- NPS\n\nThen more", &["First point", "- surveys", "- NPS", "Then more"]);
+    }
+
+    #[test]
+    fn joins_wrapped_lines() {
+        check("I stayed calm and\nlistened to her.", &["I stayed calm and\nlistened to her."]);
+    }
+}

@@ -1,0 +1,211 @@
+//! The command line: every command, option and help text, as clap derive types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Printed after `rapport --help`: the exit codes scripts can rely on.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the input could not be scored (empty, too long, binary, not UTF-8 or not English
+     answer; unknown question; unreadable file; a failed line in --batch)
+  2  usage error (unknown command or option, missing argument)
+  3  pack errors found by `rapport pack check`
+
+Environment:
+  RAPPORT_DATA_DIR  data directory (default $XDG_DATA_HOME/rapport, else
+                    ~/.local/share/rapport); packs in its `packs/` folder are loaded
+  NO_COLOR          set to any value to turn colours off (they are off when output
+                    is not a terminal anyway)
+
+Examples:
+  rapport questions
+  rapport show difficult-customer
+  rapport score --question difficult-customer answer.txt
+  rapport practice difficult-customer
+  rapport mock --count 4";
+
+/// Rapport: an offline interview coach for customer-facing roles.
+///
+/// Pick a question, answer it, and see at once which steps of a strong answer are there,
+/// which are missing, the sentences that count as evidence, and what to do next.
+/// Nothing leaves your computer.
+#[derive(Debug, Parser)]
+#[command(name = "rapport", version, after_long_help = EXIT_CODES, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Load a question pack (a .toml file or a folder of them); repeatable.
+    ///
+    /// Packs in the `packs/` folder of the data directory are loaded too. Problems in a
+    /// pack are printed as warnings; the rest of its guides still load.
+    #[arg(long = "pack", value_name = "PATH", global = true)]
+    pub packs: Vec<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the questions in the bank.
+    #[command(after_long_help = "Examples:\n  rapport questions\n  rapport questions --skill empathy\n  rapport questions --json")]
+    Questions(QuestionsArgs),
+
+    /// Show a question's full answer guide: steps, samples and pitfalls.
+    #[command(after_long_help = "Examples:\n  rapport show difficult-customer\n  rapport show general")]
+    Show(ShowArgs),
+
+    /// Score one answer (or many with --batch) and print the feedback card or JSON.
+    #[command(after_long_help = "Examples:\n  \
+        rapport score --question difficult-customer answer.txt\n  \
+        echo \"Last spring a guest ...\" | rapport score --question difficult-customer --json\n  \
+        rapport score --question-text \"Tell me about an angry caller\" answer.txt\n  \
+        rapport score --batch cohort.jsonl > reports.jsonl\n\n\
+        Batch input lines are JSON objects: {\"id\": ..., \"question_id\": \"...\", \"answer\": \"...\"}\n\
+        (or \"question\" with free question text instead of \"question_id\"). Each output line is\n\
+        the report with the input's id echoed, or {\"line\": N, \"error\": \"...\"} for a bad line.\n\
+        The exit code is 1 when any line failed.")]
+    Score(ScoreArgs),
+
+    /// Practise one question interactively: answer, read the card, retry.
+    #[command(after_long_help = "Type your answer over as many lines as you like, then finish with an empty\n\
+        line (or a line holding only `.`, or end of input). After the card, answer `y` to\n\
+        try again and see what changed.\n\n\
+        Examples:\n  rapport practice difficult-customer\n  rapport practice")]
+    Practice(PracticeArgs),
+
+    /// A mock interview: several questions in interview order, with follow-ups and a report.
+    #[command(after_long_help = "When an answer misses a step, the interviewer asks that step's follow-up once,\n\
+        and your reply counts toward the answer.\n\n\
+        Examples:\n  rapport mock\n  rapport mock --count 3 --seed 7")]
+    Mock(MockArgs),
+
+    /// Measure how well scores agree with human labels on a labelled set.
+    #[command(after_long_help = "Each line: {\"id\"?, \"question_id\" | \"question\", \"expected_guide\"?, \"answer\",\n\
+        \"label\": \"strong\"|\"solid\"|\"developing\"|\"weak\", \"steps\"?: [\"step-id\", ...]}\n\n\
+        Examples:\n  rapport eval test_data/dev.jsonl\n  rapport eval labelled.jsonl --verbose\n  rapport eval labelled.jsonl --json")]
+    Eval(EvalArgs),
+
+    /// Work with question packs.
+    Pack(PackArgs),
+}
+
+/// Options of `rapport questions`.
+#[derive(Debug, Args)]
+pub struct QuestionsArgs {
+    /// Print the list as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Only questions tagged with this skill (e.g. `empathy`).
+    #[arg(long, value_name = "TAG")]
+    pub skill: Option<String>,
+}
+
+/// Options of `rapport show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The question id (see `rapport questions`).
+    pub id: String,
+}
+
+/// Options of `rapport score`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").required(true).multiple(false))]
+pub struct ScoreArgs {
+    /// The id of the question answered (see `rapport questions`).
+    #[arg(long, value_name = "ID", group = "target")]
+    pub question: Option<String>,
+
+    /// The question as asked, when it is not in the bank: it is matched to the closest
+    /// guide, or to the general behavioural guide when none is close.
+    #[arg(long, value_name = "TEXT", group = "target")]
+    pub question_text: Option<String>,
+
+    /// Score a JSON Lines file of answers (`-` for standard input); prints one JSON report
+    /// per line.
+    #[arg(long, value_name = "FILE", group = "target")]
+    pub batch: Option<PathBuf>,
+
+    /// The file holding the answer; standard input when absent or `-`.
+    #[arg(value_name = "FILE", conflicts_with = "batch")]
+    pub file: Option<PathBuf>,
+
+    /// Print the JSON report instead of the feedback card (batch output is always JSON).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `rapport practice`.
+#[derive(Debug, Args)]
+pub struct PracticeArgs {
+    /// The question id; without it, pick from a list (or the first opening question when
+    /// input is not a terminal).
+    pub id: Option<String>,
+}
+
+/// Options of `rapport mock`.
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// How many questions.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=50))]
+    pub count: u16,
+
+    /// Seed for choosing the questions; the same seed asks the same questions. Random
+    /// when absent (the seed used is printed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// Options of `rapport eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The labelled JSON Lines file.
+    pub file: PathBuf,
+
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also list every item where the engine and the label disagree.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// Options of `rapport pack`.
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// What to do with packs.
+    #[command(subcommand)]
+    pub command: PackCommand,
+}
+
+/// The `rapport pack` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PackCommand {
+    /// Check packs and print every problem with file, line and field; exit 3 on errors.
+    #[command(after_long_help = "Warnings are printed but do not fail the check. Guide ids that clash with the\n\
+        built-in pack or another checked pack are reported.\n\n\
+        Examples:\n  rapport pack check my-pack.toml\n  rapport pack check packs/front-desk/")]
+    Check(PackCheckArgs),
+}
+
+/// Options of `rapport pack check`.
+#[derive(Debug, Args)]
+pub struct PackCheckArgs {
+    /// Pack files or folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}

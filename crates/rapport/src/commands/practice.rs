@@ -1,0 +1,144 @@
+//! `rapport practice [ID]`: answer a question, read the card, retry and see what changed.
+
+use std::io::IsTerminal;
+
+use anyhow::Result;
+use rapport_engine::{Comparison, Report};
+use rapport_pack::{Guide, Stage};
+
+use crate::card;
+use crate::cli::PracticeArgs;
+use crate::dialogue::{Dialogue, say};
+use crate::exit;
+use crate::packs::Library;
+use crate::suggest;
+use crate::term::{Style, stderr_line, wrap};
+
+/// Runs a practice session on one question.
+pub fn run(library: &Library, args: &PracticeArgs) -> Result<u8> {
+    let engine = &library.engine;
+    let mut dialogue = Dialogue::stdin();
+    let style = Style::stdout();
+    let guide = match &args.id {
+        Some(id) => engine
+            .guide(id)
+            .ok_or_else(|| suggest::unknown_question(engine, id))?,
+        None => match pick(library, &mut dialogue, style)? {
+            Some(guide) => guide,
+            None => return Ok(exit::OK),
+        },
+    };
+
+    say(&format!(
+        "\n{}{}\n",
+        style.bold(&wrap(&guide.question, 88, " ")),
+        style.dim(" answer below; finish with an empty line, or a line with just \".\"")
+    ))?;
+    let mut last: Option<Report> = None;
+    let mut last_failed = false;
+    loop {
+        let Some(answer) = dialogue.answer()? else {
+            if last.is_none() && !last_failed {
+                say(&style.dim(" no answer given\n"))?;
+            }
+            break;
+        };
+        match engine.score(&guide.id, &answer) {
+            Ok(report) => {
+                say(&format!("\n{}", card::render(&report, style)))?;
+                if let Some(before) = &last {
+                    say(&changes(&Comparison::between(before, &report), style))?;
+                }
+                last = Some(report);
+                last_failed = false;
+            }
+            Err(err) => {
+                stderr_line(&format!("error: {err}"));
+                last_failed = true;
+            }
+        }
+        say("\n")?;
+        if !dialogue.yes(" retry?")? {
+            break;
+        }
+        say(&style.dim(" your new answer; finish with an empty line\n"))?;
+    }
+    Ok(if last_failed {
+        exit::UNSCORABLE
+    } else {
+        exit::OK
+    })
+}
+
+/// Lets the user choose a question: a numbered list on a terminal, else the first
+/// opening question. `None` when input ends at the prompt.
+fn pick<'a>(
+    library: &'a Library,
+    dialogue: &mut Dialogue<std::io::StdinLock<'static>>,
+    style: Style,
+) -> Result<Option<&'a Guide>> {
+    let guides = library.engine.guides();
+    let default = guides
+        .iter()
+        .find(|g| g.stage == Stage::Opening)
+        .or_else(|| guides.first());
+    let Some(default) = default else {
+        anyhow::bail!("no questions are loaded");
+    };
+    if !std::io::stdin().is_terminal() {
+        return Ok(Some(default));
+    }
+    let mut list = String::new();
+    for (i, g) in guides.iter().enumerate() {
+        list.push_str(&format!("{:>3}. {}\n", i + 1, g.question.trim()));
+    }
+    say(&list)?;
+    loop {
+        say(&format!(
+            " pick a question by number or id [{}]: ",
+            style.bold(&default.id)
+        ))?;
+        let Some(reply) = dialogue.line()? else {
+            return Ok(None);
+        };
+        let reply = reply.trim();
+        if reply.is_empty() {
+            return Ok(Some(default));
+        }
+        if let Some(g) = reply
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| guides.get(i))
+            .or_else(|| library.engine.guide(reply))
+        {
+            return Ok(Some(g));
+        }
+        stderr_line(&format!("error: {}", suggest::unknown_question(&library.engine, reply)));
+    }
+}
+
+/// What changed since the last attempt, as lines for the terminal.
+pub fn changes(c: &Comparison, style: Style) -> String {
+    let delta = match c.score_delta {
+        d if d > 0 => style.good(&format!("+{d} points")),
+        d if d < 0 => style.bad(&format!("{d} points")),
+        _ => "same score".to_owned(),
+    };
+    let band = if c.band.0 == c.band.1 {
+        format!("still {}", c.band.1.as_str())
+    } else {
+        format!("{} → {}", c.band.0.as_str(), c.band.1.as_str())
+    };
+    let mut s = format!(" {}  {delta} · {band}\n", style.bold("since last time"));
+    if !c.gained.is_empty() {
+        s.push_str(&format!("   {} now there: {}\n", style.mark(true), c.gained.join(", ")));
+    }
+    if !c.lost.is_empty() {
+        s.push_str(&format!("   {} no longer there: {}\n", style.mark(false), c.lost.join(", ")));
+    }
+    if c.gained.is_empty() && c.lost.is_empty() {
+        s.push_str("   the same steps as before\n");
+    }
+    s
+}

@@ -1,0 +1,143 @@
+//! `rapport score`: one answer to the card or JSON, or a JSON Lines batch.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Result, bail};
+use rapport_engine::{Report, ScoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::cli::ScoreArgs;
+use crate::exit;
+use crate::input;
+use crate::json::ReportJson;
+use crate::packs::Library;
+use crate::suggest;
+use crate::term::{Progress, Style};
+use crate::{card, lower_first};
+
+/// Scores one answer, or a batch.
+pub fn run(library: &Library, args: &ScoreArgs) -> Result<u8> {
+    if let Some(path) = &args.batch {
+        return batch(library, path);
+    }
+    let engine = &library.engine;
+    // Check the id before reading the answer, so a typo is caught before any typing.
+    if let Some(id) = &args.question {
+        if engine.guide(id).is_none() {
+            return Err(suggest::unknown_question(engine, id).into());
+        }
+    }
+    let answer = input::read_answer(args.file.as_deref())?;
+    let report = match (&args.question, &args.question_text) {
+        (Some(id), _) => engine.score(id, &answer)?,
+        (None, Some(text)) => engine.score_question_text(text, &answer)?,
+        (None, None) => bail!("say which question: --question ID or --question-text TEXT"),
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &ReportJson::new(&report))?;
+        writeln!(out)?;
+    } else {
+        out.write_all(card::render(&report, Style::stdout()).as_bytes())?;
+    }
+    Ok(exit::OK)
+}
+
+/// One line of batch input. Other fields (labels, notes) are ignored.
+#[derive(Deserialize)]
+struct BatchLine {
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    question_id: Option<String>,
+    #[serde(default)]
+    question: Option<String>,
+    answer: String,
+}
+
+/// One line of batch output for an answer that was scored.
+#[derive(Serialize)]
+struct BatchReport<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a Value>,
+    #[serde(flatten)]
+    report: ReportJson<'a>,
+}
+
+/// One line of batch output for a line that could not be scored.
+#[derive(Serialize)]
+struct BatchError<'a> {
+    line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a Value>,
+    error: &'a str,
+}
+
+/// Scores every line of a JSON Lines file; a bad line is reported and skipped.
+fn batch(library: &Library, path: &Path) -> Result<u8> {
+    let bytes = input::read_file_or_stdin(path)?;
+    let lines: Vec<(usize, &[u8])> = bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim_ascii()))
+        .filter(|(_, line)| !line.is_empty())
+        .collect();
+    let mut progress = Progress::new(lines.len());
+    let mut out = std::io::stdout().lock();
+    let mut failed = 0;
+    for (number, line) in &lines {
+        let parsed = parse_line(line);
+        let id = parsed.as_ref().ok().and_then(|l| l.id.as_ref());
+        match parsed.and_then(|l| score_line(library, &l)) {
+            Ok(report) => {
+                let row = BatchReport {
+                    id,
+                    report: ReportJson::new(&report),
+                };
+                serde_json::to_writer(&mut out, &row)?;
+            }
+            Err(message) => {
+                failed += 1;
+                progress.note(&format!("error: line {number}: {message}"));
+                let row = BatchError {
+                    line: *number,
+                    id,
+                    error: &message,
+                };
+                serde_json::to_writer(&mut out, &row)?;
+            }
+        }
+        writeln!(out)?;
+        progress.tick();
+    }
+    out.flush()?;
+    progress.finish();
+    if failed > 0 {
+        progress.note(&format!(
+            "error: {failed} of {} lines could not be scored",
+            lines.len()
+        ));
+        return Ok(exit::UNSCORABLE);
+    }
+    Ok(exit::OK)
+}
+
+fn parse_line(line: &[u8]) -> Result<BatchLine, String> {
+    let text = input::utf8(line.to_vec()).map_err(|e| format!("the line: {e}"))?;
+    serde_json::from_str(&text).map_err(|e| format!("not a valid batch line: {}", lower_first(&e.to_string())))
+}
+
+fn score_line(library: &Library, line: &BatchLine) -> Result<Report, String> {
+    let engine = &library.engine;
+    let result = match (&line.question_id, &line.question) {
+        (Some(id), _) if engine.guide(id).is_none() => Err(suggest::unknown_question(engine, id)),
+        (Some(id), _) => engine.score(id, &line.answer),
+        (None, Some(text)) => engine.score_question_text(text, &line.answer),
+        (None, None) => {
+            return Err("the line needs `question_id` or `question`".to_owned());
+        }
+    };
+    result.map_err(|e: ScoreError| e.to_string())
+}

@@ -1,0 +1,136 @@
+//! Talking with the user on standard input and output, for `practice` and `mock`.
+//!
+//! Works the same on a terminal and on piped input, so tests can drive a session by
+//! writing its keystrokes to standard input.
+
+use std::io::{self, BufRead, Write};
+
+use anyhow::{Context, Result};
+
+use crate::input;
+
+/// Line-by-line reading of the user's replies.
+pub struct Dialogue<R> {
+    input: R,
+    at_end: bool,
+}
+
+impl Dialogue<io::StdinLock<'static>> {
+    /// A dialogue over standard input.
+    pub fn stdin() -> Self {
+        Dialogue::new(io::stdin().lock())
+    }
+}
+
+impl<R: BufRead> Dialogue<R> {
+    /// A dialogue over any reader.
+    pub fn new(input: R) -> Self {
+        Dialogue {
+            input,
+            at_end: false,
+        }
+    }
+
+    /// Whether the input has ended.
+    pub fn at_end(&self) -> bool {
+        self.at_end
+    }
+
+    /// The next line as bytes, without its line ending; `None` at the end of input.
+    fn raw_line(&mut self) -> Result<Option<Vec<u8>>> {
+        if self.at_end {
+            return Ok(None);
+        }
+        let mut line = Vec::new();
+        let n = self
+            .input
+            .read_until(b'\n', &mut line)
+            .context("cannot read standard input")?;
+        if n == 0 {
+            self.at_end = true;
+            return Ok(None);
+        }
+        if line.last() == Some(&b'\n') {
+            line.pop();
+        } else {
+            // A last line without a newline: nothing follows it.
+            self.at_end = true;
+        }
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        Ok(Some(line))
+    }
+
+    /// The next line as text (invalid UTF-8 replaced), `None` at the end of input.
+    pub fn line(&mut self) -> Result<Option<String>> {
+        Ok(self
+            .raw_line()?
+            .map(|l| String::from_utf8_lossy(&l).into_owned()))
+    }
+
+    /// Reads a multi-line answer: lines until an empty line after some text, a line
+    /// holding only `.`, or the end of input. Leading empty lines are skipped. `None`
+    /// when the input ended before any text.
+    pub fn answer(&mut self) -> Result<Option<String>> {
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        while let Some(line) = self.raw_line()? {
+            if line.trim_ascii() == b"." {
+                break;
+            }
+            if line.trim_ascii().is_empty() {
+                if lines.is_empty() {
+                    continue;
+                }
+                break;
+            }
+            lines.push(line);
+        }
+        if lines.is_empty() {
+            return Ok(None);
+        }
+        let text = input::utf8(lines.join(&b'\n')).context("cannot use the answer")?;
+        Ok(Some(text))
+    }
+
+    /// Asks a yes/no question (default no).
+    pub fn yes(&mut self, question: &str) -> Result<bool> {
+        say(&format!("{question} [y/N] "))?;
+        let reply = self.line()?.unwrap_or_default();
+        if self.at_end && reply.is_empty() {
+            // Keep the transcript tidy when input ran out at the prompt.
+            say("\n")?;
+        }
+        Ok(matches!(reply.trim().to_lowercase().as_str(), "y" | "yes"))
+    }
+}
+
+/// Writes to standard output and flushes, so prompts show before we wait.
+pub fn say(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answers(input: &str) -> Vec<Option<String>> {
+        let mut d = Dialogue::new(input.as_bytes());
+        (0..3).map(|_| d.answer().ok().flatten()).collect()
+    }
+
+    #[test]
+    fn answers_end_at_blank_line_dot_or_eof() {
+        assert_eq!(
+            answers("\n\nfirst line\nsecond\n\nnext one\n.\nlast"),
+            vec![
+                Some("first line\nsecond".to_owned()),
+                Some("next one".to_owned()),
+                Some("last".to_owned())
+            ]
+        );
+        assert_eq!(answers(""), vec![None, None, None]);
+    }
+}

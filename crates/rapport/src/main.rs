@@ -1,0 +1,63 @@
+//! The `rapport` command: practise, score and study interview answers in the terminal.
+
+mod card;
+mod cli;
+mod commands;
+mod dialogue;
+mod input;
+mod json;
+mod packs;
+mod suggest;
+mod term;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit codes, as documented in `rapport --help` and docs/cli.md.
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// The input could not be scored (bad answer, unknown question, unreadable file).
+    pub const UNSCORABLE: u8 = 1;
+    /// Usage error; clap exits with it directly.
+    #[allow(dead_code)]
+    pub const USAGE: u8 = 2;
+    /// `rapport pack check` found errors.
+    pub const PACK_ERRORS: u8 = 3;
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(exit::OK),
+        Err(err) => {
+            let message: Vec<String> = err.chain().map(|e| lower_first(&e.to_string())).collect();
+            let _ = writeln!(io::stderr(), "error: {}", message.join(": "));
+            ExitCode::from(exit::UNSCORABLE)
+        }
+    }
+}
+
+/// Whether the error is output closed early (`rapport questions | head -1`), which is
+/// not worth a message.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A message with its first letter in lower case, as our messages are (OS error texts
+/// start with a capital); acronyms such as `UTF-8` are left alone.
+pub fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => {
+            first.to_lowercase().chain([second]).chain(chars).collect()
+        }
+        _ => text.to_owned(),
+    }
+}

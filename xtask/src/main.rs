@@ -1,0 +1,5 @@
+//! Repository chores: `cargo xtask bench`.
+
+fn main() {
+    println!("usage: cargo xtask bench");
+}
