@@ -14,19 +14,27 @@ pub(crate) const MET: f32 = 0.5;
 pub(crate) struct Context {
     /// The first sentence that reports an action of the candidate's, if any.
     pub first_action: Option<usize>,
+    /// The last such sentence.
+    pub last_action: Option<usize>,
+    /// The first sentence that tells a real past event.
+    pub first_narrative: Option<usize>,
     /// For each sentence, its part in a real story (0.0 when none).
     pub story: Vec<f32>,
 }
 
 impl Context {
     pub fn new(feats: &[Features]) -> Context {
-        let first_action = feats.iter().position(is_action);
-        Context { first_action, story: story_strengths(feats) }
+        Context {
+            first_action: feats.iter().position(is_action),
+            last_action: feats.iter().rposition(is_action),
+            first_narrative: feats.iter().position(Features::narrative),
+            story: story_strengths(feats),
+        }
     }
 }
 
 fn is_action(f: &Features) -> bool {
-    f.first_subject && f.past_actions > 0 && f.narrative()
+    f.candidate_acts() && f.narrative()
 }
 
 /// Finds runs of real past-event sentences and rates how much each is a concrete
@@ -91,6 +99,10 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
             if f.number || f.proper_noun {
                 s += 0.1;
             }
+            if ctx.first_narrative == Some(i) && ctx.first_action.is_none_or(|a| i <= a) {
+                // The opening of a story is where its scene is set.
+                s += 0.15;
+            }
             // A scene is set before the actions, not after them.
             if ctx.first_action.is_some_and(|a| i > a) && i > 1 {
                 s *= 0.6;
@@ -115,20 +127,31 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
             (s, "says what you did")
         }
         Signal::Outcome => {
-            if f.hypothetical || f.question {
+            if f.hypothetical || f.question || (f.habitual && f.past_any == 0 && !f.anchor) {
                 return (0.0, "");
             }
             let after = match ctx.first_action {
                 Some(a) => i > a || (i == a && f.result_marker),
                 None => i > 0,
             };
+            // After the candidate's last action, a sentence in which someone else acts
+            // or something changes reads as the result.
+            let consequence = ctx.last_action.is_some_and(|a| i > a)
+                && f.past_any > 0
+                && !f.candidate_acts()
+                && !f.reflection;
             let mut s: f32 = if f.reaction || f.business_result {
                 if f.past_any > 0 || f.result_marker { 0.6 } else { 0.45 }
             } else if f.result_marker {
                 if f.customer && f.past_any > 0 { 0.5 } else { 0.3 }
+            } else if consequence {
+                if f.customer { 0.5 } else { 0.4 }
             } else {
                 return (0.0, "");
             };
+            if consequence && (f.reaction || f.business_result || f.result_marker) {
+                s += 0.1;
+            }
             if f.number {
                 s += 0.1;
             }
@@ -167,6 +190,11 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
             (s, "reflects and learns")
         }
         Signal::Stance => {
+            let direct = i == 0 && f.words <= 8 && !f.question && !f.hypothetical;
+            if direct && !f.stance {
+                // "Empathy." or "Keeping my word." answers the question head-on.
+                return (0.5, "answers directly");
+            }
             if !f.stance {
                 return (0.0, "");
             }
@@ -231,19 +259,24 @@ pub(crate) fn detect(
     ctx: &Context,
 ) -> StepVerdict {
     let mut hits: Vec<Hit> = Vec::new();
+    let mut distinct_cues: Vec<usize> = Vec::new();
     for (i, f) in feats.iter().enumerate() {
         let tokens = analysis.sentence_tokens(i);
         let mut cues: Vec<usize> = step.cues.find_all(tokens).into_iter().map(|m| m.phrase).collect();
         cues.sort_unstable();
         cues.dedup();
-        let cue = match cues.len() {
-            0 => 0.0,
-            1 => 0.45,
-            2 => 0.65,
-            _ => 0.8,
-        };
+        distinct_cues.extend(&cues);
+        distinct_cues.sort_unstable();
+        distinct_cues.dedup();
+        // A phrase of several words is more specific than one word, so it counts more.
+        let cue = cues
+            .iter()
+            .map(|&c| if step.cue_text[c].contains(' ') { 0.5 } else { 0.42 })
+            .fold(0.0, either)
+            .min(0.85);
+        let skill = skill_cue(step, f);
         let (example, example_index) = example_overlap(&f.content, &step.examples);
-        let lexical = either(cue, example);
+        let lexical = either(either(cue, skill), example);
         let (sig, sig_why) = signal(step.signal, f, i, ctx);
         let mut strength = if step.signal == Signal::Topic {
             if f.hypothetical { lexical * 0.8 } else { lexical }
@@ -252,6 +285,9 @@ pub(crate) fn detect(
             (0.5 * sig.max(lexical)).min(0.3)
         } else if sig == 0.0 {
             lexical.min(0.55)
+        } else if lexical == 0.0 && step.signal == Signal::Reasoning {
+            // "Because ..." explains something; a cue or example says it is this step.
+            sig.min(0.45)
         } else {
             either(sig, lexical)
         };
@@ -274,6 +310,12 @@ pub(crate) fn detect(
         }
         hits.push(Hit { sentence: i, strength: strength.min(1.0), why: why.join(", ") });
     }
+    if step.signal == Signal::Stance && distinct_cues.len() >= 4 {
+        // Naming every quality commits to none of them.
+        for h in &mut hits {
+            h.strength = h.strength.min(0.4);
+        }
+    }
     hits.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.sentence.cmp(&b.sentence)));
     let best = hits.first().map_or(0.0, |h| h.strength);
     let second = hits.get(1).map_or(0.0, |h| h.strength);
@@ -285,6 +327,19 @@ pub(crate) fn detect(
     }
     hits.truncate(3);
     StepVerdict { strength, met, hits }
+}
+
+/// A topic step about a skill (a `listening` step) is also taken by the skill lexicon's
+/// ways of showing that skill ("let her finish", "heard him out").
+fn skill_cue(step: &StepMatcher, f: &Features) -> f32 {
+    let shown = f.skills_shown.iter().any(|s| step.shown_sections.contains(s));
+    let named = f.skills_named.iter().any(|s| step.named_sections.contains(s));
+    match (shown, named) {
+        (true, true) => 0.6,
+        (true, false) => if f.hypothetical { 0.35 } else { 0.5 },
+        (false, true) => 0.35,
+        (false, false) => 0.0,
+    }
 }
 
 /// How much a sentence's content words overlap an example's (cosine on word sets),
@@ -314,6 +369,9 @@ fn example_overlap(
 /// commas and no verb of the candidate's.
 pub(crate) fn list_like(f: &Features) -> bool {
     let items = f.commas + 1;
-    (f.words >= 4 && items >= 3 && items * 3 >= f.words && f.past_any == 0)
-        || (f.words <= 3 && !f.first_subject)
+    let covered = f.covered.iter().filter(|c| **c).count();
+    (f.words >= 4 && items >= 3 && items * 3 >= f.words && !f.first_subject)
+        || (f.words <= 3 && !f.first_subject && f.index > 0)
+        || (f.heading && !f.pronoun)
+        || (f.words >= 4 && !f.pronoun && covered * 10 >= f.words * 7)
 }

@@ -83,6 +83,22 @@ impl Observation {
         }
     }
 
+    /// A labelled answer the engine refused to score (not English, too long, ...): it
+    /// counts as the weakest verdict, score 0 with no step met, since that is what the
+    /// candidate gets.
+    pub fn refused(item: &Labelled) -> Observation {
+        Observation {
+            group: item.question.key().to_owned(),
+            label: item.label,
+            score: 0,
+            band: Band::Weak,
+            expected_steps: item.steps.clone(),
+            met_steps: Vec::new(),
+            expected_guide: item.expected_guide.clone(),
+            guide: String::new(),
+        }
+    }
+
     /// Whether the engine's band differs from the label, or a labelled step disagrees.
     pub fn disagrees(&self) -> bool {
         self.band != self.label || !self.missed_steps().is_empty() || !self.extra_steps().is_empty()

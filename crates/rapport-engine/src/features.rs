@@ -15,9 +15,13 @@ use crate::lexicon::{Compiled, Sectioned};
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Features {
     pub range: Range<usize>,
+    /// Index of the sentence in the answer.
+    pub index: usize,
     pub words: usize,
     pub first_person: bool,
     pub first_subject: bool,
+    /// "I" or "we" followed closely by a past-tense action ("I quickly called").
+    pub acts: bool,
     pub customer: bool,
     /// Past-tense action verbs ("called", "gave").
     pub past_actions: usize,
@@ -25,6 +29,8 @@ pub(crate) struct Features {
     pub past_any: usize,
     pub hypothetical: bool,
     pub habitual: bool,
+    /// Present perfect ("I've handled", "she has ordered"): true in general, not one event.
+    pub perfect: bool,
     pub anchor: bool,
     pub result_marker: bool,
     pub reaction: bool,
@@ -43,6 +49,13 @@ pub(crate) struct Features {
     pub difficulty: bool,
     pub honesty: bool,
     pub question: bool,
+    /// For each word, whether a general lexicon phrase covers it: a sentence that is
+    /// nothing but rubric words reads as keyword stuffing.
+    pub covered: Vec<bool>,
+    /// Any pronoun at all (I, we, she, they, ...): stuffed lists have none.
+    pub pronoun: bool,
+    /// Starts with a heading such as "Skills:".
+    pub heading: bool,
     /// Commas in the sentence: a long list of nouns reads as keyword stuffing.
     pub commas: usize,
     /// Content stems (stop words dropped).
@@ -50,9 +63,18 @@ pub(crate) struct Features {
 }
 
 impl Features {
-    /// A real past event: past tense, not hypothetical or habitual.
+    /// A real past event: past tense, not hypothetical, and not a general claim
+    /// ("I've always ...") unless it is anchored in a time or place.
     pub fn narrative(&self) -> bool {
-        self.past_any > 0 && !self.hypothetical && !self.question
+        self.past_any > 0
+            && !self.hypothetical
+            && !self.question
+            && (self.anchor || !(self.habitual || self.perfect))
+    }
+
+    /// Who acts in the sentence: the candidate ("I called") or someone else.
+    pub fn candidate_acts(&self) -> bool {
+        self.acts
     }
 }
 
@@ -88,16 +110,40 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
             .any(|m| lex.reasoning.names[lex.reasoning.section_of[m.phrase]] == name)
     };
     let (past_actions, past_any) = past_tense(tokens, lex);
+    let mut covered = vec![false; tokens.len()];
+    for set in [
+        &lex.outcomes.set,
+        &lex.skills.set,
+        &lex.skills_shown.set,
+        &lex.difficulty,
+        &lex.stance,
+        &lex.reflection,
+        &lex.reasoning.set,
+    ] {
+        for m in set.find_all(tokens) {
+            covered[m.tokens.clone()].iter_mut().for_each(|c| *c = true);
+        }
+    }
+    let pronouns: [&str; 9] = ["she", "he", "they", "her", "him", "them", "his", "their", "you"];
     Features {
         range: s.range.clone(),
+        index: i,
         words: tokens.len(),
         first_person: has(&lex.first_person),
         first_subject: has(&lex.first_subject),
+        acts: tokens.iter().enumerate().any(|(k, t)| {
+            lex.first_subject.contains(&t.folded)
+                && tokens[k + 1..].iter().take(3).any(|n| is_past_action(n, lex))
+        }),
         customer: has(&lex.customer),
         past_actions,
         past_any,
         hypothetical: found(&lex.hypothetical),
         habitual: found(&lex.habitual),
+        perfect: tokens.windows(2).any(|w| {
+            matches!(w[0].folded.as_str(), "i've" | "we've" | "have" | "has" | "she's" | "he's" | "they've")
+                && (w[1].folded.ends_with("ed") || lex.past_action.contains(&w[1].folded) || w[1].folded == "been")
+        }),
         anchor: found(&lex.anchors) || tokens.iter().any(is_year),
         result_marker: outcome_in("marker"),
         reaction: outcome_in("reaction"),
@@ -117,6 +163,11 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
         honesty: found(&lex.honesty),
         question: raw.trim_end().ends_with('?'),
         commas: raw.matches(',').count(),
+        covered,
+        pronoun: tokens.iter().any(|t| {
+            lex.first_person.contains(&t.folded) || pronouns.contains(&t.folded.as_str())
+        }),
+        heading: raw.split(':').next().is_some_and(|h| h.len() < raw.len() && h.split_whitespace().count() <= 3),
         content: tokens
             .iter()
             .filter(|t| !lex.stopwords.contains(&t.folded) && t.folded.len() > 2)
@@ -125,20 +176,17 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
     }
 }
 
+/// A past-tense action verb: irregular from the list, or a regular "-ed" form.
+fn is_past_action(t: &Token, lex: &Compiled) -> bool {
+    let w = t.folded.as_str();
+    lex.past_action.contains(w)
+        || (w.len() > 4 && w.ends_with("ed") && !lex.not_past.contains(w) && !lex.past_state.contains(w))
+}
+
 /// Counts past-tense verbs: regular "-ed" forms and the irregular lists.
 fn past_tense(tokens: &[Token], lex: &Compiled) -> (usize, usize) {
-    let mut actions = 0;
-    let mut states = 0;
-    for t in tokens {
-        let w = t.folded.as_str();
-        if lex.past_action.contains(w) {
-            actions += 1;
-        } else if lex.past_state.contains(w) {
-            states += 1;
-        } else if w.len() > 4 && w.ends_with("ed") && !lex.not_past.contains(w) {
-            actions += 1;
-        }
-    }
+    let actions = tokens.iter().filter(|t| is_past_action(t, lex)).count();
+    let states = tokens.iter().filter(|t| lex.past_state.contains(&t.folded)).count();
     (actions, actions + states)
 }
 

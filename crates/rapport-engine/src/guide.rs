@@ -14,6 +14,22 @@ pub(crate) struct StepMatcher {
     pub cue_text: Vec<String>,
     pub examples: Vec<HashSet<String>>,
     pub signal: Signal,
+    /// Skill-lexicon sections this step is about (a `listening` step and the listening
+    /// section), as indices into the named and the shown lexicons.
+    pub named_sections: Vec<usize>,
+    pub shown_sections: Vec<usize>,
+}
+
+/// The sections whose name shares a word with the step's id or label.
+fn sections_about(names: &[String], id: &str, label: &str) -> Vec<usize> {
+    let about = format!("{} {}", id.replace('-', " "), label.to_lowercase());
+    let about: Vec<&str> = about.split_whitespace().collect();
+    names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.split_whitespace().any(|w| w.len() >= 4 && about.contains(&w)))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// A guide, ready to score against.
@@ -45,6 +61,8 @@ impl CompiledGuide {
                 cue_text: step.cues.clone(),
                 examples: step.examples.iter().map(|e| content_stems(analyzer, lex, e)).collect(),
                 signal: step.signal,
+                named_sections: sections_about(&lex.skills.names, &step.id, &step.label),
+                shown_sections: sections_about(&lex.skills_shown.names, &step.id, &step.label),
             })
             .collect();
         let mut vocabulary = content_stems(analyzer, lex, &guide.question);

@@ -197,7 +197,7 @@ fn nudges(d: &Delivery) -> Vec<Nudge> {
     let per_hundred = |n: usize| n as f32 * 100.0 / d.words.max(1) as f32;
     if !d.negativity.is_empty() {
         out.push(Nudge {
-            points: (6.0 * d.negativity.len() as f32).min(12.0),
+            points: (6.0 + 6.0 * d.negativity.len() as f32).min(24.0),
             advice: format!(
                 "Leave out the criticism (\"{}\"): interviewers hear blame as a warning sign. Describe the problem, not the person.",
                 quote(&d.negativity[0].text)

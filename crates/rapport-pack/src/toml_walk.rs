@@ -47,10 +47,12 @@ impl<'a> Report<'a> {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
 
+    /// Reports an error: the item being read will be left out.
     pub(crate) fn error(&mut self, line: usize, field: Option<&str>, message: impl Into<String>) {
         self.push(Severity::Error, line, field, message.into());
     }
 
+    /// Reports a warning: the item still loads.
     pub(crate) fn warning(&mut self, line: usize, field: Option<&str>, message: impl Into<String>) {
         self.push(Severity::Warning, line, field, message.into());
     }

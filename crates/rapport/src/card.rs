@@ -67,10 +67,21 @@ pub fn render(report: &Report, style: Style) -> String {
         .map(|c| c.id.chars().count())
         .max()
         .unwrap_or(0);
+    // Each step quotes the first of its spans that no earlier step quoted, so two steps
+    // carried by different sentences do not show the same one.
+    let mut quoted: Vec<(usize, usize)> = Vec::new();
     for c in &report.criteria {
         let detail = if c.met {
-            match c.evidence.first() {
-                Some(e) => format!("\"{}\"", quote(&e.text, QUOTE_CHARS)),
+            let fresh = c
+                .evidence
+                .iter()
+                .find(|e| !quoted.contains(&(e.start, e.end)))
+                .or_else(|| c.evidence.first());
+            match fresh {
+                Some(e) => {
+                    quoted.push((e.start, e.end));
+                    format!("\"{}\"", quote(&e.text, QUOTE_CHARS))
+                }
                 None => c.label.clone(),
             }
         } else if c.advice.is_empty() {

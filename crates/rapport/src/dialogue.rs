@@ -3,7 +3,7 @@
 //! Works the same on a terminal and on piped input, so tests can drive a session by
 //! writing its keystrokes to standard input.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 
 use anyhow::{Context, Result};
 
@@ -13,12 +13,16 @@ use crate::input;
 pub struct Dialogue<R> {
     input: R,
     at_end: bool,
+    /// Echo short replies, so a transcript of piped input reads like a session.
+    echo: bool,
 }
 
 impl Dialogue<io::StdinLock<'static>> {
     /// A dialogue over standard input.
     pub fn stdin() -> Self {
-        Dialogue::new(io::stdin().lock())
+        let mut dialogue = Dialogue::new(io::stdin().lock());
+        dialogue.echo = !io::stdin().is_terminal();
+        dialogue
     }
 }
 
@@ -28,6 +32,7 @@ impl<R: BufRead> Dialogue<R> {
         Dialogue {
             input,
             at_end: false,
+            echo: false,
         }
     }
 
@@ -62,11 +67,16 @@ impl<R: BufRead> Dialogue<R> {
         Ok(Some(line))
     }
 
-    /// The next line as text (invalid UTF-8 replaced), `None` at the end of input.
+    /// The next line as text (invalid UTF-8 replaced), `None` at the end of input. On
+    /// piped input the line is echoed, as a terminal would have shown it.
     pub fn line(&mut self) -> Result<Option<String>> {
-        Ok(self
+        let line = self
             .raw_line()?
-            .map(|l| String::from_utf8_lossy(&l).into_owned()))
+            .map(|l| String::from_utf8_lossy(&l).into_owned());
+        if self.echo {
+            say(&format!("{}\n", line.as_deref().unwrap_or_default()))?;
+        }
+        Ok(line)
     }
 
     /// Reads a multi-line answer: lines until an empty line after some text, a line
@@ -97,10 +107,6 @@ impl<R: BufRead> Dialogue<R> {
     pub fn yes(&mut self, question: &str) -> Result<bool> {
         say(&format!("{question} [y/N] "))?;
         let reply = self.line()?.unwrap_or_default();
-        if self.at_end && reply.is_empty() {
-            // Keep the transcript tidy when input ran out at the prompt.
-            say("\n")?;
-        }
         Ok(matches!(reply.trim().to_lowercase().as_str(), "y" | "yes"))
     }
 }

@@ -193,6 +193,18 @@ impl<'a> DeliveryJson<'a> {
     }
 }
 
+/// A JSON Lines parse error, without serde's `at line 1` (the caller names the line).
+pub fn line_error(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let suffix = format!(" at line {} column {}", err.line(), err.column());
+    let message = crate::lower_first(text.strip_suffix(&suffix).unwrap_or(&text));
+    if err.is_data() {
+        message
+    } else {
+        format!("not valid JSON at column {}: {message}", err.column())
+    }
+}
+
 /// Rounds to three decimals, so that `0.7f32` prints as `0.7` and not
 /// `0.699999988079071`.
 pub fn round3(x: f32) -> f64 {

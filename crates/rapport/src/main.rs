@@ -45,8 +45,11 @@ fn main() -> ExitCode {
 /// not worth a message.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
-        e.downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+        let kind = match e.downcast_ref::<serde_json::Error>() {
+            Some(e) => e.io_error_kind(),
+            None => e.downcast_ref::<io::Error>().map(io::Error::kind),
+        };
+        kind == Some(io::ErrorKind::BrokenPipe)
     })
 }
 

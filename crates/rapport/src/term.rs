@@ -20,11 +20,6 @@ impl Style {
         }
     }
 
-    /// No styling at all.
-    pub fn plain() -> Style {
-        Style { enabled: false }
-    }
-
     fn paint(self, code: &str, text: &str) -> String {
         if self.enabled {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -74,8 +69,14 @@ impl Style {
 
     /// A band name, coloured by how good it is.
     pub fn band(self, band: rapport_engine::Band) -> String {
+        self.band_padded(band, 0)
+    }
+
+    /// A band name padded to `width` columns, then coloured (padding after colouring
+    /// would count the escape codes).
+    pub fn band_padded(self, band: rapport_engine::Band, width: usize) -> String {
         use rapport_engine::Band;
-        let name = band.as_str();
+        let name = &format!("{:<width$}", band.as_str());
         match band {
             Band::Strong | Band::Solid => self.good(name),
             Band::Developing => self.warn(name),

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::cli::EvalArgs;
 use crate::exit;
 use crate::input;
-use crate::lower_first;
+use crate::json;
 use crate::packs::Library;
 use crate::suggest;
 use crate::term::{Style, stderr_line};
@@ -38,6 +38,8 @@ struct Judged {
     line: usize,
     item: Labelled,
     observation: Observation,
+    /// Why the engine refused to score it, when it did.
+    refused: Option<String>,
 }
 
 /// Runs the engine over the labelled file and prints the agreement figures.
@@ -52,11 +54,14 @@ pub fn run(library: &Library, args: &EvalArgs) -> Result<u8> {
         }
         let number = i + 1;
         match judge(library, line) {
-            Ok((item, observation)) => judged.push(Judged {
-                line: number,
-                item,
-                observation,
-            }),
+            Ok(j) => {
+                if let Some(why) = &j.refused {
+                    stderr_line(&format!(
+                        "note: line {number}: not scored, counted as weak 0: {why}"
+                    ));
+                }
+                judged.push(Judged { line: number, ..j });
+            }
             Err(message) => {
                 stderr_line(&format!("error: line {number}: {message}"));
                 failures.push((number, message));
@@ -72,12 +77,22 @@ pub fn run(library: &Library, args: &EvalArgs) -> Result<u8> {
 
     let mut out = std::io::stdout().lock();
     if args.json {
-        let doc = EvalJson::new(&args.file.display().to_string(), &figures, &failures, args.verbose.then_some(&disagreements[..]));
+        let file = args.file.display().to_string();
+        let shown = args.verbose.then_some(&disagreements[..]);
+        let doc = EvalJson::new(&file, &figures, &failures, shown);
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
     } else {
         let style = Style::stdout();
-        out.write_all(human(&args.file.display().to_string(), &figures, failures.len(), style).as_bytes())?;
+        let refused = judged.iter().filter(|j| j.refused.is_some()).count();
+        let text = human(
+            &args.file.display().to_string(),
+            &figures,
+            refused,
+            failures.len(),
+            style,
+        );
+        out.write_all(text.as_bytes())?;
         if args.verbose {
             out.write_all(table(&disagreements, style).as_bytes())?;
         }
@@ -89,11 +104,10 @@ pub fn run(library: &Library, args: &EvalArgs) -> Result<u8> {
     })
 }
 
-/// Parses and scores one line.
-fn judge(library: &Library, line: &[u8]) -> Result<(Labelled, Observation), String> {
+/// Parses and scores one line; `Err` when the line is unusable.
+fn judge(library: &Library, line: &[u8]) -> Result<Judged, String> {
     let text = input::utf8(line.to_vec()).map_err(|e| format!("the line: {e}"))?;
-    let raw: EvalLine = serde_json::from_str(&text)
-        .map_err(|e| format!("not a valid labelled line: {}", lower_first(&e.to_string())))?;
+    let raw: EvalLine = serde_json::from_str(&text).map_err(|e| json::line_error(&e))?;
     let label = Band::parse(raw.label.trim()).ok_or_else(|| {
         format!(
             "unknown label `{}`: use strong, solid, developing or weak",
@@ -119,14 +133,22 @@ fn judge(library: &Library, line: &[u8]) -> Result<(Labelled, Observation), Stri
     let engine = &library.engine;
     let report = match &item.question {
         Question::Id(id) if engine.guide(id).is_none() => {
-            Err(suggest::unknown_question(engine, id))
+            // A label for a question we do not have cannot be compared with anything.
+            return Err(suggest::unknown_question(engine, id).to_string());
         }
         Question::Id(id) => engine.score(id, &item.answer),
         Question::Text(text) => engine.score_question_text(text, &item.answer),
-    }
-    .map_err(|e| e.to_string())?;
-    let observation = Observation::new(&item, &report);
-    Ok((item, observation))
+    };
+    let (observation, refused) = match report {
+        Ok(report) => (Observation::new(&item, &report), None),
+        Err(err) => (Observation::refused(&item), Some(err.to_string())),
+    };
+    Ok(Judged {
+        line: 0,
+        item,
+        observation,
+        refused,
+    })
 }
 
 /// A percentage with its counts, or `n/a`.
@@ -150,16 +172,19 @@ fn opt3(x: Option<f64>) -> String {
 }
 
 /// The figures, one per line.
-fn human(file: &str, a: &Agreement, failed: usize, style: Style) -> String {
+fn human(file: &str, a: &Agreement, refused: usize, failed: usize, style: Style) -> String {
     let mut s = format!(" {}  {file}\n", style.bold("eval"));
     let row = |s: &mut String, name: &str, value: String| {
         s.push_str(&format!(" {:<26} {value}\n", name));
     };
-    let answers = if failed > 0 {
-        format!("{} ({failed} lines could not be used)", a.n)
-    } else {
-        a.n.to_string()
-    };
+    let mut answers = a.n.to_string();
+    if refused > 0 {
+        answers.push_str(&format!(" ({refused} not scored by the engine, counted as weak 0)"));
+    }
+    if failed > 0 {
+        let lines = if failed == 1 { "line" } else { "lines" };
+        answers.push_str(&format!(" ({failed} {lines} could not be used)"));
+    }
     row(&mut s, "answers", answers);
     row(&mut s, "exact band", share(a.exact));
     row(&mut s, "within one band", share(a.within_one));

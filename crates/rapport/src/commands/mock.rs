@@ -138,7 +138,7 @@ fn report(turns: &[Turn], planned: usize, style: Style) -> String {
     let width = turns.iter().map(|t| t.guide.id.len()).max().unwrap_or(0);
     for (i, turn) in turns.iter().enumerate() {
         let result = match &turn.report {
-            Some(r) => format!("{:>3}/100  {}", r.score, style.band(r.band)),
+            Some(r) => format!("{:>3}/100  {}", r.score, style.band_padded(r.band, 10)),
             None => style.bad("not scored"),
         };
         let follow = match &turn.follow_up {

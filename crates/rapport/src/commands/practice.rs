@@ -77,11 +77,12 @@ fn pick<'a>(
     dialogue: &mut Dialogue<std::io::StdinLock<'static>>,
     style: Style,
 ) -> Result<Option<&'a Guide>> {
-    let guides = library.engine.guides();
+    let guides: Vec<&Guide> = library.engine.guides().collect();
     let default = guides
         .iter()
         .find(|g| g.stage == Stage::Opening)
-        .or_else(|| guides.first());
+        .or_else(|| guides.first())
+        .copied();
     let Some(default) = default else {
         anyhow::bail!("no questions are loaded");
     };
@@ -109,7 +110,7 @@ fn pick<'a>(
             .parse::<usize>()
             .ok()
             .and_then(|n| n.checked_sub(1))
-            .and_then(|i| guides.get(i))
+            .and_then(|i| guides.get(i).copied())
             .or_else(|| library.engine.guide(reply))
         {
             return Ok(Some(g));

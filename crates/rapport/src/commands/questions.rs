@@ -50,7 +50,6 @@ pub fn run(library: &Library, args: &QuestionsArgs) -> Result<u8> {
             let mut known: Vec<&str> = library
                 .engine
                 .guides()
-                .iter()
                 .flat_map(|g| g.skills.iter().map(String::as_str))
                 .collect();
             known.sort_unstable();
@@ -78,7 +77,8 @@ pub fn run(library: &Library, args: &QuestionsArgs) -> Result<u8> {
             }
             pack = row.pack;
             let count = rows.iter().filter(|r| r.pack == pack).count();
-            writeln!(out, "{}", style.bold(&format!("{pack} ({count} questions)")))?;
+            let noun = if count == 1 { "question" } else { "questions" };
+            writeln!(out, "{}", style.bold(&format!("{pack} ({count} {noun})")))?;
         }
         writeln!(
             out,

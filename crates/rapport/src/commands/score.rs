@@ -15,7 +15,7 @@ use crate::json::ReportJson;
 use crate::packs::Library;
 use crate::suggest;
 use crate::term::{Progress, Style};
-use crate::{card, lower_first};
+use crate::{card, json};
 
 /// Scores one answer, or a batch.
 pub fn run(library: &Library, args: &ScoreArgs) -> Result<u8> {
@@ -90,7 +90,8 @@ fn batch(library: &Library, path: &Path) -> Result<u8> {
     for (number, line) in &lines {
         let parsed = parse_line(line);
         let id = parsed.as_ref().ok().and_then(|l| l.id.as_ref());
-        match parsed.and_then(|l| score_line(library, &l)) {
+        let scored = parsed.as_ref().map_err(Clone::clone).and_then(|l| score_line(library, l));
+        match scored {
             Ok(report) => {
                 let row = BatchReport {
                     id,
@@ -126,7 +127,7 @@ fn batch(library: &Library, path: &Path) -> Result<u8> {
 
 fn parse_line(line: &[u8]) -> Result<BatchLine, String> {
     let text = input::utf8(line.to_vec()).map_err(|e| format!("the line: {e}"))?;
-    serde_json::from_str(&text).map_err(|e| format!("not a valid batch line: {}", lower_first(&e.to_string())))
+    serde_json::from_str(&text).map_err(|e| json::line_error(&e))
 }
 
 fn score_line(library: &Library, line: &BatchLine) -> Result<Report, String> {

@@ -1,0 +1,417 @@
+//! End-to-end tests of the `rapport` binary: every command, run as a user would run it.
+//!
+//! Fixtures live in `test_data/`. Snapshots of the card and the JSON are updated with
+//! `UPDATE_EXPECT=1 cargo test -p rapport`; the engine's numbers move as it is tuned, so
+//! the other tests assert shapes and messages, not scores.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use expect_test::expect_file;
+use serde_json::Value;
+
+/// What one run of the binary did.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit code, showing the output when it differs.
+    fn code(&self, expected: i32) -> &Run {
+        assert_eq!(
+            self.code, expected,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts that stderr holds `text`.
+    fn stderr_has(&self, text: &str) -> &Run {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}\n--- stderr\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts that stdout holds `text`.
+    fn stdout_has(&self, text: &str) -> &Run {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}\n--- stdout\n{}",
+            self.stdout
+        );
+        self
+    }
+}
+
+fn data(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data").join(path)
+}
+
+/// Runs `rapport` with `args` and `stdin`, colours off, and no user data directory.
+fn rapport(args: &[&str], stdin: &[u8]) -> Run {
+    let no_data = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rapport-no-data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(args)
+        .current_dir(data(""))
+        .env("NO_COLOR", "1")
+        .env("RAPPORT_DATA_DIR", no_data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    // The child may exit before reading everything (e.g. a usage error): ignore EPIPE.
+    let _ = child.stdin.take().expect("stdin is piped").write_all(stdin);
+    let out = child.wait_with_output().expect("the binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn answer() -> Vec<u8> {
+    std::fs::read(data("answers/difficult-customer.txt")).unwrap()
+}
+
+#[test]
+fn card_snapshot() {
+    let run = rapport(&["score", "--question", "difficult-customer"], &answer());
+    run.code(0);
+    expect_file!["../test_data/snapshots/card.txt"].assert_eq(&run.stdout);
+}
+
+#[test]
+fn json_snapshot() {
+    let run = rapport(
+        &["score", "--question", "difficult-customer", "--json", "answers/difficult-customer.txt"],
+        b"",
+    );
+    run.code(0);
+    expect_file!["../test_data/snapshots/report.json"].assert_eq(&run.stdout);
+}
+
+#[test]
+fn json_keeps_the_contract() {
+    let answer = answer();
+    let run = rapport(&["score", "--question", "difficult-customer", "--json"], &answer);
+    run.code(0);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["question_id"], "difficult-customer");
+    assert!(doc["score"].as_u64().is_some_and(|s| s <= 100));
+    assert!(["strong", "solid", "developing", "weak"].contains(&doc["band"].as_str().unwrap()));
+    for field in ["words", "sentences", "speaking_seconds", "filler_words"] {
+        assert!(doc["delivery"][field].is_u64(), "delivery.{field}");
+    }
+    assert!(doc["feedback"].is_array());
+    let ids: Vec<&str> = doc["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["situation", "skills", "actions", "outcome"]);
+    let tips: Vec<&str> = doc["tips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(tips, ["specific", "outcome-focus", "skills-shown", "honest", "confident"]);
+    // Evidence offsets are byte offsets into the answer exactly as received.
+    for c in doc["criteria"].as_array().unwrap() {
+        for key in ["label", "met", "strength", "evidence"] {
+            assert!(!c[key].is_null(), "criterion field {key}");
+        }
+        for e in c["evidence"].as_array().unwrap() {
+            let (start, end) = (e["start"].as_u64().unwrap(), e["end"].as_u64().unwrap());
+            let span = &answer[start as usize..end as usize];
+            assert_eq!(span, e["text"].as_str().unwrap().as_bytes());
+        }
+    }
+}
+
+#[test]
+fn free_question_says_which_guide_was_used() {
+    let run = rapport(
+        &[
+            "score",
+            "--question-text",
+            "Tell me about a customer who was rude to you",
+            "--json",
+        ],
+        &answer(),
+    );
+    run.code(0);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["question_id"], doc["matched"]["guide_id"]);
+    assert!(doc["matched"]["similarity"].is_number());
+
+    let run = rapport(
+        &["score", "--question-text", "What is your favourite colour?"],
+        &answer(),
+    );
+    run.code(0).stdout_has("general");
+}
+
+/// Every bad input of SPEC §5 gets a clear message and exit 1.
+#[test]
+fn bad_answers_are_refused_with_a_message() {
+    let mut huge = b"I listened to the customer. ".repeat(800);
+    huge.truncate(20_001);
+    let cases: [(&str, Vec<u8>, &str); 6] = [
+        ("empty", Vec::new(), "the answer is empty"),
+        ("whitespace", b"  \n\t \n".to_vec(), "the answer is empty"),
+        ("huge", huge, "the limit is 20000"),
+        (
+            "binary",
+            b"I helped a customer\0\x01 today.".to_vec(),
+            "looks like binary data",
+        ),
+        (
+            "non-utf8",
+            b"I helped a caf\xe9 owner.".to_vec(),
+            "not valid UTF-8 text (byte 0xe9 at offset 14)",
+        ),
+        (
+            "french",
+            "Hier, un client était très en colère parce que sa commande n'était pas arrivée. \
+             Je l'ai écouté, je me suis excusé et j'ai trouvé une solution avec lui."
+                .as_bytes()
+                .to_vec(),
+            "does not look like English",
+        ),
+    ];
+    for (name, input, message) in cases {
+        eprintln!("case {name}");
+        rapport(&["score", "--question", "difficult-customer"], &input)
+            .code(1)
+            .stderr_has("error: ")
+            .stderr_has(message);
+    }
+}
+
+#[test]
+fn unknown_question_suggests_the_closest() {
+    rapport(&["score", "--question", "dificult-customer"], &answer())
+        .code(1)
+        .stderr_has("error: unknown question `dificult-customer`")
+        .stderr_has("did you mean `difficult-customer`?");
+    rapport(&["show", "dificult-customer"], b"")
+        .code(1)
+        .stderr_has("did you mean `difficult-customer`?");
+}
+
+#[test]
+fn unreadable_answer_file_is_an_error() {
+    rapport(&["score", "--question", "difficult-customer", "no/such/file.txt"], b"")
+        .code(1)
+        .stderr_has("error: cannot read `no/such/file.txt`");
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_documents_exit_codes() {
+    rapport(&["score"], b"").code(2);
+    rapport(&["frobnicate"], b"").code(2);
+    rapport(&["--help"], b"")
+        .code(0)
+        .stdout_has("Exit codes:")
+        .stdout_has("3  pack errors");
+    for command in ["questions", "show", "score", "practice", "mock", "eval", "pack"] {
+        rapport(&[command, "--help"], b"").code(0).stdout_has("Usage:");
+    }
+}
+
+#[test]
+fn malformed_pack_warns_but_scoring_goes_on() {
+    let run = rapport(
+        &[
+            "--pack",
+            "packs/broken.toml",
+            "score",
+            "--question",
+            "difficult-customer",
+        ],
+        &answer(),
+    );
+    run.code(0)
+        .stderr_has("warning: packs/broken.toml:")
+        .stderr_has("guide `bad-guide`")
+        .stdout_has("Have you ever dealt with a difficult customer");
+}
+
+#[test]
+fn user_pack_adds_guides() {
+    rapport(&["--pack", "packs/front-desk.toml", "questions"], b"")
+        .code(0)
+        .stdout_has("late-check-in");
+    rapport(&["--pack", "packs/front-desk.toml", "show", "late-check-in"], b"")
+        .code(0)
+        .stdout_has("Sets the scene")
+        .stdout_has("Pitfalls");
+}
+
+#[test]
+fn pack_check_reports_file_line_and_field() {
+    rapport(&["pack", "check", "packs/front-desk.toml"], b"")
+        .code(0)
+        .stdout_has("0 errors");
+    rapport(&["pack", "check", "packs/broken.toml", "packs/syntax.toml"], b"")
+        .code(3)
+        .stdout_has("error: packs/broken.toml:17: guide `bad-guide`, field `step[1].cues`")
+        .stdout_has("error: packs/syntax.toml:1: syntax error");
+    rapport(&["pack", "check", "packs/missing.toml"], b"")
+        .code(3)
+        .stdout_has("packs/missing.toml: cannot read");
+}
+
+#[test]
+fn questions_lists_the_core_bank() {
+    let run = rapport(&["questions", "--json"], b"");
+    run.code(0);
+    let list: Value = serde_json::from_str(&run.stdout).unwrap();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "most-important-with-clients",
+        "team-relationships",
+        "difficult-customer",
+        "most-important-quality",
+        "above-and-beyond",
+        "dissatisfied-customers",
+        "long-term-relationships",
+        "measure-satisfaction",
+    ] {
+        assert!(ids.contains(&id), "{id} missing");
+    }
+    rapport(&["questions", "--skill", "no-such-skill"], b"")
+        .code(1)
+        .stderr_has("no question has the skill `no-such-skill`");
+}
+
+#[test]
+fn show_prints_the_whole_guide() {
+    rapport(&["show", "difficult-customer"], b"")
+        .code(0)
+        .stdout_has("Have you ever dealt with a difficult customer")
+        .stdout_has("How to answer")
+        .stdout_has("So what happened in the end?")
+        .stdout_has("Sample answer 2")
+        .stdout_has("Pitfalls");
+}
+
+#[test]
+fn batch_reports_bad_lines_and_goes_on() {
+    let run = rapport(&["score", "--batch", "batch.jsonl"], b"");
+    run.code(1)
+        .stderr_has("error: line 2: unknown question `dificult-customer`")
+        .stderr_has("error: line 3: not valid JSON")
+        .stderr_has("2 of 4 lines could not be scored");
+    let lines: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["id"], "first");
+    assert_eq!(lines[0]["question_id"], "difficult-customer");
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[1]["id"], 2);
+    assert!(lines[1]["error"].as_str().unwrap().contains("did you mean"));
+    assert_eq!(lines[2]["line"], 3);
+    assert_eq!(lines[3]["id"], "fourth");
+    assert!(lines[3]["matched"].is_object());
+
+    // The same from standard input, all lines good.
+    let good = std::fs::read_to_string(data("batch.jsonl")).unwrap();
+    let first = good.lines().next().unwrap();
+    rapport(&["score", "--batch", "-"], first.as_bytes())
+        .code(0)
+        .stdout_has("\"id\":\"first\"");
+}
+
+#[test]
+fn practice_runs_on_piped_input_and_shows_what_changed() {
+    let session = "\
+Last December a hotel guest was furious that his suite was not ready.
+I let him finish, apologised and moved him to a larger room.
+
+y
+Last December a hotel guest was furious that his suite was not ready.
+I let him finish, apologised and moved him to a larger room.
+The next morning he thanked me and they booked again for her birthday.
+.
+n
+";
+    let run = rapport(&["practice", "difficult-customer"], session.as_bytes());
+    run.code(0)
+        .stdout_has("retry? [y/N]")
+        .stdout_has("since last time")
+        .stdout_has(" ✓ situation");
+    assert_eq!(run.stdout.matches("/100 ·").count(), 2, "{}", run.stdout);
+
+    // Without an id and without a terminal, the first opening question is asked.
+    rapport(&["practice"], b"")
+        .code(0)
+        .stdout_has("no answer given");
+    rapport(&["practice", "nope"], b"").code(1);
+}
+
+#[test]
+fn mock_asks_follow_ups_and_reports() {
+    let answers = "\
+I think it is listening.
+
+Because customers who feel heard stay with us.
+
+Last spring a guest was furious because his room was not ready.
+I apologised, listened and upgraded him.
+
+He thanked me and booked again.
+";
+    let run = rapport(&["mock", "--count", "2", "--seed", "7"], answers.as_bytes());
+    run.code(0)
+        .stdout_has("question 1 of 2")
+        .stdout_has("interview report")
+        .stdout_has("overall");
+    assert!(run.stdout.contains("interviewer:"), "{}", run.stdout);
+    // The same seed asks the same questions.
+    let again = rapport(&["mock", "--count", "2", "--seed", "7"], answers.as_bytes());
+    assert_eq!(run.stdout, again.stdout);
+}
+
+#[test]
+fn eval_prints_agreement() {
+    let run = rapport(&["eval", "eval.jsonl", "--verbose"], b"");
+    run.code(0)
+        .stdout_has("answers                    4")
+        .stdout_has("exact band")
+        .stdout_has("within one band")
+        .stdout_has("pairwise, same question")
+        .stdout_has("spearman rho")
+        .stdout_has("precision")
+        .stdout_has("guide match")
+        .stdout_has("disagreements");
+    let run = rapport(&["eval", "eval.jsonl", "--json"], b"");
+    run.code(0);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["n"], 4);
+    assert_eq!(doc["steps"]["items"], 3);
+    assert_eq!(doc["guide_match"]["total"], 1);
+    rapport(&["eval", "eval-bad-label.jsonl"], b"")
+        .code(1)
+        .stderr_has("line 1: unknown label `excellent`");
+}

@@ -1,0 +1,5 @@
+//! Benchmarks: filled in below.
+
+pub fn run(_args: &[String]) -> anyhow::Result<()> {
+    anyhow::bail!("not yet")
+}
