@@ -127,7 +127,7 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
             (s, "says what you did")
         }
         Signal::Outcome => {
-            if f.hypothetical || f.question || (f.habitual && f.past_any == 0 && !f.anchor) {
+            if f.hypothetical || f.question || f.generic || (f.habitual && f.past_any == 0 && !f.anchor) {
                 return (0.0, "");
             }
             let after = match ctx.first_action {
@@ -276,6 +276,7 @@ pub(crate) fn detect(
             .min(0.85);
         let skill = skill_cue(step, f);
         let (example, example_index) = example_overlap(&f.content, &step.examples);
+        let example = example.max(bag(&f.content, &step.vocabulary));
         let lexical = either(either(cue, skill), example);
         let (sig, sig_why) = signal(step.signal, f, i, ctx);
         let mut strength = if step.signal == Signal::Topic {
@@ -283,9 +284,12 @@ pub(crate) fn detect(
         } else if story_signal(step.signal) && f.hypothetical {
             // "I would ..." is a plan, not something that happened.
             (0.5 * sig.max(lexical)).min(0.3)
+        } else if sig == 0.0 && story_signal(step.signal) {
+            // A story step needs the shape of a story, not just its words.
+            lexical.min(0.4)
         } else if sig == 0.0 {
             lexical.min(0.55)
-        } else if lexical == 0.0 && step.signal == Signal::Reasoning {
+        } else if cue == 0.0 && skill == 0.0 && step.signal == Signal::Reasoning {
             // "Because ..." explains something; a cue or example says it is this step.
             sig.min(0.45)
         } else {
@@ -321,10 +325,13 @@ pub(crate) fn detect(
     let second = hits.get(1).map_or(0.0, |h| h.strength);
     let strength = either(best, 0.5 * second).min(1.0);
     let met = strength >= MET;
-    hits.retain(|h| h.strength >= MET * 0.9);
-    if !met {
-        hits.clear();
-    }
+    // The evidence is what made the step count: the best two sentences, and any other
+    // that takes the step on its own.
+    let mut k = 0;
+    hits.retain(|h| {
+        k += 1;
+        met && (k <= 2 && h.strength >= 0.3 || h.strength >= MET * 0.9)
+    });
     hits.truncate(3);
     StepVerdict { strength, met, hits }
 }
@@ -340,6 +347,13 @@ fn skill_cue(step: &StepMatcher, f: &Features) -> f32 {
         (false, true) => 0.35,
         (false, false) => 0.0,
     }
+}
+
+/// How many of the step's specific words the sentence uses, as a partial strength: two
+/// or three telling words make a sentence look like the step even in other phrasing.
+fn bag(content: &std::collections::HashSet<String>, vocabulary: &std::collections::HashMap<String, f32>) -> f32 {
+    let sum: f32 = content.iter().filter_map(|w| vocabulary.get(w)).map(|x| x * x).sum();
+    (1.0 - (-0.5 * sum).exp()).min(0.3)
 }
 
 /// How much a sentence's content words overlap an example's (cosine on word sets),

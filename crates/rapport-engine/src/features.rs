@@ -27,10 +27,14 @@ pub(crate) struct Features {
     pub past_actions: usize,
     /// Any past-tense verb, actions and states ("was", "felt").
     pub past_any: usize,
+    /// Present-tense verbs ("is", "think", "don't").
+    pub present: usize,
     pub hypothetical: bool,
     pub habitual: bool,
     /// Present perfect ("I've handled", "she has ordered"): true in general, not one event.
     pub perfect: bool,
+    /// A general truth addressed to "you" ("you get so many chances ...").
+    pub generic: bool,
     pub anchor: bool,
     pub result_marker: bool,
     pub reaction: bool,
@@ -67,9 +71,10 @@ impl Features {
     /// ("I've always ...") unless it is anchored in a time or place.
     pub fn narrative(&self) -> bool {
         self.past_any > 0
+            && self.past_any >= self.present
             && !self.hypothetical
             && !self.question
-            && (self.anchor || !(self.habitual || self.perfect))
+            && (self.anchor || !(self.habitual || self.perfect || self.generic))
     }
 
     /// Who acts in the sentence: the candidate ("I called") or someone else.
@@ -138,8 +143,11 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
         customer: has(&lex.customer),
         past_actions,
         past_any,
+        present: tokens.iter().filter(|t| lex.present.contains(&t.folded)).count(),
         hypothetical: found(&lex.hypothetical),
         habitual: found(&lex.habitual),
+        generic: tokens.iter().any(|t| matches!(t.folded.as_str(), "you" | "you're" | "your" | "you've"))
+            && past_any == 0,
         perfect: tokens.windows(2).any(|w| {
             matches!(w[0].folded.as_str(), "i've" | "we've" | "have" | "has" | "she's" | "he's" | "they've")
                 && (w[1].folded.ends_with("ed") || lex.past_action.contains(&w[1].folded) || w[1].folded == "been")

@@ -1,7 +1,7 @@
 //! Guides compiled for scoring: each step's cues as a phrase set and its examples as
 //! bags of content stems, plus the guide's vocabulary for off-topic detection.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rapport_pack::{Guide, Signal};
 use rapport_text::{Analyzer, PhraseSet};
@@ -13,6 +13,9 @@ pub(crate) struct StepMatcher {
     pub cues: PhraseSet,
     pub cue_text: Vec<String>,
     pub examples: Vec<HashSet<String>>,
+    /// The step's own words (from cues and examples), each weighted by how specific it
+    /// is to this step across every loaded step: "CRM" counts more than "customer".
+    pub vocabulary: HashMap<String, f32>,
     pub signal: Signal,
     /// Skill-lexicon sections this step is about (a `listening` step and the listening
     /// section), as indices into the named and the shown lexicons.
@@ -51,8 +54,35 @@ pub(crate) fn content_stems(analyzer: &Analyzer, lex: &Compiled, text: &str) -> 
         .collect()
 }
 
+/// The content stems of a step's cues and examples.
+pub(crate) fn step_words(analyzer: &Analyzer, lex: &Compiled, step: &rapport_pack::Step) -> HashSet<String> {
+    let mut words = HashSet::new();
+    for text in step.cues.iter().chain(&step.examples) {
+        words.extend(content_stems(analyzer, lex, text));
+    }
+    words
+}
+
+/// How specific each word is to the steps that use it: 1.0 for a word only one step
+/// uses, falling towards 0.0 for words every step uses.
+pub(crate) fn specificity(steps: &[HashSet<String>]) -> HashMap<String, f32> {
+    let mut df: HashMap<&String, usize> = HashMap::new();
+    for words in steps {
+        for w in words {
+            *df.entry(w).or_default() += 1;
+        }
+    }
+    let n = steps.len().max(2) as f32;
+    df.into_iter().map(|(w, d)| (w.clone(), (n / d as f32).ln() / n.ln())).collect()
+}
+
 impl CompiledGuide {
-    pub fn new(analyzer: &Analyzer, lex: &Compiled, guide: Guide) -> CompiledGuide {
+    pub fn new(
+        analyzer: &Analyzer,
+        lex: &Compiled,
+        guide: Guide,
+        specificity: &HashMap<String, f32>,
+    ) -> CompiledGuide {
         let steps = guide
             .steps
             .iter()
@@ -60,6 +90,13 @@ impl CompiledGuide {
                 cues: PhraseSet::new(analyzer, step.cues.iter().map(String::as_str)),
                 cue_text: step.cues.clone(),
                 examples: step.examples.iter().map(|e| content_stems(analyzer, lex, e)).collect(),
+                vocabulary: step_words(analyzer, lex, step)
+                    .into_iter()
+                    .map(|w| {
+                        let weight = specificity.get(&w).copied().unwrap_or(1.0);
+                        (w, weight)
+                    })
+                    .collect(),
                 signal: step.signal,
                 named_sections: sections_about(&lex.skills.names, &step.id, &step.label),
                 shown_sections: sections_about(&lex.skills_shown.names, &step.id, &step.label),

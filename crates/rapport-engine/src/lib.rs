@@ -51,9 +51,19 @@ impl Engine {
     pub fn new(guides: Vec<Guide>, lexicons: &Lexicons) -> Engine {
         let analyzer = Analyzer::new();
         let lex = Compiled::new(&analyzer, lexicons);
-        let guides: Vec<CompiledGuide> =
-            guides.into_iter().map(|g| CompiledGuide::new(&analyzer, &lex, g)).collect();
-        let general = CompiledGuide::new(&analyzer, &lex, general_guide());
+        let general = general_guide();
+        let steps: Vec<_> = guides
+            .iter()
+            .chain(std::iter::once(&general))
+            .flat_map(|g| &g.steps)
+            .map(|s| guide::step_words(&analyzer, &lex, s))
+            .collect();
+        let specificity = guide::specificity(&steps);
+        let guides: Vec<CompiledGuide> = guides
+            .into_iter()
+            .map(|g| CompiledGuide::new(&analyzer, &lex, g, &specificity))
+            .collect();
+        let general = CompiledGuide::new(&analyzer, &lex, general, &specificity);
         let index = QuestionIndex::new(&analyzer, &lex, &guides);
         let skill_names = lex.skills.names.clone();
         Engine { analyzer, lex, guides, general, index, skill_names }

@@ -17,7 +17,7 @@ const TIP_POINTS: f32 = 20.0;
 /// The credit a step earns: most of it for taking the step at all, the rest for how
 /// clearly; a near miss earns a little.
 fn credit(strength: f32, met: bool) -> f32 {
-    if met { 0.7 + 0.3 * strength } else { 0.3 * strength.min(MET) }
+    if met { 0.75 + 0.25 * strength } else { 0.4 * strength.min(MET) }
 }
 
 fn evidence(text: &str, feats: &[Features], hits: &[Hit]) -> Vec<Evidence> {
@@ -81,9 +81,8 @@ pub(crate) fn report(
     if off_topic {
         score = score.min(15.0);
     }
-    let narrative = feats.iter().any(|f| f.narrative());
     let listy = feats.iter().filter(|f| list_like(f)).count() * 2 >= feats.len();
-    if listy && !narrative {
+    if listy {
         // Rubric words without a story or a statement are not an answer.
         score = score.min(35.0);
     }

@@ -83,7 +83,9 @@ pub(crate) fn tips(feats: &[Features], delivery: &Delivery, skill_names: &[Strin
         advice: skills_advice,
     };
 
-    let honest_hits = hits_where(feats, "admits the hard part or a lesson", |f| f.honesty || f.reflection);
+    let honest_hits = hits_where(feats, "admits the hard part or a lesson", |f| {
+        f.honesty || (f.reflection && f.first_person && !f.hypothetical)
+    });
     let honest = TipVerdict {
         id: "honest",
         label: "Be honest",

@@ -56,9 +56,7 @@ pub fn render(report: &Report, style: Style) -> String {
         speaking_time(report.delivery.speaking_seconds)
     );
     let width = question.chars().count().clamp(60, 96);
-    let rule = width
-        .saturating_sub(summary.chars().count() + 1)
-        .max(8);
+    let rule = width.saturating_sub(summary.chars().count() + 1).max(8);
     let _ = writeln!(out, " {} {}", style.dim(&"─".repeat(rule)), summary_styled);
 
     let id_width = report
@@ -100,9 +98,8 @@ pub fn render(report: &Report, style: Style) -> String {
     if report.off_topic {
         let _ = writeln!(
             out,
-            " {}  {}",
+            " {}  this answer seems to be about something else: answer the question asked",
             style.warn("note"),
-            "this answer seems to be about something else: answer the question asked"
         );
     }
 
@@ -150,7 +147,11 @@ fn delivery(report: &Report) -> String {
         parts.push(found(cliches, &d.cliches, "cliché", "clichés"));
     }
     if !d.negativity.is_empty() {
-        parts.push(plural(d.negativity.len(), "negative sentence", "negative sentences"));
+        parts.push(plural(
+            d.negativity.len(),
+            "negative sentence",
+            "negative sentences",
+        ));
     }
     parts.join(" · ")
 }
@@ -208,7 +209,10 @@ mod tests {
     fn quote_cuts_on_a_word_boundary() {
         assert_eq!(quote("I  stayed\ncalm.", 70), "I stayed calm");
         assert_eq!(
-            quote("moved them to a larger room, and had the restaurant hold it", 30),
+            quote(
+                "moved them to a larger room, and had the restaurant hold it",
+                30
+            ),
             "moved them to a larger room…"
         );
         assert_eq!(quote("abcdefghij", 5), "abcd…");

@@ -50,11 +50,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the questions in the bank.
-    #[command(after_long_help = "Examples:\n  rapport questions\n  rapport questions --skill empathy\n  rapport questions --json")]
+    #[command(
+        after_long_help = "Examples:\n  rapport questions\n  rapport questions --skill empathy\n  rapport questions --json"
+    )]
     Questions(QuestionsArgs),
 
     /// Show a question's full answer guide: steps, samples and pitfalls.
-    #[command(after_long_help = "Examples:\n  rapport show difficult-customer\n  rapport show general")]
+    #[command(
+        after_long_help = "Examples:\n  rapport show difficult-customer\n  rapport show general"
+    )]
     Show(ShowArgs),
 
     /// Score one answer (or many with --batch) and print the feedback card or JSON.
@@ -70,22 +74,28 @@ pub enum Command {
     Score(ScoreArgs),
 
     /// Practise one question interactively: answer, read the card, retry.
-    #[command(after_long_help = "Type your answer over as many lines as you like, then finish with an empty\n\
+    #[command(
+        after_long_help = "Type your answer over as many lines as you like, then finish with an empty\n\
         line (or a line holding only `.`, or end of input). After the card, answer `y` to\n\
         try again and see what changed.\n\n\
-        Examples:\n  rapport practice difficult-customer\n  rapport practice")]
+        Examples:\n  rapport practice difficult-customer\n  rapport practice"
+    )]
     Practice(PracticeArgs),
 
     /// A mock interview: several questions in interview order, with follow-ups and a report.
-    #[command(after_long_help = "When an answer misses a step, the interviewer asks that step's follow-up once,\n\
+    #[command(
+        after_long_help = "When an answer misses a step, the interviewer asks that step's follow-up once,\n\
         and your reply counts toward the answer.\n\n\
-        Examples:\n  rapport mock\n  rapport mock --count 3 --seed 7")]
+        Examples:\n  rapport mock\n  rapport mock --count 3 --seed 7"
+    )]
     Mock(MockArgs),
 
     /// Measure how well scores agree with human labels on a labelled set.
-    #[command(after_long_help = "Each line: {\"id\"?, \"question_id\" | \"question\", \"expected_guide\"?, \"answer\",\n\
+    #[command(
+        after_long_help = "Each line: {\"id\"?, \"question_id\" | \"question\", \"expected_guide\"?, \"answer\",\n\
         \"label\": \"strong\"|\"solid\"|\"developing\"|\"weak\", \"steps\"?: [\"step-id\", ...]}\n\n\
-        Examples:\n  rapport eval test_data/dev.jsonl\n  rapport eval labelled.jsonl --verbose\n  rapport eval labelled.jsonl --json")]
+        Examples:\n  rapport eval test_data/dev.jsonl\n  rapport eval labelled.jsonl --verbose\n  rapport eval labelled.jsonl --json"
+    )]
     Eval(EvalArgs),
 
     /// Work with question packs.
@@ -186,9 +196,11 @@ pub struct PackArgs {
 #[derive(Debug, Subcommand)]
 pub enum PackCommand {
     /// Check packs and print every problem with file, line and field; exit 3 on errors.
-    #[command(after_long_help = "Warnings are printed but do not fail the check. Guide ids that clash with the\n\
+    #[command(
+        after_long_help = "Warnings are printed but do not fail the check. Guide ids that clash with the\n\
         built-in pack or another checked pack are reported.\n\n\
-        Examples:\n  rapport pack check my-pack.toml\n  rapport pack check packs/front-desk/")]
+        Examples:\n  rapport pack check my-pack.toml\n  rapport pack check packs/front-desk/"
+    )]
     Check(PackCheckArgs),
 }
 

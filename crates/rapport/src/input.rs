@@ -19,7 +19,9 @@ pub fn read_answer(path: Option<&Path>) -> Result<String> {
         }
         _ => {
             if io::stdin().is_terminal() {
-                crate::term::stderr_line("type or paste the answer, then press Ctrl-D on an empty line");
+                crate::term::stderr_line(
+                    "type or paste the answer, then press Ctrl-D on an empty line",
+                );
             }
             (read_stdin()?, "standard input".to_owned())
         }
@@ -64,7 +66,9 @@ mod tests {
 
     #[test]
     fn utf8_names_the_offset() {
-        let err = utf8(b"caf\xe9 au lait".to_vec()).err().map(|e| e.to_string());
+        let err = utf8(b"caf\xe9 au lait".to_vec())
+            .err()
+            .map(|e| e.to_string());
         assert_eq!(
             err.as_deref(),
             Some("it is not valid UTF-8 text (byte 0xe9 at offset 3)")

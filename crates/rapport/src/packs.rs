@@ -34,7 +34,10 @@ impl Library {
             // Writing to stderr can only fail when it is closed; there is nobody to tell.
             let _ = writeln!(stderr, "warning: {diagnostic}");
         }
-        let guides = packs.iter().flat_map(|p| p.guides.iter().cloned()).collect();
+        let guides = packs
+            .iter()
+            .flat_map(|p| p.guides.iter().cloned())
+            .collect();
         let engine = Engine::new(guides, &rapport_pack::builtin_lexicons());
         Library { packs, engine }
     }
@@ -86,7 +89,10 @@ pub fn read_pack_files(path: &Path) -> (Vec<(String, String)>, Vec<Diagnostic>) 
                 .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
                 .collect(),
             Err(err) => {
-                problems.push(Diagnostic::error(name, format!("cannot read folder: {err}")));
+                problems.push(Diagnostic::error(
+                    name,
+                    format!("cannot read folder: {err}"),
+                ));
                 return (files, problems);
             }
         };
@@ -121,7 +127,10 @@ fn read_one(path: &Path, files: &mut Vec<(String, String)>, problems: &mut Vec<D
                 );
             }
         },
-        Err(err) => problems.push(Diagnostic::error(name, format!("cannot read: {}", crate::lower_first(&err.to_string())))),
+        Err(err) => problems.push(Diagnostic::error(
+            name,
+            format!("cannot read: {}", crate::lower_first(&err.to_string())),
+        )),
     }
 }
 
@@ -142,7 +151,11 @@ fn packs_in(dir: &Path) -> Vec<PathBuf> {
 /// The data directory: `$RAPPORT_DATA_DIR`, else `$XDG_DATA_HOME/rapport`, else
 /// `~/.local/share/rapport`.
 pub fn data_dir() -> Option<PathBuf> {
-    let var = |name: &str| env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |name: &str| {
+        env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     var("RAPPORT_DATA_DIR")
         .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("rapport")))
         .or_else(|| var("HOME").map(|h| h.join(".local/share/rapport")))

@@ -53,7 +53,9 @@ impl Run {
 }
 
 fn data(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("test_data")
+        .join(path)
 }
 
 /// Runs `rapport` with `args` and `stdin`, colours off, and no user data directory.
@@ -93,7 +95,13 @@ fn card_snapshot() {
 #[test]
 fn json_snapshot() {
     let run = rapport(
-        &["score", "--question", "difficult-customer", "--json", "answers/difficult-customer.txt"],
+        &[
+            "score",
+            "--question",
+            "difficult-customer",
+            "--json",
+            "answers/difficult-customer.txt",
+        ],
         b"",
     );
     run.code(0);
@@ -103,7 +111,10 @@ fn json_snapshot() {
 #[test]
 fn json_keeps_the_contract() {
     let answer = answer();
-    let run = rapport(&["score", "--question", "difficult-customer", "--json"], &answer);
+    let run = rapport(
+        &["score", "--question", "difficult-customer", "--json"],
+        &answer,
+    );
     run.code(0);
     let doc: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["question_id"], "difficult-customer");
@@ -126,7 +137,16 @@ fn json_keeps_the_contract() {
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(tips, ["specific", "outcome-focus", "skills-shown", "honest", "confident"]);
+    assert_eq!(
+        tips,
+        [
+            "specific",
+            "outcome-focus",
+            "skills-shown",
+            "honest",
+            "confident"
+        ]
+    );
     // Evidence offsets are byte offsets into the answer exactly as received.
     for c in doc["criteria"].as_array().unwrap() {
         for key in ["label", "met", "strength", "evidence"] {
@@ -213,9 +233,17 @@ fn unknown_question_suggests_the_closest() {
 
 #[test]
 fn unreadable_answer_file_is_an_error() {
-    rapport(&["score", "--question", "difficult-customer", "no/such/file.txt"], b"")
-        .code(1)
-        .stderr_has("error: cannot read `no/such/file.txt`");
+    rapport(
+        &[
+            "score",
+            "--question",
+            "difficult-customer",
+            "no/such/file.txt",
+        ],
+        b"",
+    )
+    .code(1)
+    .stderr_has("error: cannot read `no/such/file.txt`");
 }
 
 #[test]
@@ -226,8 +254,18 @@ fn usage_errors_exit_2_and_help_documents_exit_codes() {
         .code(0)
         .stdout_has("Exit codes:")
         .stdout_has("3  pack errors");
-    for command in ["questions", "show", "score", "practice", "mock", "eval", "pack"] {
-        rapport(&[command, "--help"], b"").code(0).stdout_has("Usage:");
+    for command in [
+        "questions",
+        "show",
+        "score",
+        "practice",
+        "mock",
+        "eval",
+        "pack",
+    ] {
+        rapport(&[command, "--help"], b"")
+            .code(0)
+            .stdout_has("Usage:");
     }
 }
 
@@ -254,10 +292,13 @@ fn user_pack_adds_guides() {
     rapport(&["--pack", "packs/front-desk.toml", "questions"], b"")
         .code(0)
         .stdout_has("late-check-in");
-    rapport(&["--pack", "packs/front-desk.toml", "show", "late-check-in"], b"")
-        .code(0)
-        .stdout_has("Sets the scene")
-        .stdout_has("Pitfalls");
+    rapport(
+        &["--pack", "packs/front-desk.toml", "show", "late-check-in"],
+        b"",
+    )
+    .code(0)
+    .stdout_has("Sets the scene")
+    .stdout_has("Pitfalls");
 }
 
 #[test]
@@ -265,10 +306,13 @@ fn pack_check_reports_file_line_and_field() {
     rapport(&["pack", "check", "packs/front-desk.toml"], b"")
         .code(0)
         .stdout_has("0 errors");
-    rapport(&["pack", "check", "packs/broken.toml", "packs/syntax.toml"], b"")
-        .code(3)
-        .stdout_has("error: packs/broken.toml:17: guide `bad-guide`, field `step[1].cues`")
-        .stdout_has("error: packs/syntax.toml:1: syntax error");
+    rapport(
+        &["pack", "check", "packs/broken.toml", "packs/syntax.toml"],
+        b"",
+    )
+    .code(3)
+    .stdout_has("error: packs/broken.toml:17: guide `bad-guide`, field `step[1].cues`")
+    .stdout_has("error: packs/syntax.toml:1: syntax error");
     rapport(&["pack", "check", "packs/missing.toml"], b"")
         .code(3)
         .stdout_has("packs/missing.toml: cannot read");

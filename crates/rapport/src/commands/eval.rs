@@ -179,7 +179,9 @@ fn human(file: &str, a: &Agreement, refused: usize, failed: usize, style: Style)
     };
     let mut answers = a.n.to_string();
     if refused > 0 {
-        answers.push_str(&format!(" ({refused} not scored by the engine, counted as weak 0)"));
+        answers.push_str(&format!(
+            " ({refused} not scored by the engine, counted as weak 0)"
+        ));
     }
     if failed > 0 {
         let lines = if failed == 1 { "line" } else { "lines" };
@@ -191,12 +193,18 @@ fn human(file: &str, a: &Agreement, refused: usize, failed: usize, style: Style)
     row(
         &mut s,
         "pairwise, same question",
-        format!("{}  pairs of answers to the same question with different labels", share(a.pairwise_same_question)),
+        format!(
+            "{}  pairs of answers to the same question with different labels",
+            share(a.pairwise_same_question)
+        ),
     );
     row(
         &mut s,
         "pairwise, all",
-        format!("{}  all pairs with different labels; a score tie counts half", share(a.pairwise_all)),
+        format!(
+            "{}  all pairs with different labels; a score tie counts half",
+            share(a.pairwise_all)
+        ),
     );
     row(&mut s, "spearman rho", opt3(a.spearman));
     let steps = if a.steps.items == 0 {

@@ -184,7 +184,10 @@ fn report(turns: &[Turn], planned: usize, style: Style) -> String {
             .then(b.2.total_cmp(&a.2))
     });
     if weak.is_empty() {
-        s.push_str(&format!(" {}  every step of every answer was there\n", style.good("good")));
+        s.push_str(&format!(
+            " {}  every step of every answer was there\n",
+            style.good("good")
+        ));
     } else {
         s.push_str(&format!(" {}\n", style.bold("weakest steps")));
         for (guide, c, _) in weak.iter().take(WEAKEST) {

@@ -31,7 +31,11 @@ pub fn check(args: &PackCheckArgs) -> Result<u8> {
                     path.display(),
                     pack.id,
                     pack.guides.len(),
-                    if pack.guides.len() == 1 { "guide" } else { "guides" }
+                    if pack.guides.len() == 1 {
+                        "guide"
+                    } else {
+                        "guides"
+                    }
                 ));
                 packs.push(pack);
             }
@@ -62,7 +66,11 @@ pub fn check(args: &PackCheckArgs) -> Result<u8> {
         warnings,
         if warnings == 1 { "warning" } else { "warnings" }
     )?;
-    Ok(if errors > 0 { exit::PACK_ERRORS } else { exit::OK })
+    Ok(if errors > 0 {
+        exit::PACK_ERRORS
+    } else {
+        exit::OK
+    })
 }
 
 /// Guide ids used twice among the checked packs, or already used by the built-in pack
@@ -78,4 +86,3 @@ fn clashes(checked: Vec<Pack>) -> Vec<Diagnostic> {
     let (_, diagnostics) = rapport_pack::merge(all);
     diagnostics
 }
-

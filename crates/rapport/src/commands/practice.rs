@@ -115,7 +115,10 @@ fn pick<'a>(
         {
             return Ok(Some(g));
         }
-        stderr_line(&format!("error: {}", suggest::unknown_question(&library.engine, reply)));
+        stderr_line(&format!(
+            "error: {}",
+            suggest::unknown_question(&library.engine, reply)
+        ));
     }
 }
 
@@ -133,10 +136,18 @@ pub fn changes(c: &Comparison, style: Style) -> String {
     };
     let mut s = format!(" {}  {delta} · {band}\n", style.bold("since last time"));
     if !c.gained.is_empty() {
-        s.push_str(&format!("   {} now there: {}\n", style.mark(true), c.gained.join(", ")));
+        s.push_str(&format!(
+            "   {} now there: {}\n",
+            style.mark(true),
+            c.gained.join(", ")
+        ));
     }
     if !c.lost.is_empty() {
-        s.push_str(&format!("   {} no longer there: {}\n", style.mark(false), c.lost.join(", ")));
+        s.push_str(&format!(
+            "   {} no longer there: {}\n",
+            style.mark(false),
+            c.lost.join(", ")
+        ));
     }
     if c.gained.is_empty() && c.lost.is_empty() {
         s.push_str("   the same steps as before\n");

@@ -90,7 +90,10 @@ fn batch(library: &Library, path: &Path) -> Result<u8> {
     for (number, line) in &lines {
         let parsed = parse_line(line);
         let id = parsed.as_ref().ok().and_then(|l| l.id.as_ref());
-        let scored = parsed.as_ref().map_err(Clone::clone).and_then(|l| score_line(library, l));
+        let scored = parsed
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|l| score_line(library, l));
         match scored {
             Ok(report) => {
                 let row = BatchReport {

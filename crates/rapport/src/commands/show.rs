@@ -42,7 +42,11 @@ pub fn run(library: &Library, args: &ShowArgs) -> Result<u8> {
     let _ = writeln!(s, "\n{}", style.label("What it assesses"));
     s.push_str(&wrap(&guide.assesses, WIDTH, "  "));
     if !guide.skills.is_empty() {
-        let _ = writeln!(s, "  {}", style.dim(&format!("skills: {}", guide.skills.join(", "))));
+        let _ = writeln!(
+            s,
+            "  {}",
+            style.dim(&format!("skills: {}", guide.skills.join(", ")))
+        );
     }
 
     let _ = writeln!(s, "\n{}", style.label("How to answer"));
@@ -55,7 +59,12 @@ pub fn run(library: &Library, args: &ShowArgs) -> Result<u8> {
             style.dim(&format!("({})", step.id))
         );
         s.push_str(&wrap(&step.guidance, WIDTH, "     "));
-        let _ = writeln!(s, "     {} {}", style.dim("if it is missing:"), step.follow_up.trim());
+        let _ = writeln!(
+            s,
+            "     {} {}",
+            style.dim("if it is missing:"),
+            step.follow_up.trim()
+        );
     }
 
     for (i, sample) in guide.samples.iter().enumerate() {
@@ -63,7 +72,11 @@ pub fn run(library: &Library, args: &ShowArgs) -> Result<u8> {
         s.push_str(&wrap(&reflow(&sample.text), WIDTH, "  "));
         let steps: Vec<&str> = sample.marks.iter().map(|(id, _)| id.as_str()).collect();
         if !steps.is_empty() {
-            let _ = writeln!(s, "  {}", style.dim(&format!("takes: {}", steps.join(", "))));
+            let _ = writeln!(
+                s,
+                "  {}",
+                style.dim(&format!("takes: {}", steps.join(", ")))
+            );
         }
     }
 

@@ -1,0 +1,167 @@
+//! Agreement with human labels on the dev set and the held-out set, held above floors.
+//!
+//! The sets are `test_data/eval/dev.jsonl` (tuned on) and `test_data/eval/heldout.jsonl`
+//! (written first, never tuned on). The figures are printed (`--nocapture`) so a change
+//! in either shows; the floors below are what a useful coach must beat, well above
+//! chance, and the held-out floors are lower because overfitting to the dev set is
+//! expected to cost a little there.
+
+use std::path::Path;
+
+use rapport_engine::eval::{Agreement, Labelled, Observation, Question, agreement};
+use rapport_engine::{Band, Engine};
+use serde_json::Value;
+
+/// Minimum figures for one set.
+struct Floors {
+    /// Exact band; chance with four balanced bands is 25%.
+    exact: f64,
+    /// Band within one; chance is about 62%.
+    within_one: f64,
+    /// Pairs of answers to one question with different labels, put in the right
+    /// order; chance is 50%.
+    pairwise: f64,
+    /// Spearman's ρ between label and score; chance is 0.
+    spearman: f64,
+    /// Step F1 over items with step labels.
+    step_f1: f64,
+}
+
+const DEV: Floors = Floors {
+    exact: 0.40,
+    within_one: 0.75,
+    pairwise: 0.75,
+    spearman: 0.55,
+    step_f1: 0.70,
+};
+
+const HELDOUT: Floors = Floors {
+    exact: 0.35,
+    within_one: 0.70,
+    pairwise: 0.70,
+    spearman: 0.50,
+    step_f1: 0.65,
+};
+
+/// Free questions matched to the guide they were written for (dev set).
+const GUIDE_MATCH: f64 = 0.80;
+
+fn engine() -> Engine {
+    let load = rapport_pack::builtin_pack();
+    let guides = load.pack.map(|p| p.guides).unwrap_or_default();
+    Engine::new(guides, &rapport_pack::builtin_lexicons())
+}
+
+fn read_set(name: &str) -> Vec<Labelled> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../test_data/eval")
+        .join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, line)| {
+            let v: Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{name}:{}: {e}", i + 1));
+            let text = |key: &str| v[key].as_str().map(str::to_owned);
+            let question = match (text("question_id"), text("question")) {
+                (Some(id), _) => Question::Id(id),
+                (None, Some(q)) => Question::Text(q),
+                (None, None) => panic!("{name}:{}: no question", i + 1),
+            };
+            Labelled {
+                id: text("id"),
+                question,
+                expected_guide: text("expected_guide"),
+                answer: text("answer").unwrap_or_default(),
+                label: text("label")
+                    .as_deref()
+                    .and_then(Band::parse)
+                    .unwrap_or_else(|| panic!("{name}:{}: bad label", i + 1)),
+                steps: v["steps"].as_array().map(|steps| {
+                    steps
+                        .iter()
+                        .filter_map(|s| s.as_str().map(str::to_owned))
+                        .collect()
+                }),
+            }
+        })
+        .collect()
+}
+
+fn measure(engine: &Engine, name: &str) -> Agreement {
+    let items = read_set(name);
+    let observations: Vec<Observation> = items
+        .iter()
+        .map(|item| {
+            let report = match &item.question {
+                Question::Id(id) => engine.score(id, &item.answer),
+                Question::Text(q) => engine.score_question_text(q, &item.answer),
+            };
+            match report {
+                Ok(report) => Observation::new(item, &report),
+                Err(_) => Observation::refused(item),
+            }
+        })
+        .collect();
+    let figures = agreement(&observations);
+    let pct = |x: Option<f64>| x.map_or("n/a".to_owned(), |v| format!("{:.1}%", v * 100.0));
+    eprintln!(
+        "{name}: n {} · exact {} · within one {} · pairwise (same question) {} · pairwise (all) {} · rho {:.3} · steps P {:.3} R {:.3} F1 {:.3} · guide match {}",
+        figures.n,
+        pct(figures.exact.value()),
+        pct(figures.within_one.value()),
+        pct(figures.pairwise_same_question.value()),
+        pct(figures.pairwise_all.value()),
+        figures.spearman.unwrap_or(f64::NAN),
+        figures.steps.precision().unwrap_or(f64::NAN),
+        figures.steps.recall().unwrap_or(f64::NAN),
+        figures.steps.f1().unwrap_or(f64::NAN),
+        pct(figures.guide_match.value()),
+    );
+    figures
+}
+
+fn check(name: &str, figures: &Agreement, floors: &Floors) {
+    let checks = [
+        ("exact band", figures.exact.value(), floors.exact),
+        (
+            "within one band",
+            figures.within_one.value(),
+            floors.within_one,
+        ),
+        (
+            "pairwise ordering",
+            figures.pairwise_same_question.value(),
+            floors.pairwise,
+        ),
+        ("spearman", figures.spearman, floors.spearman),
+        ("step F1", figures.steps.f1(), floors.step_f1),
+    ];
+    let failed: Vec<String> = checks
+        .iter()
+        .filter(|(_, got, floor)| got.is_none_or(|g| g < *floor))
+        .map(|(what, got, floor)| format!("{what}: {got:?} < {floor}"))
+        .collect();
+    assert!(failed.is_empty(), "{name} below its floors: {failed:#?}");
+}
+
+#[test]
+fn dev_set_agreement_is_above_floors() {
+    let figures = measure(&engine(), "dev.jsonl");
+    assert!(figures.n >= 80, "the dev set has at least 80 answers");
+    check("dev", &figures, &DEV);
+    let guide_match = figures.guide_match.value();
+    assert!(
+        guide_match.is_some_and(|g| g >= GUIDE_MATCH),
+        "guide match {guide_match:?} < {GUIDE_MATCH}"
+    );
+}
+
+#[test]
+fn heldout_set_agreement_is_above_floors() {
+    let figures = measure(&engine(), "heldout.jsonl");
+    assert!(figures.n >= 30, "the held-out set has at least 30 answers");
+    check("heldout", &figures, &HELDOUT);
+}
