@@ -57,13 +57,15 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             println!("   feedback {:#?}", report.feedback);
         }
         println!(
-            "{flag} {id:8} {:<28} {:>3} {:<10} label={:<10} {:<14} {}",
+            "{flag} {id:8} {:<28} {:>3} {:<10} label={:<10} {:<14} {} rel={:.2}{}",
             report.question_id,
             report.score,
             report.band.as_str(),
             label,
             v["kind"].as_str().unwrap_or(""),
-            steps.join(" ")
+            steps.join(" "),
+            report.relevance,
+            if report.off_topic { " OFF" } else { "" }
         );
     }
     Ok(())

@@ -239,6 +239,8 @@ pub(crate) fn either(a: f32, b: f32) -> f32 {
 pub(crate) struct Hit {
     pub sentence: usize,
     pub strength: f32,
+    /// Whether one of the step's own cues matched, so the hit adds to others.
+    pub cued: bool,
     pub why: String,
 }
 
@@ -280,7 +282,8 @@ pub(crate) fn detect(
         let lexical = either(either(cue, skill), example);
         let (sig, sig_why) = signal(step.signal, f, i, ctx);
         let mut strength = if step.signal == Signal::Topic {
-            if f.hypothetical { lexical * 0.8 } else { lexical }
+            // "I would ..." describes a plan, not what the candidate does.
+            if f.hypothetical { lexical * 0.6 } else { lexical }
         } else if story_signal(step.signal) && f.hypothetical {
             // "I would ..." is a plan, not something that happened.
             (0.5 * sig.max(lexical)).min(0.3)
@@ -312,18 +315,20 @@ pub(crate) fn detect(
         if example > cue && example > 0.0 {
             why.push(format!("like example {}", example_index + 1));
         }
-        hits.push(Hit { sentence: i, strength: strength.min(1.0), why: why.join(", ") });
+        let cued = cue > 0.0 || skill > 0.0;
+        hits.push(Hit { sentence: i, strength: strength.min(1.0), cued, why: why.join(", ") });
     }
-    if step.signal == Signal::Stance && distinct_cues.len() >= 4 {
-        // Naming every quality commits to none of them.
-        for h in &mut hits {
-            h.strength = h.strength.min(0.4);
-        }
-    }
+    let named: std::collections::HashSet<usize> =
+        feats.iter().flat_map(|f| f.skills_named.iter().copied()).collect();
     hits.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.sentence.cmp(&b.sentence)));
     let best = hits.first().map_or(0.0, |h| h.strength);
-    let second = hits.get(1).map_or(0.0, |h| h.strength);
-    let strength = either(best, 0.5 * second).min(1.0);
+    // A second sentence adds weight only when it uses the step's own words.
+    let second = hits.get(1).filter(|h| h.cued).map_or(0.0, |h| h.strength);
+    let mut strength = either(best, 0.5 * second).min(1.0);
+    if step.signal == Signal::Stance && distinct_cues.len().max(named.len()) >= 4 {
+        // Naming every quality commits to none of them.
+        strength = strength.min(0.4);
+    }
     let met = strength >= MET;
     // The evidence is what made the step count: the best two sentences, and any other
     // that takes the step on its own.
@@ -384,7 +389,7 @@ fn example_overlap(
 pub(crate) fn list_like(f: &Features) -> bool {
     let items = f.commas + 1;
     let covered = f.covered.iter().filter(|c| **c).count();
-    (f.words >= 4 && items >= 3 && items * 3 >= f.words && !f.first_subject)
+    (f.words >= 4 && items >= 3 && items * 3 >= f.words && !f.pronoun)
         || (f.words <= 3 && !f.first_subject && f.index > 0)
         || (f.heading && !f.pronoun)
         || (f.words >= 4 && !f.pronoun && covered * 10 >= f.words * 7)

@@ -23,6 +23,8 @@ pub(crate) struct Features {
     /// "I" or "we" followed closely by a past-tense action ("I quickly called").
     pub acts: bool,
     pub customer: bool,
+    /// Names a customer-like person ("a guest", "the caller", "a woman").
+    pub customer_noun: bool,
     /// Past-tense action verbs ("called", "gave").
     pub past_actions: usize,
     /// Any past-tense verb, actions and states ("was", "felt").
@@ -141,6 +143,7 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
                 && tokens[k + 1..].iter().take(3).any(|n| is_past_action(n, lex))
         }),
         customer: has(&lex.customer),
+        customer_noun: has(&lex.customer_noun),
         past_actions,
         past_any,
         present: tokens.iter().filter(|t| lex.present.contains(&t.folded)).count(),

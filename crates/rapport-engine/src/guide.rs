@@ -41,6 +41,9 @@ pub(crate) struct CompiledGuide {
     pub steps: Vec<StepMatcher>,
     /// Content stems of everything the guide says: question, cues, examples, samples.
     pub vocabulary: HashSet<String>,
+    /// Whether the question is about dealing with customers, so an answer that never
+    /// mentions one is about something else.
+    pub about_customers: bool,
 }
 
 /// The content stems of a text: the words that carry meaning, stemmed.
@@ -111,6 +114,11 @@ impl CompiledGuide {
         {
             vocabulary.extend(content_stems(analyzer, lex, text));
         }
-        CompiledGuide { guide, steps, vocabulary }
+        let about_customers = analyzer
+            .analyze(&guide.question)
+            .tokens
+            .iter()
+            .any(|t| matches!(t.folded.as_str(), "customer" | "customers" | "client" | "clients"));
+        CompiledGuide { guide, steps, vocabulary, about_customers }
     }
 }

@@ -147,6 +147,8 @@ pub struct Report {
     pub strengths: Vec<String>,
     /// True when the answer seems to be about something else entirely.
     pub off_topic: bool,
+    /// Share of the answer's content words that the guide also uses, 0.0 to 1.0.
+    pub relevance: f32,
 }
 
 impl Report {

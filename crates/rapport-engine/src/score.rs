@@ -77,7 +77,11 @@ pub(crate) fn report(
         feats.iter().flat_map(|f| f.content.iter()).collect();
     let on_topic = answer_words.iter().filter(|w| cg.vocabulary.contains(**w)).count() as f32
         / answer_words.len().max(1) as f32;
-    let off_topic = !any_met && on_topic < 0.2;
+    // A question about customers answered without a single customer in it is an
+    // answer to some other question.
+    let no_customer =
+        cg.about_customers && delivery.words >= 20 && !feats.iter().any(|f| f.customer_noun || f.customer);
+    let off_topic = (!any_met && on_topic < 0.2) || no_customer;
     if off_topic {
         score = score.min(15.0);
     }
@@ -181,6 +185,7 @@ pub(crate) fn report(
         feedback,
         strengths,
         off_topic,
+        relevance: on_topic,
     }
 }
 

@@ -23,7 +23,7 @@ fn hits_where(feats: &[Features], why: &str, pred: impl Fn(&Features) -> bool) -
         .enumerate()
         .filter(|(_, f)| pred(f))
         .take(2)
-        .map(|(sentence, _)| Hit { sentence, strength: 1.0, why: why.to_string() })
+        .map(|(sentence, _)| Hit { sentence, strength: 1.0, cued: false, why: why.to_string() })
         .collect()
 }
 

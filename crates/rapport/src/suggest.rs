@@ -6,6 +6,11 @@ use rapport_engine::{Engine, ScoreError};
 pub fn unknown_question(engine: &Engine, id: &str) -> ScoreError {
     ScoreError::UnknownQuestion {
         id: id.to_owned(),
-        suggestion: engine.suggest_id(id),
+        // Nothing is "close" to an empty id; the engine would still name one.
+        suggestion: if id.trim().is_empty() {
+            None
+        } else {
+            engine.suggest_id(id)
+        },
     }
 }

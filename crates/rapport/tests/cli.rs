@@ -61,11 +61,16 @@ fn data(path: &str) -> PathBuf {
 /// Runs `rapport` with `args` and `stdin`, colours off, and no user data directory.
 fn rapport(args: &[&str], stdin: &[u8]) -> Run {
     let no_data = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rapport-no-data");
+    rapport_in(&no_data, args, stdin)
+}
+
+/// Runs `rapport` with this data directory.
+fn rapport_in(data_dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
         .args(args)
         .current_dir(data(""))
         .env("NO_COLOR", "1")
-        .env("RAPPORT_DATA_DIR", no_data)
+        .env("RAPPORT_DATA_DIR", data_dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -302,6 +307,13 @@ fn user_pack_adds_guides() {
 }
 
 #[test]
+fn packs_in_the_data_directory_load() {
+    rapport_in(&data("data-dir"), &["show", "concierge-late-room"], b"")
+        .code(0)
+        .stdout_has("pack concierge");
+}
+
+#[test]
 fn pack_check_reports_file_line_and_field() {
     rapport(&["pack", "check", "packs/front-desk.toml"], b"")
         .code(0)
@@ -313,6 +325,10 @@ fn pack_check_reports_file_line_and_field() {
     .code(3)
     .stdout_has("error: packs/broken.toml:17: guide `bad-guide`, field `step[1].cues`")
     .stdout_has("error: packs/syntax.toml:1: syntax error");
+    rapport(&["pack", "check", "packs/clash.toml"], b"")
+        .code(3)
+        .stdout_has("error: packs/clash.toml:8: guide `difficult-customer`: guide id already used")
+        .stdout_has("pack `clash`, 0 guides loaded");
     rapport(&["pack", "check", "packs/missing.toml"], b"")
         .code(3)
         .stdout_has("packs/missing.toml: cannot read");

@@ -14,35 +14,56 @@ use crate::term::Style;
 pub fn check(args: &PackCheckArgs) -> Result<u8> {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut packs: Vec<Pack> = Vec::new();
-    let mut summaries = Vec::new();
+    // Per path: the index of its pack in `packs`, or why there is none.
+    let mut loaded: Vec<Result<usize, &str>> = Vec::new();
     for path in &args.paths {
         let (files, problems) = read_pack_files(path);
         diagnostics.extend(problems);
         if files.is_empty() {
-            summaries.push(format!("{}: nothing to read", path.display()));
+            loaded.push(Err("nothing to read"));
             continue;
         }
         let load = rapport_pack::parse_pack(&files);
         diagnostics.extend(load.diagnostics);
         match load.pack {
             Some(pack) => {
-                summaries.push(format!(
-                    "{}: pack `{}`, {} {} loaded",
-                    path.display(),
-                    pack.id,
-                    pack.guides.len(),
-                    if pack.guides.len() == 1 {
-                        "guide"
-                    } else {
-                        "guides"
-                    }
-                ));
+                loaded.push(Ok(packs.len()));
                 packs.push(pack);
             }
-            None => summaries.push(format!("{}: no pack loaded", path.display())),
+            None => loaded.push(Err("no pack loaded")),
         }
     }
-    diagnostics.extend(clashes(packs));
+    let (merged, clash) = merge_with_builtin(packs.clone());
+    diagnostics.extend(clash);
+
+    let summaries: Vec<String> = args
+        .paths
+        .iter()
+        .zip(&loaded)
+        .map(|(path, outcome)| match outcome {
+            Ok(i) => {
+                let pack = &packs[*i];
+                // Guides that lost an id clash are not loaded.
+                let kept = pack
+                    .guides
+                    .iter()
+                    .filter(|g| {
+                        merged
+                            .iter()
+                            .flat_map(|p| &p.guides)
+                            .any(|m| m.id == g.id && m.origin == g.origin)
+                    })
+                    .count();
+                let noun = if kept == 1 { "guide" } else { "guides" };
+                format!(
+                    "{}: pack `{}`, {kept} {noun} loaded",
+                    path.display(),
+                    pack.id
+                )
+            }
+            Err(why) => format!("{}: {why}", path.display()),
+        })
+        .collect();
 
     let style = Style::stdout();
     let mut out = std::io::stdout().lock();
@@ -73,9 +94,9 @@ pub fn check(args: &PackCheckArgs) -> Result<u8> {
     })
 }
 
-/// Guide ids used twice among the checked packs, or already used by the built-in pack
-/// (unless the built-in pack itself is among those checked).
-fn clashes(checked: Vec<Pack>) -> Vec<Diagnostic> {
+/// Merges the checked packs after the built-in one (unless the built-in pack itself is
+/// among those checked), so guide ids used twice are reported.
+fn merge_with_builtin(checked: Vec<Pack>) -> (Vec<Pack>, Vec<Diagnostic>) {
     let mut all = Vec::new();
     if let Some(builtin) = rapport_pack::builtin_pack().pack {
         if !checked.iter().any(|p| p.id == builtin.id) {
@@ -83,6 +104,5 @@ fn clashes(checked: Vec<Pack>) -> Vec<Diagnostic> {
         }
     }
     all.extend(checked);
-    let (_, diagnostics) = rapport_pack::merge(all);
-    diagnostics
+    rapport_pack::merge(all)
 }
