@@ -121,9 +121,6 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
             if f.customer {
                 s += 0.1;
             }
-            if !f.skills_shown.is_empty() {
-                s += 0.1;
-            }
             (s, "says what you did")
         }
         Signal::Outcome => {
@@ -254,12 +251,15 @@ pub(crate) struct StepVerdict {
 }
 
 /// Rates every sentence for the step and combines the best two.
-pub(crate) fn detect(
-    step: &StepMatcher,
-    analysis: &Analysis,
-    feats: &[Features],
-    ctx: &Context,
-) -> StepVerdict {
+/// Every sentence's rating for one step, before the steps compete for sentences.
+pub(crate) struct Rated {
+    pub hits: Vec<Hit>,
+    /// The most the step can reach (a stance that names every quality commits to none).
+    pub cap: f32,
+}
+
+/// Rates every sentence of the answer for one step.
+pub(crate) fn rate(step: &StepMatcher, analysis: &Analysis, feats: &[Features], ctx: &Context) -> Rated {
     let mut hits: Vec<Hit> = Vec::new();
     let mut distinct_cues: Vec<usize> = Vec::new();
     for (i, f) in feats.iter().enumerate() {
@@ -320,15 +320,49 @@ pub(crate) fn detect(
     }
     let named: std::collections::HashSet<usize> =
         feats.iter().flat_map(|f| f.skills_named.iter().copied()).collect();
+    // Naming every quality commits to none of them.
+    let cap = if step.signal == Signal::Stance && distinct_cues.len().max(named.len()) >= 4 {
+        0.4
+    } else {
+        1.0
+    };
+    Rated { hits, cap }
+}
+
+/// How far below the best step a sentence may rate for another step and still count
+/// for it: a sentence mostly about listening is not also the candidate's actions.
+const MARGIN: f32 = 0.15;
+
+/// Lets the steps compete for sentences: a sentence counts for a step only when it
+/// rates close to its best step. The `example` signal is exempt, since a story's
+/// sentences are all part of the example.
+pub(crate) fn compete(signals: &[Signal], rated: &mut [Rated]) {
+    let mut best: std::collections::HashMap<usize, f32> = std::collections::HashMap::new();
+    for (s, r) in rated.iter().enumerate() {
+        if signals[s] == Signal::Example {
+            continue;
+        }
+        for h in &r.hits {
+            let b = best.entry(h.sentence).or_default();
+            *b = b.max(h.strength);
+        }
+    }
+    for (s, r) in rated.iter_mut().enumerate() {
+        if signals[s] == Signal::Example {
+            continue;
+        }
+        r.hits.retain(|h| best.get(&h.sentence).is_none_or(|b| h.strength >= b - MARGIN));
+    }
+}
+
+/// Combines a step's remaining sentences into its verdict.
+pub(crate) fn verdict(rated: Rated) -> StepVerdict {
+    let Rated { mut hits, cap } = rated;
     hits.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.sentence.cmp(&b.sentence)));
     let best = hits.first().map_or(0.0, |h| h.strength);
     // A second sentence adds weight only when it uses the step's own words.
     let second = hits.get(1).filter(|h| h.cued).map_or(0.0, |h| h.strength);
-    let mut strength = either(best, 0.5 * second).min(1.0);
-    if step.signal == Signal::Stance && distinct_cues.len().max(named.len()) >= 4 {
-        // Naming every quality commits to none of them.
-        strength = strength.min(0.4);
-    }
+    let strength = either(best, 0.5 * second).min(cap);
     let met = strength >= MET;
     // The evidence is what made the step count: the best two sentences, and any other
     // that takes the step on its own.

@@ -3,7 +3,7 @@
 use rapport_text::Analysis;
 
 use crate::delivery::delivery;
-use crate::detect::{Context, Hit, MET, detect, list_like};
+use crate::detect::{Context, Hit, MET, compete, list_like, rate, verdict};
 use crate::features::Features;
 use crate::guide::CompiledGuide;
 use crate::lexicon::Compiled;
@@ -51,7 +51,10 @@ pub(crate) fn report(
 ) -> Report {
     let guide = &cg.guide;
     let ctx = Context::new(feats);
-    let verdicts: Vec<_> = cg.steps.iter().map(|s| detect(s, analysis, feats, &ctx)).collect();
+    let mut rated: Vec<_> = cg.steps.iter().map(|s| rate(s, analysis, feats, &ctx)).collect();
+    let signals: Vec<_> = cg.steps.iter().map(|s| s.signal).collect();
+    compete(&signals, &mut rated);
+    let verdicts: Vec<_> = rated.into_iter().map(verdict).collect();
     let delivery = delivery(text, analysis, feats, lex);
     let tip_verdicts = tips(feats, &delivery, skill_names);
 

@@ -1,0 +1,78 @@
+//! The engine's feature tests: guides' own samples, step ablation, step detectors,
+//! gaming, bad input and offsets, all through the public API and the built-in pack.
+
+use std::sync::OnceLock;
+
+use rapport_engine::{Band, Engine, Report, ScoreError};
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let load = rapport_pack::builtin_pack();
+        assert!(load.diagnostics.is_empty(), "built-in pack has diagnostics: {:?}", load.diagnostics);
+        let guides = load.pack.map(|p| p.guides).unwrap_or_default();
+        Engine::new(guides, &rapport_pack::builtin_lexicons())
+    })
+}
+
+fn score(id: &str, answer: &str) -> Report {
+    match engine().score(id, answer) {
+        Ok(r) => r,
+        Err(e) => panic!("scoring {id} failed: {e}"),
+    }
+}
+
+/// Removes every paragraph (line) that holds one of the passages, as a reader deleting
+/// the paragraph that carries a step would.
+fn without(text: &str, passages: &[String]) -> String {
+    text.lines()
+        .filter(|line| !passages.iter().any(|p| line.contains(p.as_str())))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_sample_scores_strong_with_every_step_and_its_marked_evidence() {
+    let mut failures = Vec::new();
+    for guide in engine().guides() {
+        for (n, sample) in guide.samples.iter().enumerate() {
+            let r = score(&guide.id, &sample.text);
+            if r.band != Band::Strong {
+                failures.push(format!("{} sample {}: {} {}", guide.id, n + 1, r.band.as_str(), r.score));
+            }
+            for c in &r.criteria {
+                if !c.met {
+                    failures.push(format!("{} sample {}: step {} not met", guide.id, n + 1, c.id));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn removing_the_passage_that_carries_a_step_loses_the_step_and_ten_points() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for guide in engine().guides() {
+        for (n, sample) in guide.samples.iter().enumerate() {
+            let full = score(&guide.id, &sample.text);
+            for (step, passages) in &sample.marks {
+                let cut = without(&sample.text, passages);
+                let Ok(r) = engine().score(&guide.id, &cut) else { continue };
+                checked += 1;
+                let met = r.criterion(step).is_some_and(|c| c.met);
+                let drop = i32::from(full.score) - i32::from(r.score);
+                if met || drop < 10 {
+                    failures.push(format!(
+                        "{} sample {} without {step}: met={met}, drop={drop}",
+                        guide.id,
+                        n + 1
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} ablations ran");
+    assert!(failures.is_empty(), "{} of {checked} ablations failed:\n{}", failures.len(), failures.join("\n"));
+}
