@@ -137,7 +137,9 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
                 && f.past_any > 0
                 && !f.candidate_acts()
                 && !f.reflection;
-            let mut s: f32 = if f.reaction || f.business_result {
+            // "I stayed on the line" is an action; "she stayed with us" is a result.
+            let reacted = (f.reaction || f.business_result) && !(f.candidate_acts() && !f.customer);
+            let mut s: f32 = if reacted {
                 if f.past_any > 0 || f.result_marker { 0.6 } else { 0.45 }
             } else if f.result_marker {
                 if f.customer && f.past_any > 0 { 0.5 } else { 0.3 }
@@ -261,15 +263,11 @@ pub(crate) struct Rated {
 /// Rates every sentence of the answer for one step.
 pub(crate) fn rate(step: &StepMatcher, analysis: &Analysis, feats: &[Features], ctx: &Context) -> Rated {
     let mut hits: Vec<Hit> = Vec::new();
-    let mut distinct_cues: Vec<usize> = Vec::new();
     for (i, f) in feats.iter().enumerate() {
         let tokens = analysis.sentence_tokens(i);
         let mut cues: Vec<usize> = step.cues.find_all(tokens).into_iter().map(|m| m.phrase).collect();
         cues.sort_unstable();
         cues.dedup();
-        distinct_cues.extend(&cues);
-        distinct_cues.sort_unstable();
-        distinct_cues.dedup();
         // A phrase of several words is more specific than one word, so it counts more.
         let cue = cues
             .iter()
@@ -318,10 +316,8 @@ pub(crate) fn rate(step: &StepMatcher, analysis: &Analysis, feats: &[Features], 
         let cued = cue > 0.0 || skill > 0.0;
         hits.push(Hit { sentence: i, strength: strength.min(1.0), cued, why: why.join(", ") });
     }
-    let named: std::collections::HashSet<usize> =
-        feats.iter().flat_map(|f| f.skills_named.iter().copied()).collect();
-    // Naming every quality commits to none of them.
-    let cap = if step.signal == Signal::Stance && distinct_cues.len().max(named.len()) >= 4 {
+    // Naming every quality in one breath commits to none of them.
+    let cap = if step.signal == Signal::Stance && feats.iter().any(|f| f.skills_named.len() >= 4) {
         0.4
     } else {
         1.0
@@ -333,13 +329,18 @@ pub(crate) fn rate(step: &StepMatcher, analysis: &Analysis, feats: &[Features], 
 /// for it: a sentence mostly about listening is not also the candidate's actions.
 const MARGIN: f32 = 0.15;
 
+/// Steps that share sentences by nature: a story's sentences are all part of the
+/// example, and a stance usually arrives with its reason in the same sentence.
+fn exempt(signal: Signal) -> bool {
+    matches!(signal, Signal::Example | Signal::Stance)
+}
+
 /// Lets the steps compete for sentences: a sentence counts for a step only when it
-/// rates close to its best step. The `example` signal is exempt, since a story's
-/// sentences are all part of the example.
+/// rates close to its best step.
 pub(crate) fn compete(signals: &[Signal], rated: &mut [Rated]) {
     let mut best: std::collections::HashMap<usize, f32> = std::collections::HashMap::new();
     for (s, r) in rated.iter().enumerate() {
-        if signals[s] == Signal::Example {
+        if exempt(signals[s]) {
             continue;
         }
         for h in &r.hits {
@@ -348,7 +349,7 @@ pub(crate) fn compete(signals: &[Signal], rated: &mut [Rated]) {
         }
     }
     for (s, r) in rated.iter_mut().enumerate() {
-        if signals[s] == Signal::Example {
+        if exempt(signals[s]) {
             continue;
         }
         r.hits.retain(|h| best.get(&h.sentence).is_none_or(|b| h.strength >= b - MARGIN));
