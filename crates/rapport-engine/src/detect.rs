@@ -26,7 +26,7 @@ impl Context {
     pub fn new(feats: &[Features]) -> Context {
         Context {
             first_action: feats.iter().position(is_action),
-            last_action: feats.iter().rposition(is_action),
+            last_action: feats.iter().rposition(|f| is_action(f) && f.leads),
             first_narrative: feats.iter().position(Features::narrative),
             story: story_strengths(feats),
         }
@@ -135,7 +135,7 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
             // or something changes reads as the result.
             let consequence = ctx.last_action.is_some_and(|a| i > a)
                 && f.past_any > 0
-                && !f.candidate_acts()
+                && !f.leads
                 && !f.reflection;
             // "I stayed on the line" is an action; "she stayed with us" is a result.
             let reacted = (f.reaction || f.business_result) && !(f.candidate_acts() && !f.customer);
@@ -317,7 +317,10 @@ pub(crate) fn rate(step: &StepMatcher, analysis: &Analysis, feats: &[Features], 
         hits.push(Hit { sentence: i, strength: strength.min(1.0), cued, why: why.join(", ") });
     }
     // Naming every quality in one breath commits to none of them.
-    let cap = if step.signal == Signal::Stance && feats.iter().any(|f| f.skills_named.len() >= 4) {
+    let cap = if step.signal == Signal::Stance && hits
+            .iter()
+            .max_by(|a, b| a.strength.total_cmp(&b.strength))
+            .is_some_and(|h| feats[h.sentence].skills_named.len() >= 4) {
         0.4
     } else {
         1.0

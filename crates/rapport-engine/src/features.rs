@@ -22,6 +22,8 @@ pub(crate) struct Features {
     pub first_subject: bool,
     /// "I" or "we" followed closely by a past-tense action ("I quickly called").
     pub acts: bool,
+    /// The candidate is the sentence's subject: "I" or "we" among its first words.
+    pub leads: bool,
     pub customer: bool,
     /// Names a customer-like person ("a guest", "the caller", "a woman").
     pub customer_noun: bool,
@@ -138,6 +140,7 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
         words: tokens.len(),
         first_person: has(&lex.first_person),
         first_subject: has(&lex.first_subject),
+        leads: tokens.iter().take(4).any(|t| lex.first_subject.contains(&t.folded)),
         acts: tokens.iter().enumerate().any(|(k, t)| {
             lex.first_subject.contains(&t.folded)
                 && tokens[k + 1..].iter().take(3).any(|n| is_past_action(n, lex))
