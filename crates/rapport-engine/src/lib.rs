@@ -28,7 +28,7 @@ use rapport_text::Analyzer;
 
 use crate::guide::CompiledGuide;
 use crate::lexicon::Compiled;
-use crate::matching::{CLOSE, QuestionIndex};
+use crate::matching::{CLOSE, CLOSE_WITHOUT_CUSTOMER, QuestionIndex};
 
 /// The id of the general behavioural guide used when a free question matches no guide.
 pub const GENERAL_ID: &str = "general";
@@ -116,8 +116,12 @@ impl Engine {
         match self.index.closest(&self.analyzer, &self.lex, question) {
             Some((i, similarity)) => {
                 let closest_id = self.guides[i].guide.id.clone();
+                let names_customer = self.analyzer.analyze(question).tokens.iter().any(|t| {
+                    self.lex.customer_noun.contains(&t.folded)
+                });
+                let close = if names_customer { CLOSE } else { CLOSE_WITHOUT_CUSTOMER };
                 let guide_id =
-                    if similarity >= CLOSE { closest_id.clone() } else { GENERAL_ID.to_string() };
+                    if similarity >= close { closest_id.clone() } else { GENERAL_ID.to_string() };
                 GuideMatch { guide_id, closest_id, similarity }
             }
             None => GuideMatch {

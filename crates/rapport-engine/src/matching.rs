@@ -7,14 +7,21 @@ use rapport_text::Analyzer;
 use crate::guide::CompiledGuide;
 use crate::lexicon::Compiled;
 
-/// A free question at least this similar to a guide's question is scored by that guide.
-pub(crate) const CLOSE: f32 = 0.3;
+/// A free question at least this similar to a guide is scored by that guide.
+pub(crate) const CLOSE: f32 = 0.45;
 
-/// TF-IDF vectors of every guide's question and rewordings.
+/// A question that names no customer must be closer still: "a time you disagreed with a
+/// colleague" shares words with customer guides but is a general behavioural question.
+pub(crate) const CLOSE_WITHOUT_CUSTOMER: f32 = 0.55;
+
+/// TF-IDF vectors of every guide's question and rewordings, and the words of everything
+/// else the guide says (what it assesses, its steps' labels and cues, its pitfalls).
 pub(crate) struct QuestionIndex {
     idf: HashMap<String, f32>,
     /// For each guide (same order as the engine's), one vector per phrasing.
     phrasings: Vec<Vec<HashMap<String, f32>>>,
+    /// For each guide, the stems of its whole text.
+    words: Vec<std::collections::HashSet<String>>,
 }
 
 fn terms(analyzer: &Analyzer, lex: &Compiled, text: &str) -> Vec<String> {
@@ -54,16 +61,44 @@ impl QuestionIndex {
             .iter()
             .map(|doc| doc.iter().map(|terms| vector(terms, &idf)).collect())
             .collect();
-        QuestionIndex { idf, phrasings }
+        let words = guides
+            .iter()
+            .zip(&docs)
+            .map(|(g, doc)| {
+                let g = &g.guide;
+                let mut text = vec![g.assesses.clone()];
+                text.extend(g.pitfalls.iter().cloned());
+                for s in &g.steps {
+                    text.push(s.label.clone());
+                    text.extend(s.cues.iter().cloned());
+                }
+                let mut words: std::collections::HashSet<String> =
+                    terms(analyzer, lex, &text.join(" . ")).into_iter().collect();
+                words.extend(doc.iter().flatten().cloned());
+                words
+            })
+            .collect();
+        QuestionIndex { idf, phrasings, words }
     }
 
     /// The index of the closest guide and its cosine similarity.
     pub fn closest(&self, analyzer: &Analyzer, lex: &Compiled, question: &str) -> Option<(usize, f32)> {
-        let query = vector(&terms(analyzer, lex, question), &self.idf);
+        let query_terms = terms(analyzer, lex, question);
+        let query = vector(&query_terms, &self.idf);
+        let total: f32 = query.values().sum();
         self.phrasings
             .iter()
+            .zip(&self.words)
             .enumerate()
-            .map(|(i, ps)| (i, ps.iter().map(|p| cosine(&query, p)).fold(0.0, f32::max)))
+            .map(|(i, (ps, words))| {
+                let phrasing = ps.iter().map(|p| cosine(&query, p)).fold(0.0, f32::max);
+                // How much of the question the guide speaks to anywhere, weighted by how
+                // telling each word is: "pushy" finds the upselling guide through its cues.
+                let covered: f32 =
+                    query.iter().filter(|(t, _)| words.contains(*t)).map(|(_, w)| w).sum();
+                let coverage = if total > 0.0 { covered / total } else { 0.0 };
+                (i, 0.6 * phrasing + 0.4 * coverage)
+            })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
     }
 }

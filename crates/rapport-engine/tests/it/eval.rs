@@ -12,6 +12,8 @@ use rapport_engine::eval::{Agreement, Labelled, Observation, Question, agreement
 use rapport_engine::{Band, Engine};
 use serde_json::Value;
 
+use crate::engine;
+
 /// Minimum figures for one set.
 struct Floors {
     /// Exact band; chance with four balanced bands is 25%.
@@ -45,12 +47,6 @@ const HELDOUT: Floors = Floors {
 
 /// Free questions matched to the guide they were written for (dev set).
 const GUIDE_MATCH: f64 = 0.80;
-
-fn engine() -> Engine {
-    let load = rapport_pack::builtin_pack();
-    let guides = load.pack.map(|p| p.guides).unwrap_or_default();
-    Engine::new(guides, &rapport_pack::builtin_lexicons())
-}
 
 fn read_set(name: &str) -> Vec<Labelled> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -149,7 +145,7 @@ fn check(name: &str, figures: &Agreement, floors: &Floors) {
 
 #[test]
 fn dev_set_agreement_is_above_floors() {
-    let figures = measure(&engine(), "dev.jsonl");
+    let figures = measure(engine(), "dev.jsonl");
     assert!(figures.n >= 80, "the dev set has at least 80 answers");
     check("dev", &figures, &DEV);
     let guide_match = figures.guide_match.value();
@@ -161,7 +157,7 @@ fn dev_set_agreement_is_above_floors() {
 
 #[test]
 fn heldout_set_agreement_is_above_floors() {
-    let figures = measure(&engine(), "heldout.jsonl");
+    let figures = measure(engine(), "heldout.jsonl");
     assert!(figures.n >= 30, "the held-out set has at least 30 answers");
     check("heldout", &figures, &HELDOUT);
 }

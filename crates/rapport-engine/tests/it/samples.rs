@@ -1,26 +1,9 @@
-//! The engine's feature tests: guides' own samples, step ablation, step detectors,
-//! gaming, bad input and offsets, all through the public API and the built-in pack.
+//! The guides' own sample answers: each scores strong with every step, and cutting the
+//! paragraph that carries a step loses that step and points.
 
-use std::sync::OnceLock;
+use rapport_engine::Band;
 
-use rapport_engine::{Band, Engine, Report, ScoreError};
-
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let load = rapport_pack::builtin_pack();
-        assert!(load.diagnostics.is_empty(), "built-in pack has diagnostics: {:?}", load.diagnostics);
-        let guides = load.pack.map(|p| p.guides).unwrap_or_default();
-        Engine::new(guides, &rapport_pack::builtin_lexicons())
-    })
-}
-
-fn score(id: &str, answer: &str) -> Report {
-    match engine().score(id, answer) {
-        Ok(r) => r,
-        Err(e) => panic!("scoring {id} failed: {e}"),
-    }
-}
+use crate::{engine, score};
 
 /// Removes every paragraph (line) that holds one of the passages, as a reader deleting
 /// the paragraph that carries a step would.

@@ -1,0 +1,46 @@
+//! The engine's one integration-test binary: every feature test of `rapport-engine`,
+//! run through the public API against the built-in pack and lexicons.
+//!
+//! One binary keeps linking cheap and lets every module share one engine, built once.
+//! Fixtures live under `crates/rapport-engine/test_data/` (step detectors) and the
+//! workspace's `test_data/eval/` (labelled answers).
+
+mod bad_input;
+mod contract;
+mod detectors;
+mod eval;
+mod gaming;
+mod samples;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use rapport_engine::{Engine, Report};
+
+/// The engine over the built-in pack and lexicons, built once for the whole binary.
+pub(crate) fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let load = rapport_pack::builtin_pack();
+        assert!(
+            load.diagnostics.is_empty(),
+            "built-in pack has diagnostics: {:?}",
+            load.diagnostics
+        );
+        let guides = load.pack.map(|p| p.guides).unwrap_or_default();
+        Engine::new(guides, &rapport_pack::builtin_lexicons())
+    })
+}
+
+/// Scores an answer that must be accepted; a refusal fails the test with its message.
+pub(crate) fn score(id: &str, answer: &str) -> Report {
+    match engine().score(id, answer) {
+        Ok(r) => r,
+        Err(e) => panic!("scoring {id} failed: {e}\nanswer: {answer}"),
+    }
+}
+
+/// The engine crate's own fixture folder, `crates/rapport-engine/test_data`.
+pub(crate) fn test_data() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test_data")
+}
