@@ -355,7 +355,13 @@ pub(crate) fn compete(signals: &[Signal], rated: &mut [Rated]) {
         if exempt(signals[s]) {
             continue;
         }
-        r.hits.retain(|h| best.get(&h.sentence).is_none_or(|b| h.strength >= b - MARGIN));
+        // A topic step's own phrase in the sentence is explicit: "I stay calm, listen
+        // and acknowledge" takes both the calm and the listening step.
+        let topic = signals[s] == Signal::Topic;
+        r.hits.retain(|h| {
+            (topic && h.cued && h.strength >= MET)
+                || best.get(&h.sentence).is_none_or(|b| h.strength >= b - MARGIN)
+        });
     }
 }
 
