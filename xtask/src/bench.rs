@@ -42,7 +42,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let options = parse(args)?;
     let root = workspace_root();
 
-    println!("rapport bench: {ANSWER_PATH} ({} words) scored against `{QUESTION}`", words(ANSWER));
+    println!(
+        "rapport bench: {ANSWER_PATH} ({} words) scored against `{QUESTION}`",
+        words(ANSWER)
+    );
     if cfg!(debug_assertions) {
         println!("warning: this xtask is a debug build; the engine figures are not meaningful");
     }
@@ -65,7 +68,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 }
 
 fn parse(args: &[String]) -> anyhow::Result<Options> {
-    let mut options = Options { iters: 2000, runs: 40, bin: None };
+    let mut options = Options {
+        iters: 2000,
+        runs: 40,
+        bin: None,
+    };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
@@ -78,16 +85,29 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
             ),
         }
     }
-    ensure!(options.iters > 0 && options.runs > 0, "--iters and --runs must be at least 1");
+    ensure!(
+        options.iters > 0 && options.runs > 0,
+        "--iters and --runs must be at least 1"
+    );
     Ok(options)
 }
 
 /// Runs this same command again from a release build of the xtask.
 fn hand_over_to_release(args: &[String]) -> anyhow::Result<()> {
-    eprintln!("note: timings need an optimised build; running `cargo run --release -p xtask -- bench`");
+    eprintln!(
+        "note: timings need an optimised build; running `cargo run --release -p xtask -- bench`"
+    );
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args(["run", "--release", "--quiet", "--package", "xtask", "--", "bench"])
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            "bench",
+        ])
         .args(args)
         .env(HANDED_OVER, "1")
         .current_dir(workspace_root())
@@ -104,23 +124,49 @@ fn bench_engine(iters: usize) -> anyhow::Result<Stats> {
     println!("engine, in process ({iters} iterations after {warm_up} warm-up)");
     header("µs");
 
-    // Building the engine happens once per process, so a few samples are enough.
+    // Building the engine happens once per process, so a few samples are enough; its
+    // parts are timed too, to show where a process's start-up goes.
     let build = measure(20, 2, || black_box(crate::engine()));
-    row("build: load built-in pack + Engine::new", &build, micros);
+    row("build: crate::engine() (all of below)", &build, micros);
+    let pack = measure(20, 2, || black_box(rapport_pack::builtin_pack()));
+    row("  parse built-in pack", &pack, micros);
+    let lexicons = measure(20, 2, || black_box(rapport_pack::builtin_lexicons()));
+    row("  parse built-in lexicons", &lexicons, micros);
+    let guides = rapport_pack::builtin_pack()
+        .pack
+        .map(|p| p.guides)
+        .unwrap_or_default();
+    let lexicons = rapport_pack::builtin_lexicons();
+    let new = measure(20, 2, || {
+        black_box(rapport_engine::Engine::new(guides.clone(), &lexicons))
+    });
+    row("  Engine::new", &new, micros);
 
     let analyzer = rapport_text::Analyzer::new();
-    let analysis = measure(iters, warm_up, || black_box(analyzer.analyze(black_box(ANSWER))));
+    let analysis = measure(iters, warm_up, || {
+        black_box(analyzer.analyze(black_box(ANSWER)))
+    });
     row("baseline: Analyzer::analyze", &analysis, micros);
 
     let engine = crate::engine();
-    let report = engine.score(QUESTION, ANSWER).context("scoring the bench answer")?;
+    let report = engine
+        .score(QUESTION, ANSWER)
+        .context("scoring the bench answer")?;
     let met = report.criteria.iter().filter(|c| c.met).count();
-    let score =
-        measure(iters, warm_up, || black_box(engine.score(QUESTION, black_box(ANSWER)).ok()));
+    let score = measure(iters, warm_up, || {
+        black_box(engine.score(QUESTION, black_box(ANSWER)).ok())
+    });
     row("Engine::score", &score, micros);
-    let text = engine.guide(QUESTION).map(|g| g.question.clone()).unwrap_or_default();
+    let text = engine
+        .guide(QUESTION)
+        .map(|g| g.question.clone())
+        .unwrap_or_default();
     let free = measure(iters, warm_up, || {
-        black_box(engine.score_question_text(black_box(&text), black_box(ANSWER)).ok())
+        black_box(
+            engine
+                .score_question_text(black_box(&text), black_box(ANSWER))
+                .ok(),
+        )
     });
     row("Engine::score_question_text", &free, micros);
 
@@ -146,9 +192,15 @@ fn build_release_binary(root: &Path) -> anyhow::Result<PathBuf> {
         .current_dir(root)
         .status()
         .context("running cargo build")?;
-    ensure!(status.success(), "`cargo build --release -p rapport` failed ({status})");
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    Ok(target.join("release").join(format!("rapport{}", std::env::consts::EXE_SUFFIX)))
+    ensure!(
+        status.success(),
+        "`cargo build --release -p rapport` failed ({status})"
+    );
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    Ok(target
+        .join("release")
+        .join(format!("rapport{}", std::env::consts::EXE_SUFFIX)))
 }
 
 /// Times whole processes: `rapport --version` as the baseline, then `rapport score`.
@@ -158,15 +210,25 @@ fn bench_processes(bin: &Path, root: &Path, runs: usize) -> anyhow::Result<Stats
     let data_dir = root.join("target").join("bench-data");
     let rapport = |args: &[&str]| {
         let mut cmd = Command::new(bin);
-        cmd.args(args).env("NO_COLOR", "1").env("RAPPORT_DATA_DIR", &data_dir);
+        cmd.args(args)
+            .env("NO_COLOR", "1")
+            .env("RAPPORT_DATA_DIR", &data_dir);
         cmd
     };
     let version = || run_process(rapport(&["--version"]), None);
-    let score = || run_process(rapport(&["score", "--question", QUESTION, "--json"]), Some(ANSWER));
+    let score = || {
+        run_process(
+            rapport(&["score", "--question", QUESTION, "--json"]),
+            Some(ANSWER),
+        )
+    };
 
     // Check once that the command does what we think before timing it.
     let json = score()?.1;
-    ensure!(json.contains("\"question_id\"") && json.contains("\"band\""), "unexpected output from rapport score");
+    ensure!(
+        json.contains("\"question_id\"") && json.contains("\"band\""),
+        "unexpected output from rapport score"
+    );
 
     let warm_up = 3;
     let mut baseline = Vec::with_capacity(runs);
@@ -183,7 +245,10 @@ fn bench_processes(bin: &Path, root: &Path, runs: usize) -> anyhow::Result<Stats
     let (baseline, scored) = (Stats::of(baseline), Stats::of(scored));
 
     println!();
-    println!("processes: {} ({runs} runs of each after {warm_up} warm-up)", bin.display());
+    println!(
+        "processes: {} ({runs} runs of each after {warm_up} warm-up)",
+        bin.display()
+    );
     header("ms");
     row("baseline: rapport --version", &baseline, millis);
     row("rapport score --question ... --json", &scored, millis);
@@ -197,13 +262,18 @@ fn bench_processes(bin: &Path, root: &Path, runs: usize) -> anyhow::Result<Stats
 
 /// Runs one process to completion, feeding `stdin`; returns its time and its stdout.
 fn run_process(mut cmd: Command, stdin: Option<&str>) -> anyhow::Result<(Duration, String)> {
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let start = Instant::now();
     let mut child = cmd.spawn().context("starting rapport")?;
     if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
-        pipe.write_all(text.as_bytes()).context("writing the answer to rapport")?;
+        pipe.write_all(text.as_bytes())
+            .context("writing the answer to rapport")?;
     }
     let output = child.wait_with_output().context("waiting for rapport")?;
     let elapsed = start.elapsed();
@@ -213,7 +283,10 @@ fn run_process(mut cmd: Command, stdin: Option<&str>) -> anyhow::Result<(Duratio
         output.status,
         String::from_utf8_lossy(&output.stderr).trim()
     );
-    Ok((elapsed, String::from_utf8_lossy(&output.stdout).into_owned()))
+    Ok((
+        elapsed,
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    ))
 }
 
 /// Mean and percentiles of a set of timings.
@@ -228,7 +301,11 @@ impl Stats {
         samples.sort();
         let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
         let total: Duration = samples.iter().sum();
-        Stats { mean: total / samples.len() as u32, p50: at(0.50), p99: at(0.99) }
+        Stats {
+            mean: total / samples.len() as u32,
+            p50: at(0.50),
+            p99: at(0.99),
+        }
     }
 }
 
@@ -248,11 +325,22 @@ fn measure<T>(iters: usize, warm_up: usize, mut f: impl FnMut() -> T) -> Stats {
 }
 
 fn header(unit: &str) {
-    println!("  {:<42} {:>10} {:>10} {:>10}", "", format!("mean {unit}"), "p50", "p99");
+    println!(
+        "  {:<42} {:>10} {:>10} {:>10}",
+        "",
+        format!("mean {unit}"),
+        "p50",
+        "p99"
+    );
 }
 
 fn row(name: &str, s: &Stats, unit: fn(Duration) -> String) {
-    println!("  {name:<42} {:>10} {:>10} {:>10}", unit(s.mean), unit(s.p50), unit(s.p99));
+    println!(
+        "  {name:<42} {:>10} {:>10} {:>10}",
+        unit(s.mean),
+        unit(s.p50),
+        unit(s.p99)
+    );
 }
 
 fn verdict(name: &str, s: &Stats, goal: Duration) {
@@ -293,5 +381,7 @@ fn words(text: &str) -> usize {
 
 /// The workspace root: the xtask lives one folder below it.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }

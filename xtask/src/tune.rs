@@ -3,7 +3,9 @@
 use anyhow::Context;
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
-    let path = args.first().context("usage: cargo xtask tune FILE.jsonl [ID...]")?;
+    let path = args
+        .first()
+        .context("usage: cargo xtask tune FILE.jsonl [ID...]")?;
     let only: Vec<&String> = args[1..].iter().collect();
     let verbose = !only.is_empty();
     let engine = crate::engine();
@@ -45,10 +47,19 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 format!("{mark}{}({:.2})", c.id, c.strength)
             })
             .collect();
-        let flag = if report.band.as_str() == label { "  " } else { "!!" };
+        let flag = if report.band.as_str() == label {
+            "  "
+        } else {
+            "!!"
+        };
         if verbose {
             for c in report.criteria.iter().chain(&report.tips) {
-                println!("   {} {} {:.2}", if c.met { "✓" } else { "✗" }, c.id, c.strength);
+                println!(
+                    "   {} {} {:.2}",
+                    if c.met { "✓" } else { "✗" },
+                    c.id,
+                    c.strength
+                );
                 for e in &c.evidence {
                     println!("        [{}] {}", e.why, e.text);
                 }

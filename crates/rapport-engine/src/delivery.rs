@@ -13,9 +13,22 @@ pub(crate) const WORDS_PER_MINUTE: f32 = 140.0;
 
 /// Words that, in a sentence with a negative word, show it is about people the
 /// candidate served or worked for.
-const EMPLOYER: [&str; 7] = ["boss", "manager", "management", "company", "employer", "team", "colleagues"];
+const EMPLOYER: [&str; 7] = [
+    "boss",
+    "manager",
+    "management",
+    "company",
+    "employer",
+    "team",
+    "colleagues",
+];
 
-pub(crate) fn delivery(text: &str, analysis: &Analysis, feats: &[Features], lex: &Compiled) -> Delivery {
+pub(crate) fn delivery(
+    text: &str,
+    analysis: &Analysis,
+    feats: &[Features],
+    lex: &Compiled,
+) -> Delivery {
     let words = analysis.tokens.len();
     let mut fillers = BTreeMap::new();
     let mut hedges = BTreeMap::new();
@@ -24,11 +37,14 @@ pub(crate) fn delivery(text: &str, analysis: &Analysis, feats: &[Features], lex:
     for (i, f) in feats.iter().enumerate() {
         let tokens = analysis.sentence_tokens(i);
         count(&lex.fillers_always, tokens, &mut fillers, |_| true);
-        count(&lex.fillers_comma, tokens, &mut fillers, |m| set_off_by_comma(text, &tokens[m]));
+        count(&lex.fillers_comma, tokens, &mut fillers, |m| {
+            set_off_by_comma(text, &tokens[m])
+        });
         count(&lex.hedges, tokens, &mut hedges, |_| true);
         count(&lex.cliches, tokens, &mut cliches, |_| true);
         let negative = !lex.negativity.set.find_all(tokens).is_empty();
-        let about_people = f.customer || tokens.iter().any(|t| EMPLOYER.contains(&t.folded.as_str()));
+        let about_people =
+            f.customer || tokens.iter().any(|t| EMPLOYER.contains(&t.folded.as_str()));
         if negative && about_people {
             negativity.push(Evidence {
                 start: f.range.start,
@@ -82,7 +98,10 @@ fn set_off_by_comma(text: &str, tokens: &[Token]) -> bool {
 }
 
 fn sorted(map: BTreeMap<String, usize>) -> Vec<Found> {
-    let mut out: Vec<Found> = map.into_iter().map(|(phrase, count)| Found { phrase, count }).collect();
+    let mut out: Vec<Found> = map
+        .into_iter()
+        .map(|(phrase, count)| Found { phrase, count })
+        .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.phrase.cmp(&b.phrase)));
     out
 }

@@ -52,7 +52,9 @@ fn story_strengths(feats: &[Features]) -> Vec<f32> {
         let mut end = i + 1;
         while end < feats.len()
             && (feats[end].narrative()
-                || (end + 1 < feats.len() && feats[end + 1].narrative() && !feats[end].hypothetical))
+                || (end + 1 < feats.len()
+                    && feats[end + 1].narrative()
+                    && !feats[end].hypothetical))
         {
             end += 1;
         }
@@ -124,7 +126,11 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
             (s, "says what you did")
         }
         Signal::Outcome => {
-            if f.hypothetical || f.question || f.generic || (f.habitual && f.past_any == 0 && !f.anchor) {
+            if f.hypothetical
+                || f.question
+                || f.generic
+                || (f.habitual && f.past_any == 0 && !f.anchor)
+            {
                 return (0.0, "");
             }
             let after = match ctx.first_action {
@@ -138,11 +144,19 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
                 && !f.leads
                 && !f.reflection;
             // "I stayed on the line" is an action; "she stayed with us" is a result.
-            let reacted = (f.reaction || f.business_result) && !(f.candidate_acts() && !f.customer);
+            let reacted = (f.reaction || f.business_result) && (f.customer || !f.candidate_acts());
             let mut s: f32 = if reacted {
-                if f.past_any > 0 || f.result_marker { 0.6 } else { 0.45 }
+                if f.past_any > 0 || f.result_marker {
+                    0.6
+                } else {
+                    0.45
+                }
             } else if f.result_marker {
-                if f.customer && f.past_any > 0 { 0.5 } else { 0.3 }
+                if f.customer && f.past_any > 0 {
+                    0.5
+                } else {
+                    0.3
+                }
             } else if consequence {
                 if f.customer { 0.5 } else { 0.4 }
             } else {
@@ -168,9 +182,16 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
             } else {
                 0.0
             };
-            let named_s = if named > 0.0 { (0.4 + 0.1 * (named - 1.0)).min(0.6) } else { 0.0 };
+            let named_s = if named > 0.0 {
+                (0.4 + 0.1 * (named - 1.0)).min(0.6)
+            } else {
+                0.0
+            };
             if shown_s >= named_s && shown_s > 0.0 {
-                (shown_s + if named > 0.0 { 0.1 } else { 0.0 }, "shows skills in action")
+                (
+                    shown_s + if named > 0.0 { 0.1 } else { 0.0 },
+                    "shows skills in action",
+                )
             } else {
                 (named_s, "names skills")
             }
@@ -225,7 +246,10 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
 }
 
 fn story_signal(sig: Signal) -> bool {
-    matches!(sig, Signal::Situation | Signal::Example | Signal::Actions | Signal::Outcome)
+    matches!(
+        sig,
+        Signal::Situation | Signal::Example | Signal::Actions | Signal::Outcome
+    )
 }
 
 /// Probabilistic or: two independent pieces of evidence, each partial.
@@ -261,17 +285,33 @@ pub(crate) struct Rated {
 }
 
 /// Rates every sentence of the answer for one step.
-pub(crate) fn rate(step: &StepMatcher, analysis: &Analysis, feats: &[Features], ctx: &Context) -> Rated {
+pub(crate) fn rate(
+    step: &StepMatcher,
+    analysis: &Analysis,
+    feats: &[Features],
+    ctx: &Context,
+) -> Rated {
     let mut hits: Vec<Hit> = Vec::new();
     for (i, f) in feats.iter().enumerate() {
         let tokens = analysis.sentence_tokens(i);
-        let mut cues: Vec<usize> = step.cues.find_all(tokens).into_iter().map(|m| m.phrase).collect();
+        let mut cues: Vec<usize> = step
+            .cues
+            .find_all(tokens)
+            .into_iter()
+            .map(|m| m.phrase)
+            .collect();
         cues.sort_unstable();
         cues.dedup();
         // A phrase of several words is more specific than one word, so it counts more.
         let cue = cues
             .iter()
-            .map(|&c| if step.cue_text[c].contains(' ') { 0.5 } else { 0.42 })
+            .map(|&c| {
+                if step.cue_text[c].contains(' ') {
+                    0.5
+                } else {
+                    0.42
+                }
+            })
             .fold(0.0, either)
             .min(0.85);
         let skill = skill_cue(step, f);
@@ -281,7 +321,11 @@ pub(crate) fn rate(step: &StepMatcher, analysis: &Analysis, feats: &[Features], 
         let (sig, sig_why) = signal(step.signal, f, i, ctx);
         let mut strength = if step.signal == Signal::Topic {
             // "I would ..." describes a plan, not what the candidate does.
-            if f.hypothetical { lexical * 0.6 } else { lexical }
+            if f.hypothetical {
+                lexical * 0.6
+            } else {
+                lexical
+            }
         } else if story_signal(step.signal) && f.hypothetical {
             // "I would ..." is a plan, not something that happened.
             (0.5 * sig.max(lexical)).min(0.3)
@@ -314,13 +358,20 @@ pub(crate) fn rate(step: &StepMatcher, analysis: &Analysis, feats: &[Features], 
             why.push(format!("like example {}", example_index + 1));
         }
         let cued = cue > 0.0 || skill > 0.0;
-        hits.push(Hit { sentence: i, strength: strength.min(1.0), cued, why: why.join(", ") });
+        hits.push(Hit {
+            sentence: i,
+            strength: strength.min(1.0),
+            cued,
+            why: why.join(", "),
+        });
     }
     // Naming every quality in one breath commits to none of them.
-    let cap = if step.signal == Signal::Stance && hits
+    let cap = if step.signal == Signal::Stance
+        && hits
             .iter()
             .max_by(|a, b| a.strength.total_cmp(&b.strength))
-            .is_some_and(|h| feats[h.sentence].skills_named.len() >= 4) {
+            .is_some_and(|h| feats[h.sentence].skills_named.len() >= 4)
+    {
         0.4
     } else {
         1.0
@@ -360,7 +411,9 @@ pub(crate) fn compete(signals: &[Signal], rated: &mut [Rated]) {
         let topic = signals[s] == Signal::Topic;
         r.hits.retain(|h| {
             (topic && h.cued && h.strength >= MET)
-                || best.get(&h.sentence).is_none_or(|b| h.strength >= b - MARGIN)
+                || best
+                    .get(&h.sentence)
+                    .is_none_or(|b| h.strength >= b - MARGIN)
         });
     }
 }
@@ -368,7 +421,11 @@ pub(crate) fn compete(signals: &[Signal], rated: &mut [Rated]) {
 /// Combines a step's remaining sentences into its verdict.
 pub(crate) fn verdict(rated: Rated) -> StepVerdict {
     let Rated { mut hits, cap } = rated;
-    hits.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.sentence.cmp(&b.sentence)));
+    hits.sort_by(|a, b| {
+        b.strength
+            .total_cmp(&a.strength)
+            .then(a.sentence.cmp(&b.sentence))
+    });
     let best = hits.first().map_or(0.0, |h| h.strength);
     // A second sentence adds weight only when it uses the step's own words.
     let second = hits.get(1).filter(|h| h.cued).map_or(0.0, |h| h.strength);
@@ -382,17 +439,33 @@ pub(crate) fn verdict(rated: Rated) -> StepVerdict {
         met && (k <= 2 && h.strength >= 0.3 || h.strength >= MET * 0.9)
     });
     hits.truncate(3);
-    StepVerdict { strength, met, hits }
+    StepVerdict {
+        strength,
+        met,
+        hits,
+    }
 }
 
 /// A topic step about a skill (a `listening` step) is also taken by the skill lexicon's
 /// ways of showing that skill ("let her finish", "heard him out").
 fn skill_cue(step: &StepMatcher, f: &Features) -> f32 {
-    let shown = f.skills_shown.iter().any(|s| step.shown_sections.contains(s));
-    let named = f.skills_named.iter().any(|s| step.named_sections.contains(s));
+    let shown = f
+        .skills_shown
+        .iter()
+        .any(|s| step.shown_sections.contains(s));
+    let named = f
+        .skills_named
+        .iter()
+        .any(|s| step.named_sections.contains(s));
     match (shown, named) {
         (true, true) => 0.6,
-        (true, false) => if f.hypothetical { 0.35 } else { 0.5 },
+        (true, false) => {
+            if f.hypothetical {
+                0.35
+            } else {
+                0.5
+            }
+        }
         (false, true) => 0.35,
         (false, false) => 0.0,
     }
@@ -400,8 +473,15 @@ fn skill_cue(step: &StepMatcher, f: &Features) -> f32 {
 
 /// How many of the step's specific words the sentence uses, as a partial strength: two
 /// or three telling words make a sentence look like the step even in other phrasing.
-fn bag(content: &std::collections::HashSet<String>, vocabulary: &std::collections::HashMap<String, f32>) -> f32 {
-    let sum: f32 = content.iter().filter_map(|w| vocabulary.get(w)).map(|x| x * x).sum();
+fn bag(
+    content: &std::collections::HashSet<String>,
+    vocabulary: &std::collections::HashMap<String, f32>,
+) -> f32 {
+    let sum: f32 = content
+        .iter()
+        .filter_map(|w| vocabulary.get(w))
+        .map(|x| x * x)
+        .sum();
     (1.0 - (-0.5 * sum).exp()).min(0.3)
 }
 

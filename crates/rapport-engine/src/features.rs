@@ -133,37 +133,55 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
             covered[m.tokens.clone()].iter_mut().for_each(|c| *c = true);
         }
     }
-    let pronouns: [&str; 9] = ["she", "he", "they", "her", "him", "them", "his", "their", "you"];
+    let pronouns: [&str; 9] = [
+        "she", "he", "they", "her", "him", "them", "his", "their", "you",
+    ];
     Features {
         range: s.range.clone(),
         index: i,
         words: tokens.len(),
         first_person: has(&lex.first_person),
         first_subject: has(&lex.first_subject),
-        leads: tokens.iter().take(4).any(|t| lex.first_subject.contains(&t.folded)),
+        leads: tokens
+            .iter()
+            .take(4)
+            .any(|t| lex.first_subject.contains(&t.folded)),
         acts: tokens.iter().enumerate().any(|(k, t)| {
             lex.first_subject.contains(&t.folded)
-                && tokens[k + 1..].iter().take(3).any(|n| is_past_action(n, lex))
+                && tokens[k + 1..]
+                    .iter()
+                    .take(3)
+                    .any(|n| is_past_action(n, lex))
         }),
         customer: has(&lex.customer),
         customer_noun: has(&lex.customer_noun),
         past_actions,
         past_any,
-        present: tokens.iter().filter(|t| lex.present.contains(&t.folded)).count(),
+        present: tokens
+            .iter()
+            .filter(|t| lex.present.contains(&t.folded))
+            .count(),
         hypothetical: found(&lex.hypothetical),
         habitual: found(&lex.habitual),
-        generic: tokens.iter().any(|t| matches!(t.folded.as_str(), "you" | "you're" | "your" | "you've"))
+        generic: tokens
+            .iter()
+            .any(|t| matches!(t.folded.as_str(), "you" | "you're" | "your" | "you've"))
             && past_any == 0,
         perfect: tokens.windows(2).any(|w| {
-            matches!(w[0].folded.as_str(), "i've" | "we've" | "have" | "has" | "she's" | "he's" | "they've")
-                && (w[1].folded.ends_with("ed") || lex.past_action.contains(&w[1].folded) || w[1].folded == "been")
+            matches!(
+                w[0].folded.as_str(),
+                "i've" | "we've" | "have" | "has" | "she's" | "he's" | "they've"
+            ) && (w[1].folded.ends_with("ed")
+                || lex.past_action.contains(&w[1].folded)
+                || w[1].folded == "been")
         }),
         anchor: found(&lex.anchors) || tokens.iter().any(is_year),
         result_marker: outcome_in("marker"),
         reaction: outcome_in("reaction"),
         business_result: outcome_in("business"),
         number: tokens.iter().any(|t| {
-            t.folded.chars().any(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains(&t.folded.as_str())
+            t.folded.chars().any(|c| c.is_ascii_digit())
+                || NUMBER_WORDS.contains(&t.folded.as_str())
         }),
         proper_noun: proper_noun(text, tokens),
         specific_unit: found(&lex.specifics),
@@ -178,10 +196,13 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
         question: raw.trim_end().ends_with('?'),
         commas: raw.matches(',').count(),
         covered,
-        pronoun: tokens.iter().any(|t| {
-            lex.first_person.contains(&t.folded) || pronouns.contains(&t.folded.as_str())
-        }),
-        heading: raw.split(':').next().is_some_and(|h| h.len() < raw.len() && h.split_whitespace().count() <= 3),
+        pronoun: tokens
+            .iter()
+            .any(|t| lex.first_person.contains(&t.folded) || pronouns.contains(&t.folded.as_str())),
+        heading: raw
+            .split(':')
+            .next()
+            .is_some_and(|h| h.len() < raw.len() && h.split_whitespace().count() <= 3),
         content: tokens
             .iter()
             .filter(|t| !lex.stopwords.contains(&t.folded) && t.folded.len() > 2)
@@ -194,13 +215,19 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
 fn is_past_action(t: &Token, lex: &Compiled) -> bool {
     let w = t.folded.as_str();
     lex.past_action.contains(w)
-        || (w.len() > 4 && w.ends_with("ed") && !lex.not_past.contains(w) && !lex.past_state.contains(w))
+        || (w.len() > 4
+            && w.ends_with("ed")
+            && !lex.not_past.contains(w)
+            && !lex.past_state.contains(w))
 }
 
 /// Counts past-tense verbs: regular "-ed" forms and the irregular lists.
 fn past_tense(tokens: &[Token], lex: &Compiled) -> (usize, usize) {
     let actions = tokens.iter().filter(|t| is_past_action(t, lex)).count();
-    let states = tokens.iter().filter(|t| lex.past_state.contains(&t.folded)).count();
+    let states = tokens
+        .iter()
+        .filter(|t| lex.past_state.contains(&t.folded))
+        .count();
     (actions, actions + states)
 }
 

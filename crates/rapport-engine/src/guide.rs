@@ -30,7 +30,10 @@ fn sections_about(names: &[String], id: &str, label: &str) -> Vec<usize> {
     names
         .iter()
         .enumerate()
-        .filter(|(_, n)| n.split_whitespace().any(|w| w.len() >= 4 && about.contains(&w)))
+        .filter(|(_, n)| {
+            n.split_whitespace()
+                .any(|w| w.len() >= 4 && about.contains(&w))
+        })
         .map(|(i, _)| i)
         .collect()
 }
@@ -58,7 +61,11 @@ pub(crate) fn content_stems(analyzer: &Analyzer, lex: &Compiled, text: &str) -> 
 }
 
 /// The content stems of a step's cues and examples.
-pub(crate) fn step_words(analyzer: &Analyzer, lex: &Compiled, step: &rapport_pack::Step) -> HashSet<String> {
+pub(crate) fn step_words(
+    analyzer: &Analyzer,
+    lex: &Compiled,
+    step: &rapport_pack::Step,
+) -> HashSet<String> {
     let mut words = HashSet::new();
     for text in step.cues.iter().chain(&step.examples) {
         words.extend(content_stems(analyzer, lex, text));
@@ -76,7 +83,9 @@ pub(crate) fn specificity(steps: &[HashSet<String>]) -> HashMap<String, f32> {
         }
     }
     let n = steps.len().max(2) as f32;
-    df.into_iter().map(|(w, d)| (w.clone(), (n / d as f32).ln() / n.ln())).collect()
+    df.into_iter()
+        .map(|(w, d)| (w.clone(), (n / d as f32).ln() / n.ln()))
+        .collect()
 }
 
 impl CompiledGuide {
@@ -92,7 +101,11 @@ impl CompiledGuide {
             .map(|step| StepMatcher {
                 cues: PhraseSet::new(analyzer, step.cues.iter().map(String::as_str)),
                 cue_text: step.cues.clone(),
-                examples: step.examples.iter().map(|e| content_stems(analyzer, lex, e)).collect(),
+                examples: step
+                    .examples
+                    .iter()
+                    .map(|e| content_stems(analyzer, lex, e))
+                    .collect(),
                 vocabulary: step_words(analyzer, lex, step)
                     .into_iter()
                     .map(|w| {
@@ -109,16 +122,27 @@ impl CompiledGuide {
         for text in guide
             .rewordings
             .iter()
-            .chain(guide.steps.iter().flat_map(|s| s.cues.iter().chain(&s.examples)))
+            .chain(
+                guide
+                    .steps
+                    .iter()
+                    .flat_map(|s| s.cues.iter().chain(&s.examples)),
+            )
             .chain(guide.samples.iter().map(|s| &s.text))
         {
             vocabulary.extend(content_stems(analyzer, lex, text));
         }
-        let about_customers = analyzer
-            .analyze(&guide.question)
-            .tokens
-            .iter()
-            .any(|t| matches!(t.folded.as_str(), "customer" | "customers" | "client" | "clients"));
-        CompiledGuide { guide, steps, vocabulary, about_customers }
+        let about_customers = analyzer.analyze(&guide.question).tokens.iter().any(|t| {
+            matches!(
+                t.folded.as_str(),
+                "customer" | "customers" | "client" | "clients"
+            )
+        });
+        CompiledGuide {
+            guide,
+            steps,
+            vocabulary,
+            about_customers,
+        }
     }
 }

@@ -34,7 +34,12 @@ impl Sectioned {
             }
         }
         let set = PhraseSet::new(analyzer, phrases.iter().map(String::as_str));
-        Sectioned { set, section_of, names, phrases }
+        Sectioned {
+            set,
+            section_of,
+            names,
+            phrases,
+        }
     }
 }
 
@@ -82,8 +87,10 @@ impl Compiled {
                 .collect()
         };
         let phrases = |name: &str| -> PhraseSet {
-            let all: Vec<String> =
-                lexicons.get(name).map(|l| l.all().map(str::to_string).collect()).unwrap_or_default();
+            let all: Vec<String> = lexicons
+                .get(name)
+                .map(|l| l.all().map(str::to_string).collect())
+                .unwrap_or_default();
             PhraseSet::new(analyzer, all.iter().map(String::as_str))
         };
         let sectioned = |name: &str| Sectioned::new(analyzer, lexicons, name, None);

@@ -66,7 +66,14 @@ impl Engine {
         let general = CompiledGuide::new(&analyzer, &lex, general, &specificity);
         let index = QuestionIndex::new(&analyzer, &lex, &guides);
         let skill_names = lex.skills.names.clone();
-        Engine { analyzer, lex, guides, general, index, skill_names }
+        Engine {
+            analyzer,
+            lex,
+            guides,
+            general,
+            index,
+            skill_names,
+        }
     }
 
     /// All guides, in load order (the general guide is not among them).
@@ -88,13 +95,15 @@ impl Engine {
 
     /// Scores an answer to the guide with this id.
     pub fn score(&self, question_id: &str, answer: &str) -> Result<Report, ScoreError> {
-        let guide = self.compiled(question_id).ok_or_else(|| ScoreError::UnknownQuestion {
-            id: question_id.to_string(),
-            suggestion: matching::suggest(
-                question_id,
-                self.guides.iter().map(|g| g.guide.id.as_str()),
-            ),
-        })?;
+        let guide = self
+            .compiled(question_id)
+            .ok_or_else(|| ScoreError::UnknownQuestion {
+                id: question_id.to_string(),
+                suggestion: matching::suggest(
+                    question_id,
+                    self.guides.iter().map(|g| g.guide.id.as_str()),
+                ),
+            })?;
         self.score_with(guide, answer)
     }
 
@@ -116,13 +125,27 @@ impl Engine {
         match self.index.closest(&self.analyzer, &self.lex, question) {
             Some((i, similarity)) => {
                 let closest_id = self.guides[i].guide.id.clone();
-                let names_customer = self.analyzer.analyze(question).tokens.iter().any(|t| {
-                    self.lex.customer_noun.contains(&t.folded)
-                });
-                let close = if names_customer { CLOSE } else { CLOSE_WITHOUT_CUSTOMER };
-                let guide_id =
-                    if similarity >= close { closest_id.clone() } else { GENERAL_ID.to_string() };
-                GuideMatch { guide_id, closest_id, similarity }
+                let names_customer = self
+                    .analyzer
+                    .analyze(question)
+                    .tokens
+                    .iter()
+                    .any(|t| self.lex.customer_noun.contains(&t.folded));
+                let close = if names_customer {
+                    CLOSE
+                } else {
+                    CLOSE_WITHOUT_CUSTOMER
+                };
+                let guide_id = if similarity >= close {
+                    closest_id.clone()
+                } else {
+                    GENERAL_ID.to_string()
+                };
+                GuideMatch {
+                    guide_id,
+                    closest_id,
+                    similarity,
+                }
             }
             None => GuideMatch {
                 guide_id: GENERAL_ID.into(),
@@ -142,13 +165,22 @@ impl Engine {
         let analysis = self.analyzer.analyze(answer);
         validate::check_english(answer, &analysis, &self.lex)?;
         let feats = features::extract(answer, &analysis, &self.lex);
-        Ok(score::report(guide, answer, &analysis, &feats, &self.lex, &self.skill_names))
+        Ok(score::report(
+            guide,
+            answer,
+            &analysis,
+            &feats,
+            &self.lex,
+            &self.skill_names,
+        ))
     }
 
     /// `count` guides in interview order (opening, then core, then closing), chosen by
     /// `seed`: the same seed always gives the same interview.
     pub fn interview(&self, count: usize, seed: u64) -> Vec<&Guide> {
-        let mut rng = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut rng = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let mut next = move || {
             rng ^= rng << 13;
             rng ^= rng >> 7;
@@ -161,38 +193,33 @@ impl Engine {
             let j = (next() % (i as u64 + 1)) as usize;
             pool.swap(i, j);
         }
-        let take = |stage: Stage, n: usize, pool: &[&Guide]| -> Vec<usize> {
-            pool.iter().enumerate().filter(|(_, g)| g.stage == stage).map(|(i, _)| i).take(n).collect()
-        };
+        // One opening and one closing question when there is room; the rest core.
         let count = count.min(pool.len());
-        let openings = take(Stage::Opening, usize::from(count >= 2), &pool);
-        let closings = take(Stage::Closing, usize::from(count >= 3), &pool);
-        let mut chosen: Vec<usize> = openings.iter().chain(&closings).copied().collect();
-        for i in 0..pool.len() {
+        let mut chosen: Vec<&Guide> = Vec::new();
+        for (stage, n) in [(Stage::Opening, count >= 2), (Stage::Closing, count >= 3)] {
+            chosen.extend(
+                pool.iter()
+                    .filter(|g| g.stage == stage)
+                    .take(usize::from(n)),
+            );
+        }
+        for g in pool.iter().filter(|g| g.stage == Stage::Core).chain(&pool) {
             if chosen.len() >= count {
                 break;
             }
-            if !chosen.contains(&i) && pool[i].stage == Stage::Core {
-                chosen.push(i);
+            if !chosen.iter().any(|c| c.id == g.id) {
+                chosen.push(g);
             }
         }
-        for i in 0..pool.len() {
-            if chosen.len() >= count {
-                break;
-            }
-            if !chosen.contains(&i) {
-                chosen.push(i);
-            }
-        }
-        let mut out: Vec<&Guide> = chosen.into_iter().map(|i| pool[i]).collect();
-        out.sort_by_key(|g| g.stage);
-        out
+        chosen.sort_by_key(|g| g.stage);
+        chosen
     }
 }
 
 /// The general behavioural guide: situation, actions, outcome, reflection.
 fn general_guide() -> Guide {
-    let load = rapport_pack::parse_pack(&[("builtin:general/pack.toml".into(), GENERAL_PACK.into())]);
+    let load =
+        rapport_pack::parse_pack(&[("builtin:general/pack.toml".into(), GENERAL_PACK.into())]);
     // The file is part of the build and its validity is a tested invariant, so a guide
     // is always there; the fallback keeps the engine total even so.
     load.pack

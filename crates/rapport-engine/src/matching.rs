@@ -55,8 +55,10 @@ impl QuestionIndex {
             }
         }
         let n = docs.len().max(1) as f32;
-        let idf: HashMap<String, f32> =
-            df.into_iter().map(|(t, d)| (t, (1.0 + n / d).ln())).collect();
+        let idf: HashMap<String, f32> = df
+            .into_iter()
+            .map(|(t, d)| (t, (1.0 + n / d).ln()))
+            .collect();
         let phrasings = docs
             .iter()
             .map(|doc| doc.iter().map(|terms| vector(terms, &idf)).collect())
@@ -73,16 +75,27 @@ impl QuestionIndex {
                     text.extend(s.cues.iter().cloned());
                 }
                 let mut words: std::collections::HashSet<String> =
-                    terms(analyzer, lex, &text.join(" . ")).into_iter().collect();
+                    terms(analyzer, lex, &text.join(" . "))
+                        .into_iter()
+                        .collect();
                 words.extend(doc.iter().flatten().cloned());
                 words
             })
             .collect();
-        QuestionIndex { idf, phrasings, words }
+        QuestionIndex {
+            idf,
+            phrasings,
+            words,
+        }
     }
 
     /// The index of the closest guide and its cosine similarity.
-    pub fn closest(&self, analyzer: &Analyzer, lex: &Compiled, question: &str) -> Option<(usize, f32)> {
+    pub fn closest(
+        &self,
+        analyzer: &Analyzer,
+        lex: &Compiled,
+        question: &str,
+    ) -> Option<(usize, f32)> {
         let query_terms = terms(analyzer, lex, question);
         let query = vector(&query_terms, &self.idf);
         let total: f32 = query.values().sum();
@@ -94,8 +107,11 @@ impl QuestionIndex {
                 let phrasing = ps.iter().map(|p| cosine(&query, p)).fold(0.0, f32::max);
                 // How much of the question the guide speaks to anywhere, weighted by how
                 // telling each word is: "pushy" finds the upselling guide through its cues.
-                let covered: f32 =
-                    query.iter().filter(|(t, _)| words.contains(*t)).map(|(_, w)| w).sum();
+                let covered: f32 = query
+                    .iter()
+                    .filter(|(t, _)| words.contains(*t))
+                    .map(|(_, w)| w)
+                    .sum();
                 let coverage = if total > 0.0 { covered / total } else { 0.0 };
                 (i, 0.6 * phrasing + 0.4 * coverage)
             })
@@ -124,7 +140,11 @@ pub(crate) fn suggest<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> Opt
     let id = id.to_lowercase();
     known
         .map(|k| {
-            let d = if k.contains(id.as_str()) || id.contains(k) { 1 } else { levenshtein(&id, k) };
+            let d = if k.contains(id.as_str()) || id.contains(k) {
+                1
+            } else {
+                levenshtein(&id, k)
+            };
             (d, k)
         })
         .filter(|(d, k)| *d <= (k.len() / 3).max(2))
@@ -152,7 +172,10 @@ mod tests {
     #[test]
     fn suggests_close_ids() {
         let known = ["difficult-customer", "measure-satisfaction"];
-        assert_eq!(super::suggest("dificult-customer", known.into_iter()).as_deref(), Some("difficult-customer"));
+        assert_eq!(
+            super::suggest("dificult-customer", known.into_iter()).as_deref(),
+            Some("difficult-customer")
+        );
         assert_eq!(super::suggest("pricing", known.into_iter()), None);
     }
 }

@@ -17,7 +17,11 @@ const TIP_POINTS: f32 = 20.0;
 /// The credit a step earns: most of it for taking the step at all, the rest for how
 /// clearly; a near miss earns a little.
 fn credit(strength: f32, met: bool) -> f32 {
-    if met { 0.75 + 0.25 * strength } else { 0.4 * strength.min(MET) }
+    if met {
+        0.75 + 0.25 * strength
+    } else {
+        0.4 * strength.min(MET)
+    }
 }
 
 fn evidence(text: &str, feats: &[Features], hits: &[Hit]) -> Vec<Evidence> {
@@ -26,7 +30,12 @@ fn evidence(text: &str, feats: &[Features], hits: &[Hit]) -> Vec<Evidence> {
     hits.iter()
         .map(|h| {
             let r = feats[h.sentence].range.clone();
-            Evidence { start: r.start, end: r.end, text: text[r].to_string(), why: h.why.clone() }
+            Evidence {
+                start: r.start,
+                end: r.end,
+                text: text[r].to_string(),
+                why: h.why.clone(),
+            }
         })
         .collect()
 }
@@ -51,14 +60,23 @@ pub(crate) fn report(
 ) -> Report {
     let guide = &cg.guide;
     let ctx = Context::new(feats);
-    let mut rated: Vec<_> = cg.steps.iter().map(|s| rate(s, analysis, feats, &ctx)).collect();
+    let mut rated: Vec<_> = cg
+        .steps
+        .iter()
+        .map(|s| rate(s, analysis, feats, &ctx))
+        .collect();
     let signals: Vec<_> = cg.steps.iter().map(|s| s.signal).collect();
     compete(&signals, &mut rated);
     let verdicts: Vec<_> = rated.into_iter().map(verdict).collect();
     let delivery = delivery(text, analysis, feats, lex);
     let tip_verdicts = tips(feats, &delivery, skill_names);
 
-    let total_weight: f32 = guide.steps.iter().map(|s| s.weight).sum::<f32>().max(f32::EPSILON);
+    let total_weight: f32 = guide
+        .steps
+        .iter()
+        .map(|s| s.weight)
+        .sum::<f32>()
+        .max(f32::EPSILON);
     let step_frac: f32 = guide
         .steps
         .iter()
@@ -67,8 +85,11 @@ pub(crate) fn report(
         .sum::<f32>()
         / total_weight;
     let tip_weight: f32 = tip_verdicts.iter().map(|t| t.weight).sum();
-    let tip_frac: f32 =
-        tip_verdicts.iter().map(|t| t.weight * t.strength).sum::<f32>() / tip_weight;
+    let tip_frac: f32 = tip_verdicts
+        .iter()
+        .map(|t| t.weight * t.strength)
+        .sum::<f32>()
+        / tip_weight;
     // Tips only count in proportion to the substance they decorate.
     let mut score = STEP_POINTS * step_frac + TIP_POINTS * tip_frac * (0.3 + 0.7 * step_frac);
 
@@ -78,12 +99,16 @@ pub(crate) fn report(
     let any_met = verdicts.iter().any(|v| v.met);
     let answer_words: std::collections::HashSet<&String> =
         feats.iter().flat_map(|f| f.content.iter()).collect();
-    let on_topic = answer_words.iter().filter(|w| cg.vocabulary.contains(**w)).count() as f32
+    let on_topic = answer_words
+        .iter()
+        .filter(|w| cg.vocabulary.contains(**w))
+        .count() as f32
         / answer_words.len().max(1) as f32;
     // A question about customers answered without a single customer in it is an
     // answer to some other question.
-    let no_customer =
-        cg.about_customers && delivery.words >= 20 && !feats.iter().any(|f| f.customer_noun || f.customer);
+    let no_customer = cg.about_customers
+        && delivery.words >= 20
+        && !feats.iter().any(|f| f.customer_noun || f.customer);
     let off_topic = (!any_met && on_topic < 0.2) || no_customer;
     if off_topic {
         score = score.min(15.0);
@@ -105,7 +130,11 @@ pub(crate) fn report(
             met: v.met,
             strength: v.strength,
             evidence: evidence(text, feats, &v.hits),
-            advice: if v.met { step.guidance.clone() } else { step.missing.clone() },
+            advice: if v.met {
+                step.guidance.clone()
+            } else {
+                step.missing.clone()
+            },
             follow_up: step.follow_up.clone(),
         })
         .collect();
@@ -116,7 +145,11 @@ pub(crate) fn report(
             label: t.label.to_string(),
             met: t.met,
             strength: t.strength,
-            evidence: if t.met { evidence(text, feats, &t.hits) } else { Vec::new() },
+            evidence: if t.met {
+                evidence(text, feats, &t.hits)
+            } else {
+                Vec::new()
+            },
             advice: t.advice.clone(),
             follow_up: String::new(),
         })
@@ -125,25 +158,36 @@ pub(crate) fn report(
     // Feedback: every possible improvement with the points it would bring, best first.
     let mut lines: Vec<(f32, String)> = Vec::new();
     if off_topic {
-        lines.push((100.0, format!(
-            "Your answer does not seem to address the question. Answer it directly: \"{}\"",
-            guide.question
-        )));
+        lines.push((
+            100.0,
+            format!(
+                "Your answer does not seem to address the question. Answer it directly: \"{}\"",
+                guide.question
+            ),
+        ));
     }
     for (step, v) in guide.steps.iter().zip(&verdicts) {
         let share = STEP_POINTS * step.weight / total_weight;
         if !v.met {
-            lines.push((share * (0.85 - credit(v.strength, false)), step.missing.clone()));
+            lines.push((
+                share * (0.85 - credit(v.strength, false)),
+                step.missing.clone(),
+            ));
         } else if v.strength < 0.65 {
             lines.push((
                 share * (0.95 - credit(v.strength, true)),
-                format!("Make \"{}\" clearer: {}", step.label.to_lowercase(), step.guidance),
+                format!(
+                    "Make \"{}\" clearer: {}",
+                    step.label.to_lowercase(),
+                    step.guidance
+                ),
             ));
         }
     }
     for t in &tip_verdicts {
         if !t.met {
-            let gain = TIP_POINTS * t.weight / tip_weight * (1.0 - t.strength) * (0.3 + 0.7 * step_frac);
+            let gain =
+                TIP_POINTS * t.weight / tip_weight * (1.0 - t.strength) * (0.3 + 0.7 * step_frac);
             lines.push((gain, t.advice.clone()));
         }
     }
@@ -157,7 +201,11 @@ pub(crate) fn report(
         .iter()
         .filter(|c| c.met)
         .map(|c| {
-            let q = c.evidence.first().map(|e| quote(&e.text)).unwrap_or_default();
+            let q = c
+                .evidence
+                .first()
+                .map(|e| quote(&e.text))
+                .unwrap_or_default();
             (c.strength, format!("{}: \"{}\"", c.label, q))
         })
         .collect();
@@ -213,11 +261,18 @@ fn nudges(d: &Delivery) -> Vec<Nudge> {
     }
     let fillers = per_hundred(d.filler_words);
     if fillers > 3.0 {
-        let list: Vec<String> =
-            d.fillers.iter().take(3).map(|f| format!("\"{}\" ×{}", f.phrase, f.count)).collect();
+        let list: Vec<String> = d
+            .fillers
+            .iter()
+            .take(3)
+            .map(|f| format!("\"{}\" ×{}", f.phrase, f.count))
+            .collect();
         out.push(Nudge {
             points: if fillers > 6.0 { 4.0 } else { 2.0 },
-            advice: format!("Cut the filler words ({}): a short pause sounds more confident.", list.join(", ")),
+            advice: format!(
+                "Cut the filler words ({}): a short pause sounds more confident.",
+                list.join(", ")
+            ),
         });
     }
     if d.cliches.iter().map(|c| c.count).sum::<usize>() >= 2 {

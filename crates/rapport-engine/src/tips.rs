@@ -23,11 +23,20 @@ fn hits_where(feats: &[Features], why: &str, pred: impl Fn(&Features) -> bool) -
         .enumerate()
         .filter(|(_, f)| pred(f))
         .take(2)
-        .map(|(sentence, _)| Hit { sentence, strength: 1.0, cued: false, why: why.to_string() })
+        .map(|(sentence, _)| Hit {
+            sentence,
+            strength: 1.0,
+            cued: false,
+            why: why.to_string(),
+        })
         .collect()
 }
 
-pub(crate) fn tips(feats: &[Features], delivery: &Delivery, skill_names: &[String]) -> Vec<TipVerdict> {
+pub(crate) fn tips(
+    feats: &[Features],
+    delivery: &Delivery,
+    skill_names: &[String],
+) -> Vec<TipVerdict> {
     let real = |f: &Features| !f.hypothetical && !f.question;
     // Specific: numbers, names, times and places, units.
     let kinds = [
@@ -64,8 +73,13 @@ pub(crate) fn tips(feats: &[Features], delivery: &Delivery, skill_names: &[Strin
         advice: "Focus on outcomes: say what changed for the customer or the business because of what you did.".into(),
     };
 
-    let shown = hits_where(feats, "a skill in action", |f| real(f) && !f.skills_shown.is_empty());
-    let named: Vec<usize> = feats.iter().flat_map(|f| f.skills_named.iter().copied()).collect();
+    let shown = hits_where(feats, "a skill in action", |f| {
+        real(f) && !f.skills_shown.is_empty()
+    });
+    let named: Vec<usize> = feats
+        .iter()
+        .flat_map(|f| f.skills_named.iter().copied())
+        .collect();
     let skills_advice = match named.first() {
         Some(&s) if shown.is_empty() => format!(
             "Show your skills, don't just name them: you mention {}; describe the moment you used it (\"I let her finish, then repeated back what she needed\").",
@@ -77,7 +91,11 @@ pub(crate) fn tips(feats: &[Features], delivery: &Delivery, skill_names: &[Strin
         id: "skills-shown",
         label: "Show your skills",
         weight: 1.0,
-        strength: if shown.is_empty() { if named.is_empty() { 0.0 } else { 0.3 } } else { 1.0 },
+        strength: if shown.is_empty() {
+            if named.is_empty() { 0.0 } else { 0.3 }
+        } else {
+            1.0
+        },
         met: !shown.is_empty(),
         hits: shown,
         advice: skills_advice,

@@ -25,7 +25,11 @@ pub(crate) fn check_text(answer: &str) -> Result<(), ScoreError> {
 
 /// English prose is roughly half function words ("the", "I", "and"); other languages
 /// using the Latin alphabet share almost none of them.
-pub(crate) fn check_english(answer: &str, analysis: &Analysis, lex: &Compiled) -> Result<(), ScoreError> {
+pub(crate) fn check_english(
+    answer: &str,
+    analysis: &Analysis,
+    lex: &Compiled,
+) -> Result<(), ScoreError> {
     let letters = answer.chars().filter(|c| c.is_alphabetic()).count();
     let latin = answer.chars().filter(|c| c.is_ascii_alphabetic()).count();
     if letters > 0 && (latin as f32) < 0.7 * letters as f32 {
@@ -33,7 +37,11 @@ pub(crate) fn check_english(answer: &str, analysis: &Analysis, lex: &Compiled) -
     }
     let words = analysis.tokens.len();
     if words >= 12 {
-        let function = analysis.tokens.iter().filter(|t| lex.stopwords.contains(&t.folded)).count();
+        let function = analysis
+            .tokens
+            .iter()
+            .filter(|t| lex.stopwords.contains(&t.folded))
+            .count();
         // Even a terse list of English keywords keeps a few "and"s and "of"s; other
         // languages in the Latin alphabet share almost none.
         if (function as f32) < 0.06 * words as f32 {

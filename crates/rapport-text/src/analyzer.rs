@@ -80,7 +80,11 @@ impl Analyzer {
     fn token(&self, word: &str, range: Range<usize>) -> Token {
         let folded = fold(word);
         let stem = self.stemmer.stem(&folded);
-        Token { range, folded, stem }
+        Token {
+            range,
+            folded,
+            stem,
+        }
     }
 }
 

@@ -63,7 +63,10 @@ impl PhraseSet {
         let mut out = Vec::new();
         for start in 0..tokens.len() {
             let candidates = self.by_first.get(&tokens[start].stem);
-            let all = candidates.into_iter().flatten().chain(&self.leading_wildcard);
+            let all = candidates
+                .into_iter()
+                .flatten()
+                .chain(&self.leading_wildcard);
             for &phrase in all {
                 let parts = &self.phrases[phrase];
                 let end = start + parts.len();
@@ -73,7 +76,10 @@ impl PhraseSet {
                         .zip(&tokens[start..end])
                         .all(|(p, t)| p.as_ref().is_none_or(|s| *s == t.stem))
                 {
-                    out.push(Match { phrase, tokens: start..end });
+                    out.push(Match {
+                        phrase,
+                        tokens: start..end,
+                    });
                 }
             }
         }
@@ -90,13 +96,21 @@ mod tests {
         let analyzer = Analyzer::new();
         let set = PhraseSet::new(&analyzer, phrases.iter().copied());
         let analysis = analyzer.analyze(text);
-        let got: Vec<usize> = set.find_all(&analysis.tokens).into_iter().map(|m| m.phrase).collect();
+        let got: Vec<usize> = set
+            .find_all(&analysis.tokens)
+            .into_iter()
+            .map(|m| m.phrase)
+            .collect();
         assert_eq!(got, expect);
     }
 
     #[test]
     fn matches_inflections() {
-        check(&["follow up", "check in"], "I followed up and checked in weekly.", &[0, 1]);
+        check(
+            &["follow up", "check in"],
+            "I followed up and checked in weekly.",
+            &[0, 1],
+        );
     }
 
     #[test]

@@ -86,27 +86,42 @@ mod tests {
     use super::split_sentences;
 
     fn check(text: &str, expect: &[&str]) {
-        let got: Vec<&str> = split_sentences(text).into_iter().map(|r| &text[r]).collect();
+        let got: Vec<&str> = split_sentences(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
         assert_eq!(got, expect);
     }
 
     #[test]
     fn splits_plain_sentences() {
-        check("I listened. Then I acted!  Did it work?", &["I listened.", "Then I acted!", "Did it work?"]);
+        check(
+            "I listened. Then I acted!  Did it work?",
+            &["I listened.", "Then I acted!", "Did it work?"],
+        );
     }
 
     #[test]
     fn keeps_titles_with_names() {
-        check("Mr. Patel was upset. I called him.", &["Mr. Patel was upset.", "I called him."]);
+        check(
+            "Mr. Patel was upset. I called him.",
+            &["Mr. Patel was upset.", "I called him."],
+        );
     }
 
     #[test]
     fn breaks_bullets_and_paragraphs() {
-        check("First point\n- surveys\n- NPS\n\nThen more", &["First point", "- surveys", "- NPS", "Then more"]);
+        check(
+            "First point\n- surveys\n- NPS\n\nThen more",
+            &["First point", "- surveys", "- NPS", "Then more"],
+        );
     }
 
     #[test]
     fn joins_wrapped_lines() {
-        check("I stayed calm and\nlistened to her.", &["I stayed calm and\nlistened to her."]);
+        check(
+            "I stayed calm and\nlistened to her.",
+            &["I stayed calm and\nlistened to her."],
+        );
     }
 }
