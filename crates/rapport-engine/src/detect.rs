@@ -513,8 +513,9 @@ fn example_overlap(
 pub(crate) fn list_like(f: &Features) -> bool {
     let items = f.commas + 1;
     let covered = f.covered.iter().filter(|c| **c).count();
-    (f.words >= 4 && items >= 3 && items * 3 >= f.words && !f.pronoun)
-        || (f.words <= 3 && !f.first_subject && f.index > 0)
+    let verbless = f.past_any == 0 && f.present == 0;
+    (f.words >= 4 && items >= 3 && items * 3 >= f.words && !f.pronoun && verbless)
+        || (f.words <= 3 && !f.pronoun && verbless && f.index > 0)
         || (f.heading && !f.pronoun)
         || (f.words >= 4 && !f.pronoun && covered * 10 >= f.words * 7)
 }

@@ -19,7 +19,6 @@ pub(crate) struct Features {
     pub index: usize,
     pub words: usize,
     pub first_person: bool,
-    pub first_subject: bool,
     /// "I" or "we" followed closely by a past-tense action ("I quickly called").
     pub acts: bool,
     /// The candidate is the sentence's subject: "I" or "we" among its first words.
@@ -141,7 +140,6 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
         index: i,
         words: tokens.len(),
         first_person: has(&lex.first_person),
-        first_subject: has(&lex.first_subject),
         leads: tokens
             .iter()
             .take(4)
