@@ -59,8 +59,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 
     println!();
     println!(
-        "  {:<26} {:>12} {:>12} {:>12}   {:<4}  {:<4}  {}",
-        "goal", "mean", "p99", "goal", "mean", "p99", "mean/goal"
+        "  {:<26} {:>12} {:>12} {:>12}   {:<4}  {:<4}  mean/goal",
+        "goal", "mean", "p99", "goal", "mean", "p99"
     );
     verdict("engine, per answer", &engine, ENGINE_GOAL);
     verdict("rapport score process", &process, PROCESS_GOAL);

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The one test command: formatting, lints, docs and every test of the workspace, in
+# that order, stopping at the first stage that fails. Safe to run again and again: it
+# changes nothing outside target/.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Runs one stage; on failure names it, shows the command and exits with its status.
+stage() {
+    local name=$1
+    shift
+    printf '\n==> %s: %s\n' "$name" "$*"
+    local status=0
+    "$@" || status=$?
+    if [ "$status" -ne 0 ]; then
+        printf '\nFAILED at stage "%s" (exit %d): %s\n' "$name" "$status" "$*" >&2
+        exit "$status"
+    fi
+}
+
+stage "format" cargo fmt --all -- --check
+stage "clippy" cargo clippy --workspace --all-targets -- -D warnings
+stage "docs" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+stage "tests" cargo test --workspace
+
+printf '\nall stages passed: format, clippy, docs, tests\n'
