@@ -51,12 +51,11 @@ pub(crate) struct CompiledGuide {
 
 /// The content stems of a text: the words that carry meaning, stemmed.
 pub(crate) fn content_stems(analyzer: &Analyzer, lex: &Compiled, text: &str) -> HashSet<String> {
-    analyzer
-        .analyze(text)
-        .tokens
+    rapport_text::split_words(text)
         .into_iter()
-        .filter(|t| !lex.stopwords.contains(&t.folded) && t.folded.len() > 2)
-        .map(|t| t.stem)
+        .map(|r| rapport_text::fold(&text[r]))
+        .filter(|w| !lex.stopwords.contains(w) && w.len() > 2)
+        .map(|w| analyzer.stem(&w))
         .collect()
 }
 

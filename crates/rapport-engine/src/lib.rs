@@ -23,6 +23,9 @@ mod validate;
 pub use error::{MAX_ANSWER_CHARS, ScoreError};
 pub use report::{Band, Comparison, Criterion, Delivery, Evidence, Found, GuideMatch, Report};
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use rapport_pack::{Guide, Lexicons, Stage};
 use rapport_text::Analyzer;
 
@@ -37,12 +40,18 @@ pub const GENERAL_ID: &str = "general";
 const GENERAL_PACK: &str = include_str!("../../../packs/general/pack.toml");
 
 /// Scores answers against a fixed set of guides.
+///
+/// Guides are compiled for scoring the first time they are used, and the free-question
+/// index the first time a free question comes in: a `rapport score` process pays only
+/// for the guide it scores against.
 pub struct Engine {
     analyzer: Analyzer,
     lex: Compiled,
-    guides: Vec<CompiledGuide>,
-    general: CompiledGuide,
-    index: QuestionIndex,
+    /// The loaded guides, then the general guide last.
+    guides: Vec<Guide>,
+    compiled: Vec<OnceLock<CompiledGuide>>,
+    specificity: HashMap<String, f32>,
+    index: OnceLock<QuestionIndex>,
     skill_names: Vec<String>,
 }
 
@@ -59,38 +68,51 @@ impl Engine {
             .map(|s| guide::step_words(&analyzer, &lex, s))
             .collect();
         let specificity = guide::specificity(&steps);
-        let guides: Vec<CompiledGuide> = guides
-            .into_iter()
-            .map(|g| CompiledGuide::new(&analyzer, &lex, g, &specificity))
-            .collect();
-        let general = CompiledGuide::new(&analyzer, &lex, general, &specificity);
-        let index = QuestionIndex::new(&analyzer, &lex, &guides);
+        let mut guides = guides;
+        guides.push(general);
         let skill_names = lex.skills.names.clone();
         Engine {
             analyzer,
             lex,
+            compiled: guides.iter().map(|_| OnceLock::new()).collect(),
             guides,
-            general,
-            index,
+            specificity,
+            index: OnceLock::new(),
             skill_names,
         }
     }
 
+    /// The loaded guides, without the general one.
+    fn loaded(&self) -> &[Guide] {
+        &self.guides[..self.guides.len() - 1]
+    }
+
     /// All guides, in load order (the general guide is not among them).
     pub fn guides(&self) -> impl ExactSizeIterator<Item = &Guide> {
-        self.guides.iter().map(|g| &g.guide)
+        self.loaded().iter()
     }
 
     /// The guide with this id, including `general`.
     pub fn guide(&self, id: &str) -> Option<&Guide> {
-        self.compiled(id).map(|g| &g.guide)
+        self.position(id).map(|i| &self.guides[i])
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        if id == GENERAL_ID {
+            return Some(self.guides.len() - 1);
+        }
+        self.loaded().iter().position(|g| g.id == id)
     }
 
     fn compiled(&self, id: &str) -> Option<&CompiledGuide> {
-        if id == GENERAL_ID {
-            return Some(&self.general);
-        }
-        self.guides.iter().find(|g| g.guide.id == id)
+        let i = self.position(id)?;
+        Some(self.compiled[i].get_or_init(|| {
+            CompiledGuide::new(&self.analyzer, &self.lex, self.guides[i].clone(), &self.specificity)
+        }))
+    }
+
+    fn index(&self) -> &QuestionIndex {
+        self.index.get_or_init(|| QuestionIndex::new(&self.analyzer, &self.lex, self.loaded()))
     }
 
     /// Scores an answer to the guide with this id.
@@ -99,10 +121,7 @@ impl Engine {
             .compiled(question_id)
             .ok_or_else(|| ScoreError::UnknownQuestion {
                 id: question_id.to_string(),
-                suggestion: matching::suggest(
-                    question_id,
-                    self.guides.iter().map(|g| g.guide.id.as_str()),
-                ),
+                suggestion: self.suggest_id(question_id),
             })?;
         self.score_with(guide, answer)
     }
@@ -114,7 +133,10 @@ impl Engine {
             return Err(ScoreError::EmptyQuestion);
         }
         let matched = self.match_question(question);
-        let guide = self.compiled(&matched.guide_id).unwrap_or(&self.general);
+        let guide = self
+            .compiled(&matched.guide_id)
+            .or_else(|| self.compiled(GENERAL_ID))
+            .ok_or(ScoreError::EmptyQuestion)?;
         let mut report = self.score_with(guide, answer)?;
         report.matched = Some(matched);
         Ok(report)
@@ -122,9 +144,9 @@ impl Engine {
 
     /// The guide a free question is closest to, and how close.
     pub fn match_question(&self, question: &str) -> GuideMatch {
-        match self.index.closest(&self.analyzer, &self.lex, question) {
+        match self.index().closest(&self.analyzer, &self.lex, question) {
             Some((i, similarity)) => {
-                let closest_id = self.guides[i].guide.id.clone();
+                let closest_id = self.guides[i].id.clone();
                 let names_customer = self
                     .analyzer
                     .analyze(question)
@@ -157,7 +179,10 @@ impl Engine {
 
     /// The known guide id closest to `id`, for "did you mean".
     pub fn suggest_id(&self, id: &str) -> Option<String> {
-        matching::suggest(id, self.guides.iter().map(|g| g.guide.id.as_str()))
+        if id.trim().is_empty() {
+            return None;
+        }
+        matching::suggest(id, self.loaded().iter().map(|g| g.id.as_str()))
     }
 
     fn score_with(&self, guide: &CompiledGuide, answer: &str) -> Result<Report, ScoreError> {

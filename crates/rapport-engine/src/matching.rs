@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rapport_text::Analyzer;
 
-use crate::guide::CompiledGuide;
+use rapport_pack::Guide;
 use crate::lexicon::Compiled;
 
 /// A free question at least this similar to a guide is scored by that guide.
@@ -35,12 +35,12 @@ fn terms(analyzer: &Analyzer, lex: &Compiled, text: &str) -> Vec<String> {
 }
 
 impl QuestionIndex {
-    pub fn new(analyzer: &Analyzer, lex: &Compiled, guides: &[CompiledGuide]) -> QuestionIndex {
+    pub fn new(analyzer: &Analyzer, lex: &Compiled, guides: &[Guide]) -> QuestionIndex {
         let docs: Vec<Vec<Vec<String>>> = guides
             .iter()
             .map(|g| {
-                std::iter::once(&g.guide.question)
-                    .chain(&g.guide.rewordings)
+                std::iter::once(&g.question)
+                    .chain(&g.rewordings)
                     .map(|q| terms(analyzer, lex, q))
                     .collect()
             })
@@ -67,7 +67,6 @@ impl QuestionIndex {
             .iter()
             .zip(&docs)
             .map(|(g, doc)| {
-                let g = &g.guide;
                 let mut text = vec![g.assesses.clone()];
                 text.extend(g.pitfalls.iter().cloned());
                 for s in &g.steps {

@@ -77,6 +77,11 @@ impl Analyzer {
             .collect()
     }
 
+    /// The stem of one already folded word.
+    pub fn stem(&self, folded: &str) -> String {
+        self.stemmer.stem(folded)
+    }
+
     fn token(&self, word: &str, range: Range<usize>) -> Token {
         let folded = fold(word);
         let stem = self.stemmer.stem(&folded);

@@ -99,7 +99,8 @@ fn check(signal: Signal) {
                 Some(_) => "now gets it right: drop the `fixme`",
                 None => "wrong verdict",
             };
-            let evidence: Vec<&str> = c.evidence.iter().map(|e| e.text.as_str()).collect();
+            let evidence: Vec<(&str, &str)> =
+                c.evidence.iter().map(|e| (e.text.as_str(), e.why.as_str())).collect();
             failures.push(format!(
                 "{at}: {why}: met={} strength={:.2} evidence={evidence:?}\n    answer: {}",
                 c.met,

@@ -44,3 +44,4 @@ pub(crate) fn score(id: &str, answer: &str) -> Report {
 pub(crate) fn test_data() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test_data")
 }
+mod probe;
