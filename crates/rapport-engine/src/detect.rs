@@ -245,6 +245,14 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
     }
 }
 
+/// The sentences that state a result, by the same rule the `outcome` signal uses, so
+/// the outcome-focus tip and an outcome step never disagree about what a result is.
+pub(crate) fn result_sentences(feats: &[Features], ctx: &Context) -> Vec<usize> {
+    (0..feats.len())
+        .filter(|&i| signal(Signal::Outcome, &feats[i], i, ctx).0 >= MET)
+        .collect()
+}
+
 fn story_signal(sig: Signal) -> bool {
     matches!(
         sig,

@@ -107,12 +107,18 @@ impl Engine {
     fn compiled(&self, id: &str) -> Option<&CompiledGuide> {
         let i = self.position(id)?;
         Some(self.compiled[i].get_or_init(|| {
-            CompiledGuide::new(&self.analyzer, &self.lex, self.guides[i].clone(), &self.specificity)
+            CompiledGuide::new(
+                &self.analyzer,
+                &self.lex,
+                self.guides[i].clone(),
+                &self.specificity,
+            )
         }))
     }
 
     fn index(&self) -> &QuestionIndex {
-        self.index.get_or_init(|| QuestionIndex::new(&self.analyzer, &self.lex, self.loaded()))
+        self.index
+            .get_or_init(|| QuestionIndex::new(&self.analyzer, &self.lex, self.loaded()))
     }
 
     /// Scores an answer to the guide with this id.

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use rapport_text::Analyzer;
 
-use rapport_pack::Guide;
 use crate::lexicon::Compiled;
+use rapport_pack::Guide;
 
 /// A free question at least this similar to a guide is scored by that guide.
 pub(crate) const CLOSE: f32 = 0.45;

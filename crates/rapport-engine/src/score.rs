@@ -3,7 +3,7 @@
 use rapport_text::Analysis;
 
 use crate::delivery::delivery;
-use crate::detect::{Context, Hit, MET, compete, list_like, rate, verdict};
+use crate::detect::{Context, Hit, MET, compete, list_like, rate, result_sentences, verdict};
 use crate::features::Features;
 use crate::guide::CompiledGuide;
 use crate::lexicon::Compiled;
@@ -69,7 +69,12 @@ pub(crate) fn report(
     compete(&signals, &mut rated);
     let verdicts: Vec<_> = rated.into_iter().map(verdict).collect();
     let delivery = delivery(text, analysis, feats, lex);
-    let tip_verdicts = tips(feats, &delivery, skill_names);
+    let tip_verdicts = tips(
+        feats,
+        &result_sentences(feats, &ctx),
+        &delivery,
+        skill_names,
+    );
 
     let total_weight: f32 = guide
         .steps

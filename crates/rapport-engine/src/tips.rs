@@ -34,6 +34,7 @@ fn hits_where(feats: &[Features], why: &str, pred: impl Fn(&Features) -> bool) -
 
 pub(crate) fn tips(
     feats: &[Features],
+    results: &[usize],
     delivery: &Delivery,
     skill_names: &[String],
 ) -> Vec<TipVerdict> {
@@ -60,9 +61,16 @@ pub(crate) fn tips(
         advice: "Be specific: give a real situation with a name, a number or a time (\"last March\", \"a 40-minute wait\", \"a client called Dana\").".into(),
     };
 
-    let outcome_hits = hits_where(feats, "states a result", |f| {
-        real(f) && (f.reaction || f.business_result)
-    });
+    let outcome_hits: Vec<Hit> = results
+        .iter()
+        .take(2)
+        .map(|&sentence| Hit {
+            sentence,
+            strength: 1.0,
+            cued: false,
+            why: "states a result".into(),
+        })
+        .collect();
     let outcome = TipVerdict {
         id: "outcome-focus",
         label: "Focus on outcomes",
