@@ -57,7 +57,12 @@ fn spans(r: &Report) -> Vec<(String, &rapport_engine::Evidence)> {
     for c in r.criteria.iter().chain(&r.tips) {
         out.extend(c.evidence.iter().map(|e| (c.id.clone(), e)));
     }
-    out.extend(r.delivery.negativity.iter().map(|e| ("negativity".to_string(), e)));
+    out.extend(
+        r.delivery
+            .negativity
+            .iter()
+            .map(|e| ("negativity".to_string(), e)),
+    );
     out
 }
 
@@ -102,12 +107,20 @@ fn evidence_offsets_point_into_the_answer_as_received() {
             if found.is_empty() {
                 failures.push(format!("{guide}: no evidence at all in {text:?}"));
             }
-            failures.extend(check_offsets(&text, &r).into_iter().map(|f| format!("{guide}: {f}")));
+            failures.extend(
+                check_offsets(&text, &r)
+                    .into_iter()
+                    .map(|f| format!("{guide}: {f}")),
+            );
         }
         // Line endings are not content: the verdicts must not change with them.
         let (lf, cr) = (score(guide, answer), score(guide, &crlf));
         let verdicts = |r: &Report| -> Vec<(String, bool)> {
-            r.criteria.iter().chain(&r.tips).map(|c| (c.id.clone(), c.met)).collect()
+            r.criteria
+                .iter()
+                .chain(&r.tips)
+                .map(|c| (c.id.clone(), c.met))
+                .collect()
         };
         if (lf.score, verdicts(&lf)) != (cr.score, verdicts(&cr)) {
             failures.push(format!(
@@ -119,9 +132,17 @@ fn evidence_offsets_point_into_the_answer_as_received() {
             ));
         }
     }
-    assert!(non_ascii > 0, "no evidence span holds a multi-byte character");
+    assert!(
+        non_ascii > 0,
+        "no evidence span holds a multi-byte character"
+    );
     assert!(after_crlf > 0, "no evidence span lies after a CRLF");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Every answer the fixtures hold, with its guide, and the built-in samples.
@@ -140,7 +161,9 @@ fn corpus() -> Vec<(String, String)> {
             let value: toml::Table =
                 toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             for table in value.values().filter_map(|v| v.as_array()).flatten() {
-                let Some(guide) = table.get("guide").and_then(|g| g.as_str()) else { continue };
+                let Some(guide) = table.get("guide").and_then(|g| g.as_str()) else {
+                    continue;
+                };
                 for key in ["answer", "short", "long"] {
                     if let Some(answer) = table.get(key).and_then(|a| a.as_str()) {
                         out.push((guide.to_string(), answer.to_string()));
@@ -150,7 +173,12 @@ fn corpus() -> Vec<(String, String)> {
         }
     }
     for guide in engine().guides() {
-        out.extend(guide.samples.iter().map(|s| (guide.id.clone(), s.text.clone())));
+        out.extend(
+            guide
+                .samples
+                .iter()
+                .map(|s| (guide.id.clone(), s.text.clone())),
+        );
     }
     for (guide, answer) in UNICODE_ANSWERS {
         out.push((guide.to_string(), answer.to_string()));
@@ -184,7 +212,12 @@ fn difference(a: &Report, b: &Report) -> String {
     if a.score != b.score {
         out.push(format!("score {} vs {}", a.score, b.score));
     }
-    for (p, q) in a.criteria.iter().chain(&a.tips).zip(b.criteria.iter().chain(&b.tips)) {
+    for (p, q) in a
+        .criteria
+        .iter()
+        .chain(&a.tips)
+        .zip(b.criteria.iter().chain(&b.tips))
+    {
         if p != q {
             out.push(format!(
                 "{}: met {} vs {}, strength {} vs {}",
@@ -211,10 +244,16 @@ fn the_same_input_gives_the_same_report() {
     for (guide, answer) in corpus() {
         let first = score(&guide, &answer);
         let Ok(elsewhere) = other.score(&guide, &answer) else {
-            failures.push(format!("{guide}: the second engine refused {:?}", answer.trim()));
+            failures.push(format!(
+                "{guide}: the second engine refused {:?}",
+                answer.trim()
+            ));
             continue;
         };
-        for (name, r) in [("again", score(&guide, &answer)), ("second engine", elsewhere)] {
+        for (name, r) in [
+            ("again", score(&guide, &answer)),
+            ("second engine", elsewhere),
+        ] {
             let r = settle(&r, &first);
             if r != first {
                 failures.push(format!(
@@ -225,7 +264,12 @@ fn the_same_input_gives_the_same_report() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -250,10 +294,19 @@ fn bands_follow_the_score_ranges() {
     for (guide, answer) in corpus() {
         let r = score(&guide, &answer);
         if r.score > 100 || r.band != Band::from_score(r.score) {
-            failures.push(format!("{guide}: score {} in band {}", r.score, r.band.as_str()));
+            failures.push(format!(
+                "{guide}: score {} in band {}",
+                r.score,
+                r.band.as_str()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// What the report must say about one step: evidence when met, the guide's advice and
@@ -286,7 +339,15 @@ fn every_met_step_has_evidence_and_every_unmet_step_has_advice() {
             failures.push(format!("{id}: criteria {ids:?}, guide steps {steps:?}"));
         }
         let tips: Vec<&str> = r.tips.iter().map(|c| c.id.as_str()).collect();
-        if tips != ["specific", "outcome-focus", "skills-shown", "honest", "confident"] {
+        if tips
+            != [
+                "specific",
+                "outcome-focus",
+                "skills-shown",
+                "honest",
+                "confident",
+            ]
+        {
             failures.push(format!("{id}: tips {tips:?}"));
         }
         for c in &r.criteria {
@@ -295,7 +356,12 @@ fn every_met_step_has_evidence_and_every_unmet_step_has_advice() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// The feedback line a report must open with: the off-topic warning, or else the
@@ -304,10 +370,16 @@ fn expected_first_line(guide: &rapport_pack::Guide, r: &Report) -> Option<String
     if r.off_topic {
         return None;
     }
-    let unmet = r.criteria.iter().filter(|c| !c.met).filter_map(|c| Some((guide.step(&c.id)?, c)));
+    let unmet = r
+        .criteria
+        .iter()
+        .filter(|c| !c.met)
+        .filter_map(|c| Some((guide.step(&c.id)?, c)));
     unmet
         .min_by(|(sa, ca), (sb, cb)| {
-            sb.weight.total_cmp(&sa.weight).then(ca.strength.total_cmp(&cb.strength))
+            sb.weight
+                .total_cmp(&sa.weight)
+                .then(ca.strength.total_cmp(&cb.strength))
         })
         .map(|(s, _)| s.missing.clone())
 }
@@ -321,14 +393,20 @@ fn feedback_opens_with_the_fix_that_lifts_the_answer_most() {
         let guide = engine().guide(&id).expect("corpus guides exist");
         let first = r.feedback.first();
         if r.band < Band::Strong && first.is_none() {
-            failures.push(format!("{id}: {} {} with no feedback", r.band.as_str(), r.score));
+            failures.push(format!(
+                "{id}: {} {} with no feedback",
+                r.band.as_str(),
+                r.score
+            ));
             continue;
         }
         if r.feedback.iter().any(|l| l.trim().is_empty()) {
             failures.push(format!("{id}: an empty feedback line in {:?}", r.feedback));
         }
         if r.off_topic && !first.is_some_and(|l| l.contains(&guide.question)) {
-            failures.push(format!("{id}: off-topic, but the feedback opens with {first:?}"));
+            failures.push(format!(
+                "{id}: off-topic, but the feedback opens with {first:?}"
+            ));
         }
         // Blame can cost more than a missing step, so dropping it may come first; the
         // line then quotes the sentence to drop.
@@ -347,7 +425,12 @@ fn feedback_opens_with_the_fix_that_lifts_the_answer_most() {
         }
     }
     assert!(checked >= 30, "only {checked} reports had a missing step");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// A compact, stable rendering of a report for snapshots: what a reviewer needs to see
@@ -364,7 +447,10 @@ fn render(r: &Report) -> String {
         .map(|t| format!("{}{}", if t.met { '✓' } else { '✗' }, t.id))
         .collect();
     out.push_str(&format!("tips {}\n", tips.join(" ")));
-    out.push_str(&format!("next {}\n", r.feedback.first().map_or("-", String::as_str)));
+    out.push_str(&format!(
+        "next {}\n",
+        r.feedback.first().map_or("-", String::as_str)
+    ));
     out
 }
 

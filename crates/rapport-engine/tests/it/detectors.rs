@@ -51,7 +51,9 @@ enum Expect {
 const REQUIRED_KINDS: [&str; 3] = ["clear", "paraphrase", "keyword-list"];
 
 fn load(signal: Signal) -> Vec<Case> {
-    let path = test_data().join("steps").join(format!("{}.toml", signal.as_str()));
+    let path = test_data()
+        .join("steps")
+        .join(format!("{}.toml", signal.as_str()));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     match toml::from_str::<Fixture>(&text) {
@@ -71,7 +73,13 @@ fn check(signal: Signal) {
         }
     }
     for (n, case) in cases.iter().enumerate() {
-        let at = format!("case {} ({}, {}/{})", n + 1, case.kind, case.guide, case.step);
+        let at = format!(
+            "case {} ({}, {}/{})",
+            n + 1,
+            case.kind,
+            case.guide,
+            case.step
+        );
         let Some(guide) = engine().guide(&case.guide) else {
             failures.push(format!("{at}: no guide `{}`", case.guide));
             continue;
@@ -99,8 +107,11 @@ fn check(signal: Signal) {
                 Some(_) => "now gets it right: drop the `fixme`",
                 None => "wrong verdict",
             };
-            let evidence: Vec<(&str, &str)> =
-                c.evidence.iter().map(|e| (e.text.as_str(), e.why.as_str())).collect();
+            let evidence: Vec<(&str, &str)> = c
+                .evidence
+                .iter()
+                .map(|e| (e.text.as_str(), e.why.as_str()))
+                .collect();
             failures.push(format!(
                 "{at}: {why}: met={} strength={:.2} evidence={evidence:?}\n    answer: {}",
                 c.met,

@@ -26,7 +26,12 @@ fn words(text: &str) -> usize {
 
 /// Step ids met, for failure messages.
 fn met(r: &Report) -> String {
-    let ids: Vec<&str> = r.criteria.iter().filter(|c| c.met).map(|c| c.id.as_str()).collect();
+    let ids: Vec<&str> = r
+        .criteria
+        .iter()
+        .filter(|c| c.met)
+        .map(|c| c.id.as_str())
+        .collect();
     format!("[{}]", ids.join(", "))
 }
 
@@ -53,7 +58,11 @@ fn answers_that_game_the_rubric_score_under_50() {
         let r = score(&case.guide, &case.answer);
         let under = r.score <= WEAK_CEILING;
         if under == case.fixme.is_some() {
-            let why = if under { "now under 50: drop the `fixme`" } else { "scores 50 or more" };
+            let why = if under {
+                "now under 50: drop the `fixme`"
+            } else {
+                "scores 50 or more"
+            };
             failures.push(format!(
                 "case {} ({}, {}): {why}: {} {} met {}\n    answer: {}",
                 n + 1,
@@ -68,14 +77,27 @@ fn answers_that_game_the_rubric_score_under_50() {
     }
     let kinds: std::collections::BTreeSet<&str> =
         file.case.iter().map(|c| c.kind.as_str()).collect();
-    for kind in ["keyword-stuffed", "padded-short", "hypothetical", "blaming", "off-topic"] {
+    for kind in [
+        "keyword-stuffed",
+        "padded-short",
+        "hypothetical",
+        "blaming",
+        "off-topic",
+    ] {
         let guides = file.case.iter().filter(|c| c.kind == kind).count();
         if guides < 3 {
-            failures.push(format!("only {guides} `{kind}` cases; every kind needs three guides"));
+            failures.push(format!(
+                "only {guides} `{kind}` cases; every kind needs three guides"
+            ));
         }
     }
     assert!(kinds.len() >= 5, "kinds: {kinds:?}");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[derive(Deserialize)]
@@ -103,7 +125,10 @@ fn pair_checks(short: &Report, long: &Report) -> [(&'static str, bool); 3] {
     [
         ("short-beats-long", short.score > long.score),
         ("long-under-50", long.score <= WEAK_CEILING),
-        ("short-takes-every-step", short.criteria.iter().all(|c| c.met) && short.band >= Band::Solid),
+        (
+            "short-takes-every-step",
+            short.criteria.iter().all(|c| c.met) && short.band >= Band::Solid,
+        ),
     ]
 }
 
@@ -116,11 +141,17 @@ fn a_short_answer_that_takes_every_step_beats_a_long_vague_one() {
     for p in &file.pair {
         let (ws, wl) = (words(&p.short), words(&p.long));
         if !(60..=90).contains(&ws) || wl < 200 {
-            failures.push(format!("{}: the short answer has {ws} words and the long {wl}", p.guide));
+            failures.push(format!(
+                "{}: the short answer has {ws} words and the long {wl}",
+                p.guide
+            ));
             continue;
         }
         if p.fixme.is_some() == p.broken.is_empty() {
-            failures.push(format!("{}: a `fixme` needs the `broken` checks, and only it", p.guide));
+            failures.push(format!(
+                "{}: a `fixme` needs the `broken` checks, and only it",
+                p.guide
+            ));
             continue;
         }
         let short = score(&p.guide, &p.short);
@@ -147,8 +178,16 @@ fn a_short_answer_that_takes_every_step_beats_a_long_vague_one() {
         }
         clean += usize::from(p.broken.is_empty());
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
-    assert!(clean >= 3, "only {clean} pairs pass every check; the property needs several guides");
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        clean >= 3,
+        "only {clean} pairs pass every check; the property needs several guides"
+    );
 }
 
 #[derive(Deserialize)]
@@ -179,7 +218,12 @@ fn padding_a_weak_answer_with_generic_sentences_does_not_lift_it_to_solid() {
         let padded = [
             format!("{} {}", case.answer.trim(), file.generic.join(" ")),
             format!("{} {}", file.generic.join(" "), case.answer.trim()),
-            format!("{} {} {}", front.join(" "), case.answer.trim(), back.join(" ")),
+            format!(
+                "{} {} {}",
+                front.join(" "),
+                case.answer.trim(),
+                back.join(" ")
+            ),
         ];
         let mut lifted = Vec::new();
         for text in &padded {
@@ -198,11 +242,19 @@ fn padding_a_weak_answer_with_generic_sentences_does_not_lift_it_to_solid() {
         }
         match (&case.fixme, lifted.is_empty()) {
             (Some(_), true) => {
-                failures.push(format!("{}: padding no longer lifts it, drop the `fixme`", case.guide));
+                failures.push(format!(
+                    "{}: padding no longer lifts it, drop the `fixme`",
+                    case.guide
+                ));
             }
             (None, false) => failures.extend(lifted),
             _ => {}
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
