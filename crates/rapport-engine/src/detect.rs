@@ -365,7 +365,8 @@ pub(crate) fn rate(
         if example > cue && example > 0.0 {
             why.push(format!("like example {}", example_index + 1));
         }
-        let cued = cue > 0.0 || skill > 0.0;
+        // A story step's cue without the story's shape neither counts nor adds up.
+        let cued = (cue > 0.0 || skill > 0.0) && !(sig == 0.0 && story_signal(step.signal));
         hits.push(Hit {
             sentence: i,
             strength: strength.min(1.0),
@@ -485,11 +486,12 @@ fn bag(
     content: &std::collections::HashSet<String>,
     vocabulary: &std::collections::HashMap<String, f32>,
 ) -> f32 {
-    let sum: f32 = content
-        .iter()
-        .filter_map(|w| vocabulary.get(w))
-        .map(|x| x * x)
-        .sum();
+    let sum: f32 = crate::sum_sorted(
+        content
+            .iter()
+            .filter_map(|w| vocabulary.get(w))
+            .map(|x| x * x),
+    );
     (1.0 - (-0.5 * sum).exp()).min(0.3)
 }
 
@@ -523,6 +525,7 @@ pub(crate) fn list_like(f: &Features) -> bool {
     let covered = f.covered.iter().filter(|c| **c).count();
     let verbless = f.past_any == 0 && f.present == 0;
     (f.words >= 4 && items >= 3 && items * 3 >= f.words && !f.pronoun && verbless)
+        || (items >= 5 && items * 5 >= f.words * 2)
         || (f.words <= 3 && !f.pronoun && verbless && f.index > 0)
         || (f.heading && !f.pronoun)
         || (f.words >= 4 && !f.pronoun && covered * 10 >= f.words * 7)

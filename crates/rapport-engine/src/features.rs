@@ -219,9 +219,19 @@ fn is_past_action(t: &Token, lex: &Compiled) -> bool {
             && !lex.past_state.contains(w))
 }
 
-/// Counts past-tense verbs: regular "-ed" forms and the irregular lists.
+/// Counts past-tense verbs: regular "-ed" forms and the irregular lists. A participle
+/// after "be" or "to" ("deserves to be treated") is not a past event.
 fn past_tense(tokens: &[Token], lex: &Compiled) -> (usize, usize) {
-    let actions = tokens.iter().filter(|t| is_past_action(t, lex)).count();
+    let passive = |k: usize| {
+        k > 0
+            && matches!(
+                tokens[k - 1].folded.as_str(),
+                "be" | "been" | "being" | "to" | "get" | "gets"
+            )
+    };
+    let actions = (0..tokens.len())
+        .filter(|&k| is_past_action(&tokens[k], lex) && !passive(k))
+        .count();
     let states = tokens
         .iter()
         .filter(|t| lex.past_state.contains(&t.folded))

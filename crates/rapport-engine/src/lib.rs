@@ -247,6 +247,15 @@ impl Engine {
     }
 }
 
+/// Sums floats in a fixed order. Hash sets and maps iterate in a different order in
+/// every process, and float addition is not associative, so summing them directly would
+/// break "same input, same output".
+pub(crate) fn sum_sorted(values: impl Iterator<Item = f32>) -> f32 {
+    let mut values: Vec<f32> = values.collect();
+    values.sort_by(f32::total_cmp);
+    values.iter().sum()
+}
+
 /// The general behavioural guide: situation, actions, outcome, reflection.
 fn general_guide() -> Guide {
     let load =

@@ -97,7 +97,7 @@ impl QuestionIndex {
     ) -> Option<(usize, f32)> {
         let query_terms = terms(analyzer, lex, question);
         let query = vector(&query_terms, &self.idf);
-        let total: f32 = query.values().sum();
+        let total = crate::sum_sorted(query.values().copied());
         self.phrasings
             .iter()
             .zip(&self.words)
@@ -106,11 +106,12 @@ impl QuestionIndex {
                 let phrasing = ps.iter().map(|p| cosine(&query, p)).fold(0.0, f32::max);
                 // How much of the question the guide speaks to anywhere, weighted by how
                 // telling each word is: "pushy" finds the upselling guide through its cues.
-                let covered: f32 = query
-                    .iter()
-                    .filter(|(t, _)| words.contains(*t))
-                    .map(|(_, w)| w)
-                    .sum();
+                let covered = crate::sum_sorted(
+                    query
+                        .iter()
+                        .filter(|(t, _)| words.contains(*t))
+                        .map(|(_, w)| *w),
+                );
                 let coverage = if total > 0.0 { covered / total } else { 0.0 };
                 (i, 0.6 * phrasing + 0.4 * coverage)
             })
@@ -128,8 +129,8 @@ fn vector(terms: &[String], idf: &HashMap<String, f32>) -> HashMap<String, f32> 
 }
 
 fn cosine(a: &HashMap<String, f32>, b: &HashMap<String, f32>) -> f32 {
-    let dot: f32 = a.iter().filter_map(|(t, x)| b.get(t).map(|y| x * y)).sum();
-    let norm = |v: &HashMap<String, f32>| v.values().map(|x| x * x).sum::<f32>().sqrt();
+    let dot = crate::sum_sorted(a.iter().filter_map(|(t, x)| b.get(t).map(|y| x * y)));
+    let norm = |v: &HashMap<String, f32>| crate::sum_sorted(v.values().map(|x| x * x)).sqrt();
     let d = norm(a) * norm(b);
     if d == 0.0 { 0.0 } else { dot / d }
 }

@@ -114,7 +114,8 @@ pub(crate) fn report(
     let no_customer = cg.about_customers
         && delivery.words >= 20
         && !feats.iter().any(|f| f.customer_noun || f.customer);
-    let off_topic = (!any_met && on_topic < 0.2) || no_customer;
+    let met_count = verdicts.iter().filter(|v| v.met).count();
+    let off_topic = (!any_met && on_topic < 0.2) || (no_customer && met_count < verdicts.len());
     if off_topic {
         score = score.min(15.0);
     }
