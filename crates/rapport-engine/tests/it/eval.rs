@@ -2,9 +2,10 @@
 //!
 //! The sets are `test_data/eval/dev.jsonl` (tuned on) and `test_data/eval/heldout.jsonl`
 //! (written first, never tuned on). The figures are printed (`--nocapture`) so a change
-//! in either shows; the floors below are what a useful coach must beat, well above
-//! chance, and the held-out floors are lower because overfitting to the dev set is
-//! expected to cost a little there.
+//! in either shows. The floors sit a few points under the figures measured when the
+//! lexical engine was finished (dev: exact 71.7%, within one 94.9%, pairwise 92.2%,
+//! ρ 0.880, step F1 0.866; held-out: 62.0%, 94.0%, 90.7%, 0.799, 0.822), so a change
+//! that makes judgement worse fails here, while every floor stays far above chance.
 
 use std::path::Path;
 
@@ -30,19 +31,19 @@ struct Floors {
 }
 
 const DEV: Floors = Floors {
-    exact: 0.40,
-    within_one: 0.75,
-    pairwise: 0.75,
-    spearman: 0.55,
-    step_f1: 0.70,
+    exact: 0.65,
+    within_one: 0.90,
+    pairwise: 0.88,
+    spearman: 0.82,
+    step_f1: 0.82,
 };
 
 const HELDOUT: Floors = Floors {
-    exact: 0.35,
-    within_one: 0.70,
-    pairwise: 0.70,
-    spearman: 0.50,
-    step_f1: 0.65,
+    exact: 0.55,
+    within_one: 0.88,
+    pairwise: 0.85,
+    spearman: 0.72,
+    step_f1: 0.78,
 };
 
 /// Free questions matched to the guide they were written for (dev set).
@@ -152,6 +153,36 @@ fn dev_set_agreement_is_above_floors() {
     assert!(
         guide_match.is_some_and(|g| g >= GUIDE_MATCH),
         "guide match {guide_match:?} < {GUIDE_MATCH}"
+    );
+}
+
+/// Free questions written for matching (`test_data/eval/questions.jsonl`): 26 of 30
+/// matched when measured; the floor allows one more miss.
+#[test]
+fn free_questions_find_their_guide() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test_data/eval/questions.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut misses = Vec::new();
+    let mut total = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        let question = v["question"].as_str().unwrap_or_default();
+        let expected = v["expected_guide"].as_str().unwrap_or_default();
+        let got = engine().match_question(question);
+        total += 1;
+        if got.guide_id != expected {
+            misses.push(format!(
+                "{question} -> {} (expected {expected})",
+                got.guide_id
+            ));
+        }
+    }
+    assert!(total >= 30, "only {total} questions");
+    assert!(
+        misses.len() <= 5,
+        "{} of {total} missed:\n{}",
+        misses.len(),
+        misses.join("\n")
     );
 }
 
