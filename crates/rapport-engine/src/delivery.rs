@@ -38,7 +38,7 @@ pub(crate) fn delivery(
         let tokens = analysis.sentence_tokens(i);
         count(&lex.fillers_always, tokens, &mut fillers, |_| true);
         count(&lex.fillers_comma, tokens, &mut fillers, |m| {
-            set_off_by_comma(text, &tokens[m])
+            set_off_by_comma(text, f.range.start, &tokens[m])
         });
         count(&lex.hedges, tokens, &mut hedges, |_| true);
         count(&lex.cliches, tokens, &mut cliches, |_| true);
@@ -87,14 +87,16 @@ fn count(
     }
 }
 
-/// "like" is a filler in "it was, like, chaos" but not in "I'd like to help".
-fn set_off_by_comma(text: &str, tokens: &[Token]) -> bool {
+/// "like" is a filler in "it was, like, chaos" and "So, I ..." but not in "I'd like to
+/// help" or ", so it was ready": it must be followed by a comma and start the sentence
+/// or follow one.
+fn set_off_by_comma(text: &str, sentence_start: usize, tokens: &[Token]) -> bool {
     let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
         return false;
     };
     let after = text[last.range.end..].trim_start_matches(' ');
-    let before = text[..first.range.start].trim_end_matches(' ');
-    after.starts_with(',') || before.ends_with(',')
+    let before = text[sentence_start..first.range.start].trim_end_matches(' ');
+    after.starts_with(',') && (before.is_empty() || before.ends_with(','))
 }
 
 fn sorted(map: BTreeMap<String, usize>) -> Vec<Found> {
