@@ -105,8 +105,10 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
                 // The opening of a story is where its scene is set.
                 s += 0.15;
             }
-            // A scene is set before the actions, not after them.
+            // A scene is set before the actions, not after them, and not by them.
             if ctx.first_action.is_some_and(|a| i > a) && i > 1 {
+                s *= 0.4;
+            } else if f.candidate_acts() && f.leads && ctx.first_narrative != Some(i) {
                 s *= 0.6;
             }
             (s, "sets a real scene")
@@ -351,6 +353,15 @@ pub(crate) fn rate(
         if list_like(f) {
             // A list of rubric words is not an answer that takes the step.
             strength = strength.min(0.35);
+        }
+        // A story has an order: the result comes after the candidate's first action, and
+        // the scene before their actions are under way.
+        let before_actions = ctx.first_action.is_some_and(|a| i < a);
+        let after_actions = ctx.first_action.is_some_and(|a| i > a);
+        if (step.signal == Signal::Outcome && before_actions)
+            || (step.signal == Signal::Situation && after_actions)
+        {
+            strength = strength.min(0.4);
         }
         if strength <= 0.0 {
             continue;

@@ -158,7 +158,8 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
         present: tokens
             .iter()
             .filter(|t| lex.present.contains(&t.folded))
-            .count(),
+            .count()
+            + 2 * present_after_subject(tokens, lex),
         hypothetical: found(&lex.hypothetical),
         habitual: found(&lex.habitual),
         generic: tokens
@@ -207,6 +208,44 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
             .map(|t| t.stem.clone())
             .collect(),
     }
+}
+
+/// Words that may stand between a subject and its verb ("I then called").
+const BETWEEN: [&str; 12] = [
+    "then", "also", "always", "just", "never", "still", "even", "really", "actually", "usually",
+    "often", "all",
+];
+
+/// "we measure", "I track": "I" or "we" followed by a verb that is not in the past. The
+/// main verb outweighs a participle elsewhere ("a survey emailed after checkout"), so
+/// callers count these twice.
+fn present_after_subject(tokens: &[Token], lex: &Compiled) -> usize {
+    let mut count = 0;
+    for (k, t) in tokens.iter().enumerate() {
+        if !matches!(t.folded.as_str(), "i" | "we") {
+            continue;
+        }
+        let next = tokens[k + 1..]
+            .iter()
+            .find(|n| !BETWEEN.contains(&n.folded.as_str()) && !n.folded.ends_with("ly"));
+        if let Some(n) = next {
+            let w = n.folded.as_str();
+            let past = is_past_action(n, lex) || lex.past_state.contains(w) || w.ends_with("ed");
+            let modal = matches!(
+                w,
+                "would" | "could" | "should" | "will" | "can" | "might" | "must" | "may"
+            );
+            // "I think it was ..." frames a story rather than stating a habit.
+            let framing = matches!(
+                w,
+                "think" | "guess" | "remember" | "mean" | "suppose" | "believe" | "know" | "recall"
+            );
+            if !past && !modal && !framing && !lex.stopwords.contains(w) {
+                count += 1;
+            }
+        }
+    }
+    count
 }
 
 /// A past-tense action verb: irregular from the list, or a regular "-ed" form.
