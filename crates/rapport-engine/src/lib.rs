@@ -9,6 +9,7 @@
 
 mod delivery;
 mod detect;
+mod embed;
 mod error;
 pub mod eval;
 mod features;
@@ -20,6 +21,7 @@ mod score;
 mod tips;
 mod validate;
 
+pub use embed::{EmbedError, Embedder};
 pub use error::{MAX_ANSWER_CHARS, ScoreError};
 pub use report::{Band, Comparison, Criterion, Delivery, Evidence, Found, GuideMatch, Report};
 
