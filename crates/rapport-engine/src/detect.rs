@@ -327,7 +327,14 @@ pub(crate) fn rate(
         let skill = skill_cue(step, f);
         let (example, example_index) = example_overlap(&f.content, &step.examples);
         let example = example.max(bag(&f.content, &step.vocabulary));
-        let lexical = either(either(cue, skill), example);
+        // By meaning: the closest prototype of the step, when a model is enabled.
+        let meaning = f
+            .meaning
+            .as_deref()
+            .and_then(|m| crate::semantic::closest(m, &step.prototypes))
+            .filter(|(_, _, s)| *s > 0.0);
+        let by_meaning = meaning.map_or(0.0, |(_, _, s)| if f.hypothetical { s * 0.6 } else { s });
+        let lexical = either(either(either(cue, skill), example), by_meaning);
         let (sig, sig_why) = signal(step.signal, f, i, ctx);
         let mut strength = if step.signal == Signal::Topic {
             // "I would ..." describes a plan, not what the candidate does.
@@ -373,11 +380,19 @@ pub(crate) fn rate(
         if let Some(&c) = cues.first() {
             why.push(format!("cue \"{}\"", step.cue_text[c]));
         }
-        if example > cue && example > 0.0 {
+        if let Some((k, cos, s)) = meaning {
+            if s >= cue.max(example) {
+                why.push(format!(
+                    "means the same as \"{}\" ({cos:.2})",
+                    step.prototypes[k].0
+                ));
+            }
+        } else if example > cue && example > 0.0 {
             why.push(format!("like example {}", example_index + 1));
         }
         // A story step's cue without the story's shape neither counts nor adds up.
-        let cued = (cue > 0.0 || skill > 0.0) && !(sig == 0.0 && story_signal(step.signal));
+        let cued = (cue > 0.0 || skill > 0.0 || by_meaning >= 0.35)
+            && !(sig == 0.0 && story_signal(step.signal));
         hits.push(Hit {
             sentence: i,
             strength: strength.min(1.0),

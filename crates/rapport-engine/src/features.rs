@@ -67,6 +67,8 @@ pub(crate) struct Features {
     pub commas: usize,
     /// Content stems (stop words dropped).
     pub content: HashSet<String>,
+    /// The sentence's embedding, when a model is enabled.
+    pub meaning: Option<std::sync::Arc<[f32]>>,
 }
 
 impl Features {
@@ -207,6 +209,7 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
             .filter(|t| !lex.stopwords.contains(&t.folded) && t.folded.len() > 2)
             .map(|t| t.stem.clone())
             .collect(),
+        meaning: None,
     }
 }
 

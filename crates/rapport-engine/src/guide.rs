@@ -21,6 +21,8 @@ pub(crate) struct StepMatcher {
     /// section), as indices into the named and the shown lexicons.
     pub named_sections: Vec<usize>,
     pub shown_sections: Vec<usize>,
+    /// Prototype sentences and their vectors, when a model is enabled.
+    pub prototypes: Vec<(String, std::sync::Arc<[f32]>)>,
 }
 
 /// The sections whose name shares a word with the step's id or label.
@@ -93,6 +95,7 @@ impl CompiledGuide {
         lex: &Compiled,
         guide: Guide,
         specificity: &HashMap<String, f32>,
+        semantic: Option<&crate::semantic::Semantic>,
     ) -> CompiledGuide {
         let steps = guide
             .steps
@@ -115,6 +118,9 @@ impl CompiledGuide {
                 signal: step.signal,
                 named_sections: sections_about(&lex.skills.names, &step.id, &step.label),
                 shown_sections: sections_about(&lex.skills_shown.names, &step.id, &step.label),
+                prototypes: semantic
+                    .map(|s| s.vectors(&crate::semantic::step_prototypes(&guide, &step.id)))
+                    .unwrap_or_default(),
             })
             .collect();
         let mut vocabulary = content_stems(analyzer, lex, &guide.question);

@@ -18,12 +18,14 @@ mod lexicon;
 mod matching;
 mod report;
 mod score;
+mod semantic;
 mod tips;
 mod validate;
 
 pub use embed::{EmbedError, Embedder};
 pub use error::{MAX_ANSWER_CHARS, ScoreError};
 pub use report::{Band, Comparison, Criterion, Delivery, Evidence, Found, GuideMatch, Report};
+pub use semantic::SentenceCache;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -55,6 +57,7 @@ pub struct Engine {
     specificity: HashMap<String, f32>,
     index: OnceLock<QuestionIndex>,
     skill_names: Vec<String>,
+    semantic: Option<semantic::Semantic>,
 }
 
 impl Engine {
@@ -81,7 +84,75 @@ impl Engine {
             specificity,
             index: OnceLock::new(),
             skill_names,
+            semantic: None,
         }
+    }
+
+    /// Adds matching by meaning: every prototype sentence of every guide (step examples,
+    /// marked sample passages, questions) is embedded, except those in `cached` (from
+    /// [`Engine::prototype_vectors`] of an earlier run with the same
+    /// [`Engine::prototype_key`] and model). On error the engine stays lexical.
+    pub fn enable_semantic(
+        &mut self,
+        embedder: std::sync::Arc<dyn Embedder>,
+        cached: Vec<(String, Vec<f32>)>,
+    ) -> Result<(), EmbedError> {
+        let semantic = semantic::Semantic::new(embedder, &self.guides, cached)?;
+        self.semantic = Some(semantic);
+        // Guides compiled before this point carry no prototypes: compile them again.
+        self.compiled = self.guides.iter().map(|_| OnceLock::new()).collect();
+        self.index = OnceLock::new();
+        Ok(())
+    }
+
+    /// Which engine scores: `semantic` once a model is enabled, else `lexical`.
+    pub fn engine_name(&self) -> &'static str {
+        if self.semantic.is_some() {
+            "semantic"
+        } else {
+            "lexical"
+        }
+    }
+
+    /// The prototype vectors, for the caller to cache between runs.
+    pub fn prototype_vectors(&self) -> Vec<(String, Vec<f32>)> {
+        let mut out: Vec<(String, Vec<f32>)> = self
+            .semantic
+            .iter()
+            .flat_map(|s| s.prototypes.iter().map(|(t, v)| (t.clone(), v.to_vec())))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// A key that changes whenever any prototype text changes (64-bit FNV-1a over every
+    /// guide's prototypes, in hex). Combine it with the model's id to key a cache.
+    pub fn prototype_key(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for text in self.guides.iter().flat_map(semantic::guide_prototypes) {
+            for byte in text.bytes().chain([0]) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
+
+    /// Scores an edited answer, re-embedding only the sentences `cache` has not seen:
+    /// the live checklist calls this on every pause in typing.
+    pub fn score_live(
+        &self,
+        question_id: &str,
+        answer: &str,
+        cache: &mut SentenceCache,
+    ) -> Result<Report, ScoreError> {
+        let guide = self
+            .compiled(question_id)
+            .ok_or_else(|| ScoreError::UnknownQuestion {
+                id: question_id.to_string(),
+                suggestion: self.suggest_id(question_id),
+            })?;
+        self.score_cached(guide, answer, Some(cache))
     }
 
     /// The loaded guides, without the general one.
@@ -114,6 +185,7 @@ impl Engine {
                 &self.lex,
                 self.guides[i].clone(),
                 &self.specificity,
+                self.semantic.as_ref(),
             )
         }))
     }
@@ -194,18 +266,43 @@ impl Engine {
     }
 
     fn score_with(&self, guide: &CompiledGuide, answer: &str) -> Result<Report, ScoreError> {
+        self.score_cached(guide, answer, None)
+    }
+
+    fn score_cached(
+        &self,
+        guide: &CompiledGuide,
+        answer: &str,
+        cache: Option<&mut SentenceCache>,
+    ) -> Result<Report, ScoreError> {
         validate::check_text(answer)?;
         let analysis = self.analyzer.analyze(answer);
         validate::check_english(answer, &analysis, &self.lex)?;
-        let feats = features::extract(answer, &analysis, &self.lex);
-        Ok(score::report(
+        let mut feats = features::extract(answer, &analysis, &self.lex);
+        let mut engine = "lexical";
+        if let Some(semantic) = &self.semantic {
+            let sentences: Vec<&str> = feats.iter().map(|f| &answer[f.range.clone()]).collect();
+            let mut scratch = SentenceCache::new();
+            let cache = cache.unwrap_or(&mut scratch);
+            // A model that fails on this answer leaves it to the lexical rules rather than
+            // failing the practice session; the report says which engine judged.
+            if let Ok(vectors) = cache.embed(semantic.embedder.as_ref(), &sentences) {
+                for (f, v) in feats.iter_mut().zip(vectors) {
+                    f.meaning = Some(v);
+                }
+                engine = "semantic";
+            }
+        }
+        let mut report = score::report(
             guide,
             answer,
             &analysis,
             &feats,
             &self.lex,
             &self.skill_names,
-        ))
+        );
+        report.engine = engine;
+        Ok(report)
     }
 
     /// `count` guides in interview order (opening, then core, then closing), chosen by

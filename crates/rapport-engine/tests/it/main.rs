@@ -13,6 +13,7 @@ mod detectors;
 mod eval;
 mod gaming;
 mod samples;
+mod semantic;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
