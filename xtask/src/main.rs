@@ -9,8 +9,11 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("bench") => bench::run(&args[1..]),
         Some("tune") => tune::run(&args[1..]),
+        Some("match") => tune::matches(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask bench | cargo xtask tune FILE.jsonl [ID...]");
+            eprintln!(
+                "usage: cargo xtask bench | cargo xtask tune FILE.jsonl [ID...] | cargo xtask match FILE.jsonl"
+            );
             std::process::exit(2);
         }
     }
@@ -23,5 +26,17 @@ fn engine() -> rapport_engine::Engine {
         eprintln!("{d}");
     }
     let guides = load.pack.map(|p| p.guides).unwrap_or_default();
-    rapport_engine::Engine::new(guides, &rapport_pack::builtin_lexicons())
+    let mut engine = rapport_engine::Engine::new(guides, &rapport_pack::builtin_lexicons());
+    // `RAPPORT_MODEL_DIR=... cargo xtask tune` measures the engine with the model.
+    if let Some(dir) = std::env::var_os("RAPPORT_MODEL_DIR") {
+        match rapport_embed::Model::load(std::path::Path::new(&dir)) {
+            Ok(model) => {
+                if let Err(e) = engine.enable_semantic(std::sync::Arc::new(model), Vec::new()) {
+                    eprintln!("warning: {e}");
+                }
+            }
+            Err(e) => eprintln!("warning: {e}"),
+        }
+    }
+    engine
 }

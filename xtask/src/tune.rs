@@ -81,3 +81,33 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Prints the guide each free question of a file matches, against the expected one.
+pub fn matches(args: &[String]) -> anyhow::Result<()> {
+    let path = args
+        .first()
+        .context("usage: cargo xtask match FILE.jsonl")?;
+    let engine = crate::engine();
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    let (mut hits, mut total) = (0, 0);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        let (Some(q), Some(expected)) = (v["question"].as_str(), v["expected_guide"].as_str())
+        else {
+            continue;
+        };
+        let m = engine.match_question(q);
+        total += 1;
+        let ok = m.guide_id == expected;
+        hits += usize::from(ok);
+        println!(
+            "{} {:<28} {:<28} {:.3} {q}",
+            if ok { "  " } else { "!!" },
+            m.guide_id,
+            m.closest_id,
+            m.similarity
+        );
+    }
+    println!("{hits} of {total} matched");
+    Ok(())
+}

@@ -89,20 +89,15 @@ impl QuestionIndex {
     }
 
     /// The index of the closest guide and its cosine similarity.
-    pub fn closest(
-        &self,
-        analyzer: &Analyzer,
-        lex: &Compiled,
-        question: &str,
-    ) -> Option<(usize, f32)> {
+    /// How close the question is to each guide, in guide order.
+    pub fn scores(&self, analyzer: &Analyzer, lex: &Compiled, question: &str) -> Vec<f32> {
         let query_terms = terms(analyzer, lex, question);
         let query = vector(&query_terms, &self.idf);
         let total = crate::sum_sorted(query.values().copied());
         self.phrasings
             .iter()
             .zip(&self.words)
-            .enumerate()
-            .map(|(i, (ps, words))| {
+            .map(|(ps, words)| {
                 let phrasing = ps.iter().map(|p| cosine(&query, p)).fold(0.0, f32::max);
                 // How much of the question the guide speaks to anywhere, weighted by how
                 // telling each word is: "pushy" finds the upselling guide through its cues.
@@ -113,9 +108,9 @@ impl QuestionIndex {
                         .map(|(_, w)| *w),
                 );
                 let coverage = if total > 0.0 { covered / total } else { 0.0 };
-                (i, 0.6 * phrasing + 0.4 * coverage)
+                0.6 * phrasing + 0.4 * coverage
             })
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .collect()
     }
 }
 
@@ -133,6 +128,15 @@ fn cosine(a: &HashMap<String, f32>, b: &HashMap<String, f32>) -> f32 {
     let norm = |v: &HashMap<String, f32>| crate::sum_sorted(v.values().map(|x| x * x)).sqrt();
     let d = norm(a) * norm(b);
     if d == 0.0 { 0.0 } else { dot / d }
+}
+
+/// The best-scoring guide: its index and score, the first on ties.
+pub(crate) fn best(scores: &[f32]) -> Option<(usize, f32)> {
+    scores
+        .iter()
+        .copied()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
 }
 
 /// The known id closest to an unknown one, when it is close enough to be a typo.
