@@ -49,6 +49,9 @@ pub(crate) struct CompiledGuide {
     /// Whether the question is about dealing with customers, so an answer that never
     /// mentions one is about something else.
     pub about_customers: bool,
+    /// Every prototype vector of the guide, when a model is enabled: what an answer to
+    /// this question sounds like.
+    pub meaning: Vec<std::sync::Arc<[f32]>>,
 }
 
 /// The content stems of a text: the words that carry meaning, stemmed.
@@ -143,11 +146,18 @@ impl CompiledGuide {
                 "customer" | "customers" | "client" | "clients"
             )
         });
+        let meaning = semantic
+            .map(|s| s.vectors(&crate::semantic::guide_prototypes(&guide)))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
         CompiledGuide {
             guide,
             steps,
             vocabulary,
             about_customers,
+            meaning,
         }
     }
 }

@@ -115,7 +115,25 @@ pub(crate) fn report(
         && delivery.words >= 20
         && !feats.iter().any(|f| f.customer_noun || f.customer);
     let met_count = verdicts.iter().filter(|v| v.met).count();
-    let off_topic = (!any_met && on_topic < 0.2) || (no_customer && met_count < verdicts.len());
+    // By meaning, when a model is enabled: how close the answer's sentences come, on
+    // average, to anything the guide says.
+    let meant: Vec<f32> = feats
+        .iter()
+        .filter(|f| f.words >= 4)
+        .filter_map(|f| f.meaning.as_deref())
+        .map(|m| {
+            cg.meaning
+                .iter()
+                .map(|p| crate::semantic::cosine(m, p))
+                .fold(0.0, f32::max)
+        })
+        .collect();
+    let meaning_relevance = (!meant.is_empty() && !cg.meaning.is_empty())
+        .then(|| meant.iter().sum::<f32>() / meant.len() as f32);
+    let strays = meaning_relevance.is_some_and(|r| r < crate::semantic::OFF_TOPIC);
+    let on_topic = meaning_relevance.unwrap_or(on_topic);
+    let off_topic =
+        (!any_met && on_topic < 0.2) || ((no_customer || strays) && met_count < verdicts.len());
     if off_topic {
         score = score.min(15.0);
     }

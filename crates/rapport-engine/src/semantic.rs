@@ -106,6 +106,12 @@ impl Semantic {
     }
 }
 
+/// Average closeness of an answer's sentences to the guide's prototypes below which the
+/// answer is about something else entirely (on the dev set, answers to other customer
+/// questions sit at 0.30–0.50 and on-topic ones at 0.30–0.76: the guard is for answers
+/// about a different subject altogether).
+pub(crate) const OFF_TOPIC: f32 = 0.25;
+
 /// Maps the cosine between two questions to 0.0–1.0: rewordings of one question sit
 /// around 0.6–0.9 with MiniLM, different questions on the same theme around 0.3–0.5.
 pub(crate) fn question_closeness(cos: f32) -> f32 {
