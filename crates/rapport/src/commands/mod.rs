@@ -2,6 +2,7 @@
 
 mod eval;
 mod mock;
+mod model;
 mod pack;
 mod practice;
 mod questions;
@@ -10,7 +11,7 @@ mod show;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, PackCommand};
+use crate::cli::{Cli, Command, ModelCommand, PackCommand};
 use crate::packs::Library;
 
 /// Runs the command and returns its exit code; errors become `error: ...` and exit 1.
@@ -26,6 +27,10 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Eval(args) => eval::run(&library(), args),
         Command::Pack(args) => match &args.command {
             PackCommand::Check(check) => pack::check(check),
+        },
+        Command::Model(args) => match &args.command {
+            ModelCommand::Install(install) => model::install(install),
+            ModelCommand::Status => model::status(),
         },
     }
 }
