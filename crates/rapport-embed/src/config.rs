@@ -57,12 +57,12 @@ pub(crate) fn bert_config(file: &Path) -> Result<BertConfig, LoadError> {
         file: file.to_owned(),
         reason,
     };
-    if let Some(model_type) = &config.model_type {
-        if model_type != "bert" {
-            return Err(bad(format!(
-                "model_type {model_type} is not supported (only bert)"
-            )));
-        }
+    if let Some(model_type) = &config.model_type
+        && model_type != "bert"
+    {
+        return Err(bad(format!(
+            "model_type {model_type} is not supported (only bert)"
+        )));
     }
     for (name, value) in [
         ("vocab_size", config.vocab_size),
@@ -77,7 +77,10 @@ pub(crate) fn bert_config(file: &Path) -> Result<BertConfig, LoadError> {
             return Err(bad(format!("{name} is 0")));
         }
     }
-    if config.hidden_size % config.num_attention_heads != 0 {
+    if !config
+        .hidden_size
+        .is_multiple_of(config.num_attention_heads)
+    {
         return Err(bad(format!(
             "hidden_size {} is not a multiple of num_attention_heads {}",
             config.hidden_size, config.num_attention_heads
@@ -175,12 +178,12 @@ fn pooling_mode(file: &Path, hidden_size: usize) -> Result<Pooling, LoadError> {
     let Some(fields) = value.as_object() else {
         return Err(bad("expected a JSON object".into()));
     };
-    if let Some(dimension) = fields.get("word_embedding_dimension") {
-        if dimension.as_u64() != Some(hidden_size as u64) {
-            return Err(bad(format!(
-                "word_embedding_dimension {dimension} does not match hidden_size {hidden_size}"
-            )));
-        }
+    if let Some(dimension) = fields.get("word_embedding_dimension")
+        && dimension.as_u64() != Some(hidden_size as u64)
+    {
+        return Err(bad(format!(
+            "word_embedding_dimension {dimension} does not match hidden_size {hidden_size}"
+        )));
     }
     let on: Vec<&str> = fields
         .iter()

@@ -225,23 +225,25 @@ impl Engine {
     /// The guide a free question is closest to, and how close.
     pub fn match_question(&self, question: &str) -> GuideMatch {
         let mut scores = self.index().scores(&self.analyzer, &self.lex, question);
-        if let Some(semantic) = &self.semantic {
-            // By meaning too: the closest of each guide's question and rewordings.
-            if let Ok(v) = semantic.embedder.embed(&[question]) {
-                if let Some(q) = v.first() {
-                    for (score, guide) in scores.iter_mut().zip(self.loaded()) {
-                        let phrasings: Vec<String> = std::iter::once(&guide.question)
-                            .chain(&guide.rewordings)
-                            .cloned()
-                            .collect();
-                        let cos = semantic
-                            .vectors(&phrasings)
-                            .iter()
-                            .map(|(_, p)| semantic::cosine(q, p))
-                            .fold(0.0, f32::max);
-                        *score = 0.5 * *score + 0.5 * semantic::question_closeness(cos);
-                    }
-                }
+        // By meaning too, when a model is enabled: the closest of each guide's question
+        // and rewordings. A model that fails here leaves the lexical match.
+        let question_vector = self
+            .semantic
+            .as_ref()
+            .and_then(|s| s.embedder.embed(&[question]).ok())
+            .and_then(|v| v.into_iter().next());
+        if let (Some(semantic), Some(q)) = (&self.semantic, question_vector) {
+            for (score, guide) in scores.iter_mut().zip(self.loaded()) {
+                let phrasings: Vec<String> = std::iter::once(&guide.question)
+                    .chain(&guide.rewordings)
+                    .cloned()
+                    .collect();
+                let cos = semantic
+                    .vectors(&phrasings)
+                    .iter()
+                    .map(|(_, p)| semantic::cosine(&q, p))
+                    .fold(0.0, f32::max);
+                *score = 0.5 * *score + 0.5 * semantic::question_closeness(cos);
             }
         }
         match matching::best(&scores) {

@@ -43,6 +43,17 @@ pub struct Cli {
     #[arg(long = "pack", value_name = "PATH", global = true)]
     pub packs: Vec<PathBuf>,
 
+    /// Which engine judges answers: `auto` uses the local model when it is installed
+    /// (`rapport model install`) and the lexical rules otherwise.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        env = "RAPPORT_ENGINE",
+        global = true
+    )]
+    pub engine: crate::semantic::EngineChoice,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -8,6 +8,7 @@ mod input;
 mod json;
 mod model_files;
 mod packs;
+mod semantic;
 mod suggest;
 mod term;
 

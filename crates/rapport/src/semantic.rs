@@ -27,7 +27,11 @@ pub enum EngineChoice {
 /// Enables matching by meaning on `engine` as `choice` asks. With `auto` a missing model
 /// gives a one-line hint (at most once a day) and a broken one a warning; with
 /// `semantic` either is an error.
-pub fn choose(engine: &mut Engine, choice: EngineChoice, data_dir: Option<&Path>) -> anyhow::Result<()> {
+pub fn choose(
+    engine: &mut Engine,
+    choice: EngineChoice,
+    data_dir: Option<&Path>,
+) -> anyhow::Result<()> {
     if choice == EngineChoice::Lexical {
         return Ok(());
     }
@@ -36,7 +40,9 @@ pub fn choose(engine: &mut Engine, choice: EngineChoice, data_dir: Option<&Path>
         .or_else(|| data_dir.map(model_files::model_dir));
     let Some(dir) = dir.filter(|d| d.exists()) else {
         if choice == EngineChoice::Semantic {
-            bail!("the model is not installed: run `rapport model install`, or choose `--engine lexical`");
+            bail!(
+                "the model is not installed: run `rapport model install`, or choose `--engine lexical`"
+            );
         }
         hint_once_a_day(data_dir);
         return Ok(());
@@ -44,7 +50,9 @@ pub fn choose(engine: &mut Engine, choice: EngineChoice, data_dir: Option<&Path>
     let model = match rapport_embed::Model::load(&dir) {
         Ok(model) => Arc::new(model),
         Err(e) if choice == EngineChoice::Auto => {
-            eprintln!("warning: {e}; scoring with the lexical engine (run `rapport model install` to repair)");
+            eprintln!(
+                "warning: {e}; scoring with the lexical engine (run `rapport model install` to repair)"
+            );
             return Ok(());
         }
         Err(e) => return Err(e).context("loading the model"),
@@ -73,14 +81,19 @@ pub fn choose(engine: &mut Engine, choice: EngineChoice, data_dir: Option<&Path>
 
 /// `<data dir>/cache/prototypes-<packs>-<model>.bin`: one file per pack set and model.
 fn cache_path(data_dir: &Path, engine: &Engine, model: &dyn Embedder) -> PathBuf {
-    data_dir
-        .join("cache")
-        .join(format!("prototypes-{}-{}.bin", engine.prototype_key(), model.id()))
+    data_dir.join("cache").join(format!(
+        "prototypes-{}-{}.bin",
+        engine.prototype_key(),
+        model.id()
+    ))
 }
 
 /// Reads a cache file; anything unreadable counts as no cache.
 fn read_cache(path: &Path) -> Vec<(String, Vec<f32>)> {
-    fs::read(path).ok().and_then(|bytes| decode(&bytes)).unwrap_or_default()
+    fs::read(path)
+        .ok()
+        .and_then(|bytes| decode(&bytes))
+        .unwrap_or_default()
 }
 
 /// The format: a count, then for each entry the text's length and bytes, the vector's
@@ -101,28 +114,29 @@ fn encode(entries: &[(String, Vec<f32>)]) -> Vec<u8> {
 }
 
 fn decode(bytes: &[u8]) -> Option<Vec<(String, Vec<f32>)>> {
-    let mut at = 0;
-    let mut u32_at = |bytes: &[u8]| -> Option<usize> {
-        let v = u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?);
-        at += 4;
-        usize::try_from(v).ok()
+    let mut rest = bytes;
+    let mut take = |n: usize| -> Option<&[u8]> {
+        let (head, tail) = (rest.get(..n)?, rest.get(n..)?);
+        rest = tail;
+        Some(head)
     };
-    let count = u32_at(bytes)?;
-    let mut out = Vec::with_capacity(count.min(100_000));
+    let mut out = Vec::new();
+    let count = read_u32(take(4)?)?;
     for _ in 0..count {
-        let n = u32_at(bytes)?;
-        let text = String::from_utf8(bytes.get(at..at + n)?.to_vec()).ok()?;
-        at += n;
-        let dim = u32_at(bytes)?;
-        let raw = bytes.get(at..at + dim * 4)?;
-        at += dim * 4;
-        let vector = raw
+        let n = read_u32(take(4)?)?;
+        let text = String::from_utf8(take(n)?.to_vec()).ok()?;
+        let dim = read_u32(take(4)?)?;
+        let vector = take(dim.checked_mul(4)?)?
             .chunks_exact(4)
             .map(|c| c.try_into().ok().map(f32::from_le_bytes))
             .collect::<Option<Vec<f32>>>()?;
         out.push((text, vector));
     }
-    (at == bytes.len()).then_some(out)
+    (rest.is_empty()).then_some(out)
+}
+
+fn read_u32(bytes: &[u8]) -> Option<usize> {
+    usize::try_from(u32::from_le_bytes(bytes.try_into().ok()?)).ok()
 }
 
 /// Writes through a temporary file and a rename, so a crash never leaves half a cache.
@@ -137,10 +151,14 @@ fn write_cache(path: &Path, entries: &[(String, Vec<f32>)]) -> std::io::Result<(
 
 /// Tells the user, at most once a day, that a model would judge paraphrases better.
 fn hint_once_a_day(data_dir: Option<&Path>) {
-    let today = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400);
+    let today = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
     let stamp = data_dir.map(|d| d.join("state").join("model-hint"));
     if let Some(stamp) = &stamp {
-        let last = fs::read_to_string(stamp).ok().and_then(|s| s.trim().parse::<u64>().ok());
+        let last = fs::read_to_string(stamp)
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok());
         if last == Some(today) {
             return;
         }
@@ -156,7 +174,10 @@ fn hint_once_a_day(data_dir: Option<&Path>) {
 mod tests {
     #[test]
     fn cache_round_trips_and_rejects_truncation() {
-        let entries = vec![("I listened.".to_string(), vec![0.5, -0.25]), ("é".to_string(), vec![1.0])];
+        let entries = vec![
+            ("I listened.".to_string(), vec![0.5, -0.25]),
+            ("é".to_string(), vec![1.0]),
+        ];
         let bytes = super::encode(&entries);
         assert_eq!(super::decode(&bytes), Some(entries));
         assert_eq!(super::decode(&bytes[..bytes.len() - 1]), None);

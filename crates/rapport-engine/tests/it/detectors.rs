@@ -120,14 +120,14 @@ fn check(signal: Signal) {
             ));
             continue;
         }
-        if let (true, Some(want)) = (c.met, &case.evidence) {
-            if !c.evidence.iter().any(|e| e.text.contains(want.as_str())) {
-                let got: Vec<&str> = c.evidence.iter().map(|e| e.text.as_str()).collect();
-                failures.push(format!(
-                    "{at}: evidence {got:?} does not hold {want:?}\n    answer: {}",
-                    case.answer.trim()
-                ));
-            }
+        if let (true, Some(want)) = (c.met, &case.evidence)
+            && !c.evidence.iter().any(|e| e.text.contains(want.as_str()))
+        {
+            let got: Vec<&str> = c.evidence.iter().map(|e| e.text.as_str()).collect();
+            failures.push(format!(
+                "{at}: evidence {got:?} does not hold {want:?}\n    answer: {}",
+                case.answer.trim()
+            ));
         }
     }
     let fixmes = cases.iter().filter(|c| c.fixme.is_some()).count();

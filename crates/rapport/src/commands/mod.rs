@@ -16,15 +16,22 @@ use crate::packs::Library;
 
 /// Runs the command and returns its exit code; errors become `error: ...` and exit 1.
 pub fn run(cli: Cli) -> Result<u8> {
-    // `pack check` reads only the packs it is given, so the library loads on demand.
+    // `pack check` reads only the packs it is given, so the library loads on demand; only
+    // the commands that judge answers load the model.
     let library = || Library::load(&cli.packs);
+    let judge = || -> Result<Library> {
+        let mut library = Library::load(&cli.packs);
+        let data_dir = crate::packs::data_dir();
+        crate::semantic::choose(&mut library.engine, cli.engine, data_dir.as_deref())?;
+        Ok(library)
+    };
     match &cli.command {
         Command::Questions(args) => questions::run(&library(), args),
         Command::Show(args) => show::run(&library(), args),
-        Command::Score(args) => score::run(&library(), args),
-        Command::Practice(args) => practice::run(&library(), args),
-        Command::Mock(args) => mock::run(&library(), args),
-        Command::Eval(args) => eval::run(&library(), args),
+        Command::Score(args) => score::run(&judge()?, args),
+        Command::Practice(args) => practice::run(&judge()?, args),
+        Command::Mock(args) => mock::run(&judge()?, args),
+        Command::Eval(args) => eval::run(&judge()?, args),
         Command::Pack(args) => match &args.command {
             PackCommand::Check(check) => pack::check(check),
         },

@@ -98,10 +98,10 @@ pub fn check(args: &PackCheckArgs) -> Result<u8> {
 /// among those checked), so guide ids used twice are reported.
 fn merge_with_builtin(checked: Vec<Pack>) -> (Vec<Pack>, Vec<Diagnostic>) {
     let mut all = Vec::new();
-    if let Some(builtin) = rapport_pack::builtin_pack().pack {
-        if !checked.iter().any(|p| p.id == builtin.id) {
-            all.push(builtin);
-        }
+    if let Some(builtin) = rapport_pack::builtin_pack().pack
+        && !checked.iter().any(|p| p.id == builtin.id)
+    {
+        all.push(builtin);
     }
     all.extend(checked);
     rapport_pack::merge(all)

@@ -45,20 +45,20 @@ pub fn run(library: &Library, args: &QuestionsArgs) -> Result<u8> {
             steps: g.steps.iter().map(|s| s.id.as_str()).collect(),
         })
         .collect();
-    if rows.is_empty() {
-        if let Some(skill) = &args.skill {
-            let mut known: Vec<&str> = library
-                .engine
-                .guides()
-                .flat_map(|g| g.skills.iter().map(String::as_str))
-                .collect();
-            known.sort_unstable();
-            known.dedup();
-            bail!(
-                "no question has the skill `{skill}`; skills in use: {}",
-                known.join(", ")
-            );
-        }
+    if rows.is_empty()
+        && let Some(skill) = &args.skill
+    {
+        let mut known: Vec<&str> = library
+            .engine
+            .guides()
+            .flat_map(|g| g.skills.iter().map(String::as_str))
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        bail!(
+            "no question has the skill `{skill}`; skills in use: {}",
+            known.join(", ")
+        );
     }
 
     let mut out = std::io::stdout().lock();

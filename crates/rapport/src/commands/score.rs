@@ -24,10 +24,10 @@ pub fn run(library: &Library, args: &ScoreArgs) -> Result<u8> {
     }
     let engine = &library.engine;
     // Check the id before reading the answer, so a typo is caught before any typing.
-    if let Some(id) = &args.question {
-        if engine.guide(id).is_none() {
-            return Err(suggest::unknown_question(engine, id).into());
-        }
+    if let Some(id) = &args.question
+        && engine.guide(id).is_none()
+    {
+        return Err(suggest::unknown_question(engine, id).into());
     }
     let answer = input::read_answer(args.file.as_deref())?;
     let report = match (&args.question, &args.question_text) {
