@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail, ensure};
 
 /// The answer every measurement scores: an original ~250-word answer to this question.
-const QUESTION: &str = "difficult-customer";
-const ANSWER: &str = include_str!("../../test_data/bench/difficult-customer.txt");
+pub(crate) const QUESTION: &str = "difficult-customer";
+pub(crate) const ANSWER: &str = include_str!("../../test_data/bench/difficult-customer.txt");
 const ANSWER_PATH: &str = "test_data/bench/difficult-customer.txt";
 
 /// The goals of issue 2: per answer in the engine, and per `rapport score` process.
@@ -64,6 +64,12 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     );
     verdict("engine, per answer", &engine, ENGINE_GOAL);
     verdict("rapport score process", &process, PROCESS_GOAL);
+    match crate::model_bench::model_dir() {
+        Some(dir) => crate::model_bench::run(&dir, &bin, &root, options.runs.min(10))?,
+        None => println!(
+            "\nno model installed: `rapport model install` to benchmark the semantic engine"
+        ),
+    }
     Ok(())
 }
 
@@ -126,8 +132,8 @@ fn bench_engine(iters: usize) -> anyhow::Result<Stats> {
 
     // Building the engine happens once per process, so a few samples are enough; its
     // parts are timed too, to show where a process's start-up goes.
-    let build = measure(20, 2, || black_box(crate::engine()));
-    row("build: crate::engine() (all of below)", &build, micros);
+    let build = measure(20, 2, || black_box(crate::lexical_engine()));
+    row("build: lexical engine (all of below)", &build, micros);
     let pack = measure(20, 2, || black_box(rapport_pack::builtin_pack()));
     row("  parse built-in pack", &pack, micros);
     let lexicons = measure(20, 2, || black_box(rapport_pack::builtin_lexicons()));
@@ -148,7 +154,7 @@ fn bench_engine(iters: usize) -> anyhow::Result<Stats> {
     });
     row("baseline: Analyzer::analyze", &analysis, micros);
 
-    let engine = crate::engine();
+    let engine = crate::lexical_engine();
     let report = engine
         .score(QUESTION, ANSWER)
         .context("scoring the bench answer")?;
@@ -261,7 +267,10 @@ fn bench_processes(bin: &Path, root: &Path, runs: usize) -> anyhow::Result<Stats
 }
 
 /// Runs one process to completion, feeding `stdin`; returns its time and its stdout.
-fn run_process(mut cmd: Command, stdin: Option<&str>) -> anyhow::Result<(Duration, String)> {
+pub(crate) fn run_process(
+    mut cmd: Command,
+    stdin: Option<&str>,
+) -> anyhow::Result<(Duration, String)> {
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()
     } else {
@@ -290,14 +299,14 @@ fn run_process(mut cmd: Command, stdin: Option<&str>) -> anyhow::Result<(Duratio
 }
 
 /// Mean and percentiles of a set of timings.
-struct Stats {
-    mean: Duration,
-    p50: Duration,
-    p99: Duration,
+pub(crate) struct Stats {
+    pub(crate) mean: Duration,
+    pub(crate) p50: Duration,
+    pub(crate) p99: Duration,
 }
 
 impl Stats {
-    fn of(mut samples: Vec<Duration>) -> Stats {
+    pub(crate) fn of(mut samples: Vec<Duration>) -> Stats {
         samples.sort();
         let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
         let total: Duration = samples.iter().sum();
@@ -310,7 +319,7 @@ impl Stats {
 }
 
 /// Calls `f` `warm_up` times untimed, then `iters` times, timing each call.
-fn measure<T>(iters: usize, warm_up: usize, mut f: impl FnMut() -> T) -> Stats {
+pub(crate) fn measure<T>(iters: usize, warm_up: usize, mut f: impl FnMut() -> T) -> Stats {
     for _ in 0..warm_up {
         black_box(f());
     }
@@ -324,7 +333,7 @@ fn measure<T>(iters: usize, warm_up: usize, mut f: impl FnMut() -> T) -> Stats {
     Stats::of(samples)
 }
 
-fn header(unit: &str) {
+pub(crate) fn header(unit: &str) {
     println!(
         "  {:<42} {:>10} {:>10} {:>10}",
         "",
@@ -334,7 +343,7 @@ fn header(unit: &str) {
     );
 }
 
-fn row(name: &str, s: &Stats, unit: fn(Duration) -> String) {
+pub(crate) fn row(name: &str, s: &Stats, unit: fn(Duration) -> String) {
     println!(
         "  {name:<42} {:>10} {:>10} {:>10}",
         unit(s.mean),
@@ -343,7 +352,7 @@ fn row(name: &str, s: &Stats, unit: fn(Duration) -> String) {
     );
 }
 
-fn verdict(name: &str, s: &Stats, goal: Duration) {
+pub(crate) fn verdict(name: &str, s: &Stats, goal: Duration) {
     let mark = |d: Duration| if d <= goal { "PASS" } else { "MISS" };
     let show = |d: Duration| {
         if goal < Duration::from_millis(10) {
@@ -363,24 +372,24 @@ fn verdict(name: &str, s: &Stats, goal: Duration) {
     );
 }
 
-fn micros(d: Duration) -> String {
+pub(crate) fn micros(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1e6)
 }
 
-fn millis(d: Duration) -> String {
+pub(crate) fn millis(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1e3)
 }
 
-fn ratio(a: &Stats, b: &Stats) -> f64 {
+pub(crate) fn ratio(a: &Stats, b: &Stats) -> f64 {
     a.mean.as_secs_f64() / b.mean.as_secs_f64().max(1e-12)
 }
 
-fn words(text: &str) -> usize {
+pub(crate) fn words(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
 /// The workspace root: the xtask lives one folder below it.
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)

@@ -2,6 +2,7 @@
 //! `cargo xtask tune FILE.jsonl` (per-item scores against labels, for tuning the rules).
 
 mod bench;
+mod model_bench;
 mod tune;
 
 fn main() -> anyhow::Result<()> {
@@ -19,14 +20,19 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-/// The engine over the built-in pack and lexicons, as the CLI builds it.
-fn engine() -> rapport_engine::Engine {
+/// The lexical engine over the built-in pack and lexicons, as the CLI builds it.
+fn lexical_engine() -> rapport_engine::Engine {
     let load = rapport_pack::builtin_pack();
     for d in &load.diagnostics {
         eprintln!("{d}");
     }
     let guides = load.pack.map(|p| p.guides).unwrap_or_default();
-    let mut engine = rapport_engine::Engine::new(guides, &rapport_pack::builtin_lexicons());
+    rapport_engine::Engine::new(guides, &rapport_pack::builtin_lexicons())
+}
+
+/// The engine, with the model when `RAPPORT_MODEL_DIR` names one.
+fn engine() -> rapport_engine::Engine {
+    let mut engine = lexical_engine();
     // `RAPPORT_MODEL_DIR=... cargo xtask tune` measures the engine with the model.
     if let Some(dir) = std::env::var_os("RAPPORT_MODEL_DIR") {
         match rapport_embed::Model::load(std::path::Path::new(&dir)) {
