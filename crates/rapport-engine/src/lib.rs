@@ -146,13 +146,16 @@ impl Engine {
         answer: &str,
         cache: &mut SentenceCache,
     ) -> Result<Report, ScoreError> {
-        let guide = self
-            .compiled(question_id)
+        self.score_cached(self.known(question_id)?, answer, Some(cache))
+    }
+
+    /// The compiled guide with this id, or the error that names it with a suggestion.
+    fn known(&self, question_id: &str) -> Result<&CompiledGuide, ScoreError> {
+        self.compiled(question_id)
             .ok_or_else(|| ScoreError::UnknownQuestion {
                 id: question_id.to_string(),
                 suggestion: self.suggest_id(question_id),
-            })?;
-        self.score_cached(guide, answer, Some(cache))
+            })
     }
 
     /// The loaded guides, without the general one.
@@ -197,13 +200,7 @@ impl Engine {
 
     /// Scores an answer to the guide with this id.
     pub fn score(&self, question_id: &str, answer: &str) -> Result<Report, ScoreError> {
-        let guide = self
-            .compiled(question_id)
-            .ok_or_else(|| ScoreError::UnknownQuestion {
-                id: question_id.to_string(),
-                suggestion: self.suggest_id(question_id),
-            })?;
-        self.score_with(guide, answer)
+        self.score_cached(self.known(question_id)?, answer, None)
     }
 
     /// Scores an answer to a free question: against the closest guide when one is close,
@@ -217,7 +214,7 @@ impl Engine {
             .compiled(&matched.guide_id)
             .or_else(|| self.compiled(GENERAL_ID))
             .ok_or(ScoreError::EmptyQuestion)?;
-        let mut report = self.score_with(guide, answer)?;
+        let mut report = self.score_cached(guide, answer, None)?;
         report.matched = Some(matched);
         Ok(report)
     }
@@ -285,10 +282,6 @@ impl Engine {
             return None;
         }
         matching::suggest(id, self.loaded().iter().map(|g| g.id.as_str()))
-    }
-
-    fn score_with(&self, guide: &CompiledGuide, answer: &str) -> Result<Report, ScoreError> {
-        self.score_cached(guide, answer, None)
     }
 
     fn score_cached(
