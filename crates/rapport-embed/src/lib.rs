@@ -4,10 +4,11 @@
 //! The engine knows only [`rapport_engine::Embedder`]; [`Model`] implements it. A model
 //! folder holds `config.json`, `tokenizer.json` and `model.safetensors`, and optionally
 //! the sentence-transformers files that set the maximum length and the pooling.
-//! Sentences are tokenised, padded per batch to the longest of the batch, encoded,
-//! mean-pooled over the real tokens (or CLS-pooled, when the folder says so) and
-//! L2-normalised, which reproduces sentence-transformers' `encode` to within float
-//! rounding.
+//! Sentences are tokenised, packed end to end with no padding, encoded (candle does the
+//! matrix products; the exact GELU, layer normalisation and attention are this crate's
+//! own, vectorised, see `encoder.rs`), mean-pooled over the tokens (or CLS-pooled, when the
+//! folder says so) and L2-normalised, which reproduces sentence-transformers' `encode` to
+//! within float rounding.
 //!
 //! ```no_run
 //! use rapport_embed::{Embedder, Model};
@@ -19,7 +20,9 @@
 //! ```
 
 mod config;
+mod encoder;
 mod error;
+mod kernels;
 mod model;
 mod tokenize;
 mod weights;

@@ -6,15 +6,13 @@ use std::io::{self, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use candle_core::{DType, Device};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::BertModel;
 use rapport_engine::{EmbedError, Embedder};
 use sha2::{Digest, Sha256};
 use tokenizers::Encoding;
 
 use crate::config::{self, Pooling, io_error};
-use crate::tokenize::{Batch, Tokens};
+use crate::encoder::{self, Encoder};
+use crate::tokenize::Tokens;
 use crate::{LoadError, weights};
 
 /// The most sentences run through the encoder at once; larger inputs are split.
@@ -26,7 +24,7 @@ pub const MAX_BATCH: usize = 32;
 /// `sentence_bert_config.json` (the maximum length) and `modules.json` or
 /// `1_Pooling/config.json` (the pooling; mean pooling otherwise).
 pub struct Model {
-    bert: BertModel,
+    encoder: Encoder,
     tokens: Tokens,
     pooling: Pooling,
     dimension: usize,
@@ -83,9 +81,9 @@ impl Model {
 
     /// Embeds each sentence as an L2-normalised vector, in input order.
     ///
-    /// The sentences are tokenised, sorted by length so that each batch of at most
-    /// [`MAX_BATCH`] holds sentences of similar length (padding is wasted work), padded
-    /// to the longest of their batch, encoded, pooled and normalised.
+    /// The sentences are tokenised and run through the encoder [`MAX_BATCH`] at a time,
+    /// packed end to end with no padding (so that sentences of any lengths batch together
+    /// without wasted work), then pooled and normalised.
     pub fn embed_batch(&self, sentences: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
         if sentences.is_empty() {
             return Ok(Vec::new());
@@ -94,17 +92,12 @@ impl Model {
             .tokens
             .encode(sentences)
             .map_err(|e| EmbedError(format!("cannot tokenize: {e}")))?;
-        let mut order: Vec<usize> = (0..encodings.len()).collect();
-        order.sort_by_key(|&i| encodings[i].len());
-        let mut out = vec![Vec::new(); sentences.len()];
-        for chunk in order.chunks(MAX_BATCH) {
-            let batch: Vec<&Encoding> = chunk.iter().map(|&i| &encodings[i]).collect();
+        let mut out = Vec::with_capacity(sentences.len());
+        for batch in encodings.chunks(MAX_BATCH) {
             let vectors = self
-                .forward(&batch)
+                .forward(batch)
                 .map_err(|e| EmbedError(format!("cannot run the model: {e}")))?;
-            for (&i, vector) in chunk.iter().zip(vectors) {
-                out[i] = vector;
-            }
+            out.extend(vectors);
         }
         Ok(out)
     }
@@ -119,27 +112,59 @@ impl Model {
         self.max_length
     }
 
-    /// Runs one padded batch through the encoder, pools and normalises.
-    fn forward(&self, encodings: &[&Encoding]) -> candle_core::Result<Vec<Vec<f32>>> {
-        let batch = Batch::new(encodings, self.tokens.pad_id())?;
-        let hidden = self
-            .bert
-            .forward(&batch.ids, &batch.type_ids, Some(&batch.mask))?;
-        let pooled = match self.pooling {
-            Pooling::Mean => {
-                let summed = hidden.broadcast_mul(&batch.mask.unsqueeze(2)?)?.sum(1)?;
-                let counts = batch.mask.sum_keepdim(1)?.clamp(1e-9, f32::MAX)?;
-                summed.broadcast_div(&counts)?
-            }
-            Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
-        };
-        let norms = pooled
-            .sqr()?
-            .sum_keepdim(1)?
-            .sqrt()?
-            .clamp(1e-12, f32::MAX)?;
-        pooled.broadcast_div(&norms)?.to_vec2::<f32>()
+    /// Runs one batch through the encoder, pools and normalises.
+    fn forward(&self, encodings: &[Encoding]) -> candle_core::Result<Vec<Vec<f32>>> {
+        let lengths: Vec<usize> = encodings.iter().map(|e| e.len()).collect();
+        let total = lengths.iter().sum();
+        let mut ids = Vec::with_capacity(total);
+        let mut type_ids = Vec::with_capacity(total);
+        for e in encodings {
+            ids.extend_from_slice(e.get_ids());
+            type_ids.extend_from_slice(e.get_type_ids());
+        }
+        let hidden = self.encoder.forward(&ids, &type_ids, &lengths)?;
+        let h = self.dimension;
+        encoder::values(&hidden, |hidden| {
+            let mut start = 0;
+            lengths
+                .iter()
+                .map(|&length| {
+                    let tokens = &hidden[start * h..(start + length) * h];
+                    start += length;
+                    pool(tokens, h, self.pooling)
+                })
+                .collect()
+        })
     }
+}
+
+/// Pools the `[length, h]` token vectors of one sentence and L2-normalises the result, as
+/// sentence-transformers does (an empty sentence gives the zero vector).
+fn pool(tokens: &[f32], h: usize, pooling: Pooling) -> Vec<f32> {
+    let mut v = vec![0f32; h];
+    match pooling {
+        Pooling::Mean => {
+            let count = (tokens.len() / h).max(1) as f32;
+            for row in tokens.chunks_exact(h) {
+                for (s, &x) in v.iter_mut().zip(row) {
+                    *s += x;
+                }
+            }
+            for s in &mut v {
+                *s /= count;
+            }
+        }
+        Pooling::Cls => {
+            if let Some(first) = tokens.get(..h) {
+                v.copy_from_slice(first);
+            }
+        }
+    }
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+    for x in &mut v {
+        *x /= norm;
+    }
+    v
 }
 
 impl Embedder for Model {
@@ -170,8 +195,7 @@ fn load_parts(dir: &Path) -> Result<Model, LoadError> {
     let config = config::bert_config(&config_file)?;
     let max_length = config::max_length(dir, &config)?;
     let pooling = config::pooling(dir, config.hidden_size)?;
-    let pad_id = u32::try_from(config.pad_token_id).unwrap_or(0);
-    let tokens = Tokens::load(&tokenizer_file, max_length, pad_id)?;
+    let tokens = Tokens::load(&tokenizer_file, max_length)?;
     if tokens.max_id as usize >= config.vocab_size {
         // The weights are checked against the configuration next, so the configured
         // vocabulary size is the number of rows of the embedding matrix.
@@ -183,13 +207,12 @@ fn load_parts(dir: &Path) -> Result<Model, LoadError> {
         });
     }
     let tensors = weights::load(&weights_file, &config)?;
-    let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
-    let bert = BertModel::load(vb, &config).map_err(|e| LoadError::Build {
+    let encoder = Encoder::new(tensors, &config).map_err(|e| LoadError::Build {
         file: weights_file.clone(),
         reason: e.to_string(),
     })?;
     Ok(Model {
-        bert,
+        encoder,
         tokens,
         pooling,
         dimension: config.hidden_size,

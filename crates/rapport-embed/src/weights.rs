@@ -105,9 +105,16 @@ fn expected(config: &BertConfig) -> Vec<Expected> {
     out
 }
 
+/// One tensor as read: its values, row-major, as `f32` (its shape is the one checked
+/// against the configuration).
+pub(crate) struct Raw {
+    /// The values, converted to `f32` when stored otherwise.
+    pub(crate) data: Vec<f32>,
+}
+
 /// Reads the tensors of a BERT encoder from `file`, checked against `config`. The returned
 /// names carry no `bert.` prefix.
-pub(crate) fn load(file: &Path, config: &BertConfig) -> Result<HashMap<String, Tensor>, LoadError> {
+pub(crate) fn load(file: &Path, config: &BertConfig) -> Result<HashMap<String, Raw>, LoadError> {
     let corrupt = |reason: String| LoadError::Corrupt {
         file: file.to_owned(),
         reason,
@@ -248,7 +255,7 @@ fn read_tensor(
     info: &TensorInfo,
     size: usize,
     chunk: &mut [u8],
-) -> io::Result<candle_core::Result<Tensor>> {
+) -> io::Result<candle_core::Result<Raw>> {
     let stored = dtype(info.dtype).unwrap_or(DType::F32);
     if stored == DType::F32 {
         // The common case: decode chunk by chunk into the tensor's own buffer, so that
@@ -266,16 +273,13 @@ fn read_tensor(
             );
             remaining -= n;
         }
-        return Ok(Tensor::from_vec(
-            values,
-            info.shape.as_slice(),
-            &Device::Cpu,
-        ));
+        return Ok(Ok(Raw { data: values }));
     }
     let mut bytes = vec![0u8; size];
     f.read_exact(&mut bytes)?;
     Ok(
         Tensor::from_raw_buffer(&bytes, stored, &info.shape, &Device::Cpu)
-            .and_then(|t| t.to_dtype(DType::F32)),
+            .and_then(|t| t.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>())
+            .map(|data| Raw { data }),
     )
 }
