@@ -79,16 +79,34 @@ pub(crate) fn step_words(
 
 /// How specific each word is to the steps that use it: 1.0 for a word only one step
 /// uses, falling towards 0.0 for words every step uses.
-pub(crate) fn specificity(steps: &[HashSet<String>]) -> HashMap<String, f32> {
+pub(crate) fn specificity<'a>(
+    steps: impl Iterator<Item = &'a HashSet<String>>,
+) -> HashMap<String, f32> {
     let mut df: HashMap<&String, usize> = HashMap::new();
+    let mut n = 0;
     for words in steps {
+        n += 1;
         for w in words {
             *df.entry(w).or_default() += 1;
         }
     }
-    let n = steps.len().max(2) as f32;
+    let n = n.max(2) as f32;
     df.into_iter()
         .map(|(w, d)| (w.clone(), (n / d as f32).ln() / n.ln()))
+        .collect()
+}
+
+/// A step's words with their specificity as weights.
+pub(crate) fn weigh(
+    words: HashSet<String>,
+    specificity: &HashMap<String, f32>,
+) -> HashMap<String, f32> {
+    words
+        .into_iter()
+        .map(|w| {
+            let weight = specificity.get(&w).copied().unwrap_or(1.0);
+            (w, weight)
+        })
         .collect()
 }
 
@@ -97,13 +115,14 @@ impl CompiledGuide {
         analyzer: &Analyzer,
         lex: &Compiled,
         guide: Guide,
-        specificity: &HashMap<String, f32>,
+        vocabularies: Vec<HashMap<String, f32>>,
         semantic: Option<&crate::semantic::Semantic>,
     ) -> CompiledGuide {
         let steps = guide
             .steps
             .iter()
-            .map(|step| StepMatcher {
+            .zip(vocabularies)
+            .map(|(step, vocabulary)| StepMatcher {
                 cues: PhraseSet::new(analyzer, step.cues.iter().map(String::as_str)),
                 cue_text: step.cues.clone(),
                 examples: step
@@ -111,13 +130,7 @@ impl CompiledGuide {
                     .iter()
                     .map(|e| content_stems(analyzer, lex, e))
                     .collect(),
-                vocabulary: step_words(analyzer, lex, step)
-                    .into_iter()
-                    .map(|w| {
-                        let weight = specificity.get(&w).copied().unwrap_or(1.0);
-                        (w, weight)
-                    })
-                    .collect(),
+                vocabulary,
                 signal: step.signal,
                 named_sections: sections_about(&lex.skills.names, &step.id, &step.label),
                 shown_sections: sections_about(&lex.skills_shown.names, &step.id, &step.label),

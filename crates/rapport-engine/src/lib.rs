@@ -54,7 +54,8 @@ pub struct Engine {
     /// The loaded guides, then the general guide last.
     guides: Vec<Guide>,
     compiled: Vec<OnceLock<CompiledGuide>>,
-    specificity: HashMap<String, f32>,
+    /// For each guide, each step's words weighted by specificity (see `guide::weigh`).
+    vocabularies: Vec<Vec<HashMap<String, f32>>>,
     index: OnceLock<QuestionIndex>,
     skill_names: Vec<String>,
     semantic: Option<semantic::Semantic>,
@@ -66,22 +67,35 @@ impl Engine {
         let analyzer = Analyzer::new();
         let lex = Compiled::new(&analyzer, lexicons);
         let general = general_guide();
-        let steps: Vec<_> = guides
-            .iter()
-            .chain(std::iter::once(&general))
-            .flat_map(|g| &g.steps)
-            .map(|s| guide::step_words(&analyzer, &lex, s))
-            .collect();
-        let specificity = guide::specificity(&steps);
         let mut guides = guides;
         guides.push(general);
+        // Each step's words, once: weighted by how specific they are across all steps.
+        let words: Vec<Vec<_>> = guides
+            .iter()
+            .map(|g| {
+                g.steps
+                    .iter()
+                    .map(|s| guide::step_words(&analyzer, &lex, s))
+                    .collect()
+            })
+            .collect();
+        let specificity = guide::specificity(words.iter().flatten());
+        let vocabularies = words
+            .into_iter()
+            .map(|steps| {
+                steps
+                    .into_iter()
+                    .map(|w| guide::weigh(w, &specificity))
+                    .collect()
+            })
+            .collect();
         let skill_names = lex.skills.names.clone();
         Engine {
             analyzer,
             lex,
             compiled: guides.iter().map(|_| OnceLock::new()).collect(),
             guides,
-            specificity,
+            vocabularies,
             index: OnceLock::new(),
             skill_names,
             semantic: None,
@@ -187,7 +201,7 @@ impl Engine {
                 &self.analyzer,
                 &self.lex,
                 self.guides[i].clone(),
-                &self.specificity,
+                self.vocabularies[i].clone(),
                 self.semantic.as_ref(),
             )
         }))
