@@ -5,7 +5,6 @@ mod cli;
 mod commands;
 mod dialogue;
 mod input;
-mod json;
 mod model_files;
 mod packs;
 mod semantic;
@@ -55,14 +54,4 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// A message with its first letter in lower case, as our messages are (OS error texts
-/// start with a capital); acronyms such as `UTF-8` are left alone.
-pub fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if !second.is_uppercase() => {
-            first.to_lowercase().chain([second]).chain(chars).collect()
-        }
-        _ => text.to_owned(),
-    }
-}
+pub use rapport_server::contract::lower_first;

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::cli::EvalArgs;
 use crate::exit;
 use crate::input;
-use crate::json;
+use rapport_server::contract as json;
 use crate::packs::Library;
 use crate::suggest;
 use crate::term::{Style, stderr_line};

@@ -11,11 +11,12 @@ use serde_json::Value;
 use crate::cli::ScoreArgs;
 use crate::exit;
 use crate::input;
-use crate::json::ReportJson;
+use rapport_server::contract::ReportJson;
 use crate::packs::Library;
 use crate::suggest;
 use crate::term::{Progress, Style};
-use crate::{card, json};
+use crate::card;
+use rapport_server::contract as json;
 
 /// Scores one answer, or a batch.
 pub fn run(library: &Library, args: &ScoreArgs) -> Result<u8> {

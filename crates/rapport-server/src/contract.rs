@@ -197,7 +197,7 @@ impl<'a> DeliveryJson<'a> {
 pub fn line_error(err: &serde_json::Error) -> String {
     let text = err.to_string();
     let suffix = format!(" at line {} column {}", err.line(), err.column());
-    let message = crate::lower_first(text.strip_suffix(&suffix).unwrap_or(&text));
+    let message = lower_first(text.strip_suffix(&suffix).unwrap_or(&text));
     if err.is_data() {
         message
     } else {
@@ -221,5 +221,17 @@ mod tests {
         assert_eq!(round3(0.123_456), 0.123);
         assert_eq!(round3(1.0), 1.0);
         assert_eq!(round3(0.0005), 0.001);
+    }
+}
+
+/// A message with its first letter in lower case, as our messages are (OS and parser
+/// error texts start with a capital); acronyms such as `UTF-8` are left alone.
+pub fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => {
+            first.to_lowercase().chain([second]).chain(chars).collect()
+        }
+        _ => text.to_owned(),
     }
 }

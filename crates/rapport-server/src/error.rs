@@ -1,0 +1,48 @@
+//! The one error type every handler returns: a stable `error` code, a human message and
+//! an HTTP status, rendered as JSON. Internal failures are logged, never shown.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// A failure as the client sees it.
+#[derive(Debug)]
+pub struct AppError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// A stable machine-readable code, such as `unknown_guide` or `answer_too_long`.
+    pub code: &'static str,
+    /// A sentence for people, lower case, naming the problem.
+    pub message: String,
+}
+
+impl AppError {
+    /// An error with this status, code and message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> AppError {
+        AppError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// The JSON body of every error.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable code.
+    pub error: &'static str,
+    /// Human message.
+    pub message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: self.code,
+            message: self.message,
+        };
+        (self.status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,107 @@
+//! The Rapport web app and JSON API: [`app`] returns the axum router that
+//! `rapport serve` runs. Pages are rendered on the server (askama, auto-escaped) with a
+//! little plain JavaScript for the live checklist, timer, drafts and voice.
+//!
+//! Module map: `error.rs` (the one `AppError`), `security.rs` (Host/Origin checks,
+//! cross-site request protection, body limits), `api.rs` (JSON API and its OpenAPI
+//! document), `pages/` (one module per page family), `svg.rs` (progress charts),
+//! `contract.rs` (the SPEC §3 JSON document, shared with the CLI).
+
+pub mod contract;
+mod error;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use rapport_engine::{Engine, SentenceCache};
+use rapport_store::Store;
+
+pub use error::AppError;
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    engine: Arc<Engine>,
+    store: Arc<dyn Store>,
+    config: Config,
+    /// Sentence vectors shared by live re-scoring (semantic engine only); cleared when
+    /// it grows past a bound so a long-running server does not grow without limit.
+    live: Mutex<SentenceCache>,
+}
+
+/// How the server was started.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The address the server listens on; the Host and Origin checks accept it and
+    /// `localhost` on the same port.
+    pub addr: SocketAddr,
+    /// Milliseconds since the Unix epoch; a field so tests can fix the clock.
+    pub clock: fn() -> i64,
+}
+
+impl Config {
+    /// The configuration for a server on `addr` with the system clock.
+    pub fn new(addr: SocketAddr) -> Config {
+        Config {
+            addr,
+            clock: system_clock,
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch from the system clock.
+pub fn system_clock() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+impl AppState {
+    /// State over an engine and a store.
+    pub fn new(engine: Arc<Engine>, store: Arc<dyn Store>, config: Config) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                engine,
+                store,
+                config,
+                live: Mutex::new(SentenceCache::new()),
+            }),
+        }
+    }
+
+    /// The scoring engine.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The attempt and scorecard store.
+    pub fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+
+    /// How the server was started.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Now, in milliseconds since the Unix epoch.
+    pub fn now_ms(&self) -> i64 {
+        (self.inner.config.clock)()
+    }
+
+    /// The shared sentence cache for live re-scoring.
+    pub fn live_cache(&self) -> &Mutex<SentenceCache> {
+        &self.inner.live
+    }
+}
+
+/// The whole application: pages, static files and the JSON API, behind the security
+/// layers.
+pub fn app(state: AppState) -> Router {
+    Router::new().with_state(state)
+}

@@ -1,0 +1,261 @@
+//! Where practice attempts and interviewer scorecards are kept: a small [`Store`] trait,
+//! with SQLite (a file in the user's data directory) and PostgreSQL (one server for a
+//! team) behind it.
+//!
+//! Attempts are the user's own practice history (terminal and browser write to the same
+//! store); scorecards are an interviewer's judgement of somebody else's answer and are
+//! kept in their own table, never mixed into the history. Every record carries a user
+//! id, although only one local user ([`LOCAL_USER`]) exists until accounts arrive.
+//!
+//! Times are milliseconds since the Unix epoch, given by the caller, so that the store
+//! itself reads no clock and the story test is deterministic.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+/// The single local user every attempt belongs to until accounts exist.
+pub const LOCAL_USER: &str = "local";
+
+/// How an attempt was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Answering one question, untimed.
+    Practice,
+    /// Answering one question against the clock.
+    Timed,
+    /// One question of a mock interview.
+    Mock,
+}
+
+impl Mode {
+    /// The name stored and shown: `practice`, `timed` or `mock`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Practice => "practice",
+            Mode::Timed => "timed",
+            Mode::Mock => "mock",
+        }
+    }
+
+    /// The mode with this name.
+    pub fn parse(name: &str) -> Option<Mode> {
+        [Mode::Practice, Mode::Timed, Mode::Mock]
+            .into_iter()
+            .find(|m| m.as_str() == name)
+    }
+}
+
+/// Where an attempt was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// `rapport practice` or `rapport mock` in a terminal.
+    Terminal,
+    /// The web app.
+    Web,
+}
+
+impl Source {
+    /// The name stored and shown: `terminal` or `web`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Terminal => "terminal",
+            Source::Web => "web",
+        }
+    }
+
+    /// The source with this name.
+    pub fn parse(name: &str) -> Option<Source> {
+        [Source::Terminal, Source::Web]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
+}
+
+/// One step's verdict as saved with an attempt, for progress per step over time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepResult {
+    /// The step id of the guide (`situation`, `outcome`, …).
+    pub id: String,
+    /// Whether the answer took the step.
+    pub met: bool,
+    /// How clearly, 0–1.
+    pub strength: f32,
+}
+
+/// An attempt to save.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewAttempt {
+    /// Whose attempt it is ([`LOCAL_USER`] for now).
+    pub user_id: String,
+    /// The guide answered (`difficult-customer`, or `general` for a free question).
+    pub guide_id: String,
+    /// The question as asked.
+    pub question: String,
+    /// The answer exactly as given.
+    pub answer: String,
+    /// 0–100.
+    pub score: u8,
+    /// `strong`, `solid`, `developing` or `weak`.
+    pub band: String,
+    /// One per step of the guide, in guide order.
+    pub steps: Vec<StepResult>,
+    /// The SPEC §3 JSON document, as produced when the attempt was scored.
+    pub report_json: String,
+    /// `lexical` or `semantic`.
+    pub engine: String,
+    /// How the attempt was made.
+    pub mode: Mode,
+    /// Where.
+    pub source: Source,
+    /// Seconds the user took, when timed.
+    pub seconds_taken: Option<u32>,
+    /// The mock interview this attempt belongs to, if any.
+    pub session_id: Option<String>,
+    /// When, in milliseconds since the Unix epoch.
+    pub created_at_ms: i64,
+}
+
+/// A saved attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// Assigned by the store, increasing.
+    pub id: i64,
+    /// What was saved.
+    #[serde(flatten)]
+    pub attempt: NewAttempt,
+}
+
+/// Which attempts to list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttemptFilter {
+    /// Only this guide's attempts.
+    pub guide_id: Option<String>,
+    /// Only this mock interview's attempts.
+    pub session_id: Option<String>,
+    /// At most this many, newest first; all when `None`.
+    pub limit: Option<u32>,
+}
+
+/// An interviewer's verdict on one step, which may override the engine's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScorecardStep {
+    /// The step id.
+    pub id: String,
+    /// What the engine said.
+    pub engine_met: bool,
+    /// What the interviewer decided; `None` keeps the engine's verdict.
+    pub override_met: Option<bool>,
+    /// The interviewer's comment on this step.
+    pub comment: String,
+}
+
+/// An interviewer's scorecard to save.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewScorecard {
+    /// The interviewer's user id ([`LOCAL_USER`] for now).
+    pub user_id: String,
+    /// Who was interviewed, as the interviewer wrote it.
+    pub candidate: String,
+    /// The guide scored against.
+    pub guide_id: String,
+    /// The question as asked.
+    pub question: String,
+    /// The candidate's answer.
+    pub answer: String,
+    /// The engine's score, 0–100.
+    pub score: u8,
+    /// One per step of the guide.
+    pub steps: Vec<ScorecardStep>,
+    /// `strong-yes`, `yes`, `no`, `strong-no` or empty while undecided.
+    pub recommendation: String,
+    /// The interviewer's overall comment.
+    pub comment: String,
+    /// The SPEC §3 JSON document of the engine's report.
+    pub report_json: String,
+    /// When, in milliseconds since the Unix epoch.
+    pub created_at_ms: i64,
+}
+
+/// A saved scorecard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scorecard {
+    /// Assigned by the store.
+    pub id: i64,
+    /// What was saved.
+    #[serde(flatten)]
+    pub scorecard: NewScorecard,
+    /// When it was last changed, in milliseconds since the Unix epoch.
+    pub updated_at_ms: i64,
+}
+
+/// A store failure. Messages name what failed without leaking SQL.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be opened or reached.
+    #[error("cannot open the database {location}: {reason}")]
+    Open {
+        /// The file or server, without any password.
+        location: String,
+        /// Why.
+        reason: String,
+    },
+    /// A migration failed.
+    #[error("cannot prepare the database: {0}")]
+    Migrate(String),
+    /// A query failed.
+    #[error("database error: {0}")]
+    Query(String),
+    /// A URL the store does not understand.
+    #[error("unsupported database address {0:?}: use a file path, sqlite://PATH or postgres://…")]
+    Url(String),
+}
+
+/// The store behind the CLI and the server. Every method is scoped to one user: a user
+/// never sees, changes or deletes another's records.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    /// Saves an attempt in one transaction and returns it with its id.
+    async fn add_attempt(&self, attempt: NewAttempt) -> Result<Attempt, StoreError>;
+
+    /// One attempt of the user's.
+    async fn attempt(&self, user_id: &str, id: i64) -> Result<Option<Attempt>, StoreError>;
+
+    /// The user's attempts matching the filter, newest first.
+    async fn attempts(
+        &self,
+        user_id: &str,
+        filter: &AttemptFilter,
+    ) -> Result<Vec<Attempt>, StoreError>;
+
+    /// Deletes one attempt; `false` when the user has none with this id.
+    async fn delete_attempt(&self, user_id: &str, id: i64) -> Result<bool, StoreError>;
+
+    /// Deletes all the user's attempts; returns how many there were.
+    async fn delete_attempts(&self, user_id: &str) -> Result<u64, StoreError>;
+
+    /// Saves a scorecard and returns it with its id.
+    async fn add_scorecard(&self, scorecard: NewScorecard) -> Result<Scorecard, StoreError>;
+
+    /// Replaces a scorecard's contents (overrides, comments, recommendation);
+    /// `None` when the user has none with this id.
+    async fn update_scorecard(
+        &self,
+        id: i64,
+        scorecard: NewScorecard,
+        updated_at_ms: i64,
+    ) -> Result<Option<Scorecard>, StoreError>;
+
+    /// One scorecard of the user's.
+    async fn scorecard(&self, user_id: &str, id: i64) -> Result<Option<Scorecard>, StoreError>;
+
+    /// The user's scorecards, newest first.
+    async fn scorecards(&self, user_id: &str) -> Result<Vec<Scorecard>, StoreError>;
+
+    /// Deletes one scorecard; `false` when the user has none with this id.
+    async fn delete_scorecard(&self, user_id: &str, id: i64) -> Result<bool, StoreError>;
+}
