@@ -32,6 +32,8 @@ struct Inner {
     /// Sentence vectors shared by live re-scoring (semantic engine only); cleared when
     /// it grows past a bound so a long-running server does not grow without limit.
     live: Mutex<SentenceCache>,
+    /// The token every form post must carry (see `security.rs`); random per start.
+    csrf: String,
 }
 
 /// How the server was started.
@@ -70,6 +72,7 @@ impl AppState {
                 store,
                 config,
                 live: Mutex::new(SentenceCache::new()),
+                csrf: random_token(),
             }),
         }
     }
@@ -94,10 +97,34 @@ impl AppState {
         (self.inner.config.clock)()
     }
 
+    /// The token that form posts must carry, put in every page as
+    /// `<meta name="csrf-token">` and as a hidden `csrf` field in forms.
+    pub fn csrf_token(&self) -> &str {
+        &self.inner.csrf
+    }
+
     /// The shared sentence cache for live re-scoring.
     pub fn live_cache(&self) -> &Mutex<SentenceCache> {
         &self.inner.live
     }
+}
+
+/// 128 unpredictable bits in hex, from the standard library's randomly keyed hasher
+/// (seeded by the operating system), so no random-number crate is needed.
+fn random_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut token = String::new();
+    for round in 0..2u64 {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u64(round);
+        hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        token.push_str(&format!("{:016x}", hasher.finish()));
+    }
+    token
 }
 
 /// The whole application: pages, static files and the JSON API, behind the security

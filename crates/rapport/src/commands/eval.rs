@@ -11,10 +11,10 @@ use serde_json::Value;
 use crate::cli::EvalArgs;
 use crate::exit;
 use crate::input;
-use rapport_server::contract as json;
 use crate::packs::Library;
 use crate::suggest;
 use crate::term::{Style, stderr_line};
+use rapport_server::contract as json;
 
 /// One labelled line.
 #[derive(Deserialize)]

@@ -8,15 +8,15 @@ use rapport_engine::{Report, ScoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::card;
 use crate::cli::ScoreArgs;
 use crate::exit;
 use crate::input;
-use rapport_server::contract::ReportJson;
 use crate::packs::Library;
 use crate::suggest;
 use crate::term::{Progress, Style};
-use crate::card;
 use rapport_server::contract as json;
+use rapport_server::contract::ReportJson;
 
 /// Scores one answer, or a batch.
 pub fn run(library: &Library, args: &ScoreArgs) -> Result<u8> {
