@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The one test command: the embedding model, formatting, lints, docs and every test of
-# the workspace, in that order, stopping at the first stage that fails. Safe to run again
-# and again: apart from target/ it only installs the model into the data directory
-# (scripts/install-model.sh), which does nothing once the model is there and verifies.
+# The one test command: the embedding model, formatting, lints, docs, the PostgreSQL
+# test server and every test of the workspace, in that order, stopping at the first stage
+# that fails. Safe to run again and again: apart from target/ it only installs the model
+# into the data directory (scripts/install-model.sh), which does nothing once the model is
+# there and verifies, and sets up PostgreSQL (scripts/postgres.sh), which does nothing
+# once it is running with the test role and database.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,10 +22,22 @@ stage() {
     fi
 }
 
+# The store's tests run their story against PostgreSQL too: scripts/postgres.sh sets up a
+# local server (once, as root) and prints its URL. A URL already in RAPPORT_TEST_POSTGRES
+# is used as it is.
+postgres_url() {
+    if [ -z "${RAPPORT_TEST_POSTGRES:-}" ]; then
+        RAPPORT_TEST_POSTGRES=$(scripts/postgres.sh) || return
+    fi
+    export RAPPORT_TEST_POSTGRES
+    printf '%s\n' "$RAPPORT_TEST_POSTGRES"
+}
+
 stage "model" scripts/install-model.sh
 stage "format" cargo fmt --all -- --check
 stage "clippy" cargo clippy --workspace --all-targets -- -D warnings
 stage "docs" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+stage "postgres" postgres_url
 stage "tests" cargo test --workspace
 
-printf '\nall stages passed: model, format, clippy, docs, tests\n'
+printf '\nall stages passed: model, format, clippy, docs, postgres, tests\n'

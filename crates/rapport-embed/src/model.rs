@@ -1,7 +1,7 @@
 //! The loaded model: BERT encoder, tokenizer and pooling, and the batching around them.
 
 use std::fmt;
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,10 +55,18 @@ impl Model {
         }
         let weights_file = dir.join("model.safetensors");
         let tokenizer_file = dir.join("tokenizer.json");
+        // The id is a digest of both files, remembered beside them with their sizes and
+        // modification times: while those are unchanged the files are not read twice.
+        let fingerprint = fingerprint(&weights_file, &tokenizer_file);
+        if let Some(id) = fingerprint.as_deref().and_then(|f| remembered_id(dir, f)) {
+            let mut model = load_parts(dir)?;
+            model.id = id;
+            return Ok(model);
+        }
         // Hashing the weights takes as long as reading them, so it runs on a second
         // thread while the main one parses and checks.
         let stop = AtomicBool::new(false);
-        std::thread::scope(|scope| {
+        let model = std::thread::scope(|scope| {
             let digest = scope.spawn(|| model_id(&weights_file, &tokenizer_file, &stop));
             let parts = load_parts(dir);
             if parts.is_err() {
@@ -75,8 +83,13 @@ impl Model {
                     });
                 }
             };
-            Ok(model)
-        })
+            Ok::<Model, LoadError>(model)
+        })?;
+        if let Some(fingerprint) = fingerprint {
+            // A folder we may not write to only costs the hashing at every load.
+            let _ = fs::write(dir.join(ID_FILE), format!("{}\n{fingerprint}", model.id));
+        }
+        Ok(model)
     }
 
     /// Embeds each sentence as an L2-normalised vector, in input order.
@@ -219,6 +232,33 @@ fn load_parts(dir: &Path) -> Result<Model, LoadError> {
         max_length,
         id: String::new(),
     })
+}
+
+/// The file beside the model that remembers its id: the id on the first line, then the
+/// fingerprint it was computed for.
+pub const ID_FILE: &str = ".rapport-id";
+
+/// The sizes and modification times of the weights and tokenizer, one line each; `None`
+/// when either cannot be read (loading then reports the problem).
+fn fingerprint(weights: &Path, tokenizer: &Path) -> Option<String> {
+    let line = |file: &Path| -> Option<String> {
+        let meta = fs::metadata(file).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        Some(format!("{} {}", meta.len(), modified.as_nanos()))
+    };
+    Some(format!("{}\n{}\n", line(weights)?, line(tokenizer)?))
+}
+
+/// The id remembered in [`ID_FILE`], when it was computed for these very files.
+fn remembered_id(dir: &Path, fingerprint: &str) -> Option<String> {
+    let text = fs::read_to_string(dir.join(ID_FILE)).ok()?;
+    let (id, rest) = text.split_once('\n')?;
+    let plausible = id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    (plausible && rest == fingerprint).then(|| id.to_owned())
 }
 
 /// The model's id: the first 16 hex digits of the SHA-256 of the SHA-256 digests of the

@@ -235,3 +235,54 @@ pub fn lower_first(text: &str) -> String {
         _ => text.to_owned(),
     }
 }
+
+/// How and where an attempt was made, besides the answer and its report.
+#[derive(Debug, Clone)]
+pub struct AttemptContext {
+    /// Whose attempt it is.
+    pub user_id: String,
+    /// Practice, timed or mock.
+    pub mode: rapport_store::Mode,
+    /// Terminal or web.
+    pub source: rapport_store::Source,
+    /// Seconds taken, when timed.
+    pub seconds_taken: Option<u32>,
+    /// The mock interview it belongs to.
+    pub session_id: Option<String>,
+    /// Now, in milliseconds since the Unix epoch.
+    pub now_ms: i64,
+}
+
+/// The attempt to save for an answer and its report: the terminal and the web app save
+/// the same record, with the SPEC §3 document as it was at the time.
+pub fn new_attempt(
+    report: &Report,
+    answer: &str,
+    context: AttemptContext,
+) -> rapport_store::NewAttempt {
+    rapport_store::NewAttempt {
+        user_id: context.user_id,
+        guide_id: report.question_id.clone(),
+        question: report.question.clone(),
+        answer: answer.to_owned(),
+        score: report.score,
+        band: report.band.as_str().to_owned(),
+        steps: report
+            .criteria
+            .iter()
+            .map(|c| rapport_store::StepResult {
+                id: c.id.clone(),
+                met: c.met,
+                strength: c.strength,
+            })
+            .collect(),
+        // Serialising plain structs of strings and numbers cannot fail.
+        report_json: serde_json::to_string(&ReportJson::new(report)).unwrap_or_default(),
+        engine: report.engine.to_owned(),
+        mode: context.mode,
+        source: context.source,
+        seconds_taken: context.seconds_taken,
+        session_id: context.session_id,
+        created_at_ms: context.now_ms,
+    }
+}

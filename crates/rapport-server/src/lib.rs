@@ -3,21 +3,38 @@
 //! little plain JavaScript for the live checklist, timer, drafts and voice.
 //!
 //! Module map: `error.rs` (the one `AppError`), `security.rs` (Host/Origin checks,
-//! cross-site request protection, body limits), `api.rs` (JSON API and its OpenAPI
-//! document), `pages/` (one module per page family), `svg.rs` (progress charts),
-//! `contract.rs` (the SPEC §3 JSON document, shared with the CLI).
+//! cross-site request protection, body limits, security headers), `extract.rs` (body,
+//! query and path extractors whose rejections are `AppError`s), `api.rs` (JSON API and
+//! its OpenAPI document), `scoring.rs` (scoring and saving, shared by API and pages),
+//! `pages/` (one module per page family), `card.rs` (the feedback card for templates),
+//! `svg.rs` (progress charts), `assets.rs` (the stylesheet and script),
+//! `contract.rs` (the SPEC §3 JSON document, shared with the CLI) and `saved.rs` (that
+//! document read back from the store).
 
+pub mod api;
+mod assets;
+mod card;
 pub mod contract;
 mod error;
+mod extract;
+mod pages;
+pub mod saved;
+mod scoring;
+mod security;
+mod svg;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, OriginalUri, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use rapport_engine::{Engine, SentenceCache};
 use rapport_store::Store;
 
-pub use error::AppError;
+pub use error::{AppError, ErrorBody};
+pub use security::{CONTENT_SECURITY_POLICY, MAX_BODY_BYTES};
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
@@ -128,7 +145,54 @@ fn random_token() -> String {
 }
 
 /// The whole application: pages, static files and the JSON API, behind the security
-/// layers.
+/// layers (see `security.rs`): requests for another host name and cross-site changes
+/// are refused, form posts must carry the page's token, bodies are limited to
+/// [`MAX_BODY_BYTES`], and every response carries the security headers.
 pub fn app(state: AppState) -> Router {
-    Router::new().with_state(state)
+    Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .merge(assets::routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::guard,
+        ))
+        .with_state(state)
+}
+
+/// Unknown routes: JSON under `/api`, a friendly page elsewhere.
+async fn not_found(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Response {
+    if is_api(uri.path()) {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("there is no API endpoint {}", uri.path()),
+        )
+        .into_response()
+    } else {
+        pages::not_found(
+            &state,
+            "Page not found",
+            "There is no page at this address.",
+            None,
+        )
+    }
+}
+
+/// A known route asked with a method it does not take.
+async fn method_not_allowed(OriginalUri(uri): OriginalUri) -> Response {
+    AppError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{} does not take this method", uri.path()),
+    )
+    .into_response()
+}
+
+/// Whether a path is part of the JSON API.
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
 }

@@ -9,9 +9,45 @@
 //!
 //! Times are milliseconds since the Unix epoch, given by the caller, so that the store
 //! itself reads no clock and the story test is deterministic.
+//!
+//! [`open`] picks the backend from a location: a file path or `sqlite://PATH` for
+//! SQLite, `postgres://…` for PostgreSQL. Each backend owns its migrations
+//! (`migrations/sqlite/`, `migrations/postgres/`), which run when the store is opened.
+
+mod location;
+mod postgres;
+mod rows;
+mod sqlite;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+
+pub use location::redact_password;
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// Opens the store at `location`, creating and migrating it as needed.
+///
+/// `postgres://…` or `postgresql://…` is a PostgreSQL server; `sqlite://PATH`,
+/// `sqlite:PATH` or a plain file path is a SQLite file (its folders are created), and
+/// `:memory:` or `sqlite::memory:` a SQLite database that lives as long as the store.
+/// Any other `scheme://` is [`StoreError::Url`]. No error names a password.
+pub async fn open(location: &str) -> Result<Arc<dyn Store>, StoreError> {
+    let store: Arc<dyn Store> = match location::parse(location)? {
+        location::Location::Postgres(url) => Arc::new(PostgresStore::connect(url).await?),
+        location::Location::SqliteFile(path) => Arc::new(SqliteStore::open(&path).await?),
+        location::Location::SqliteMemory => Arc::new(SqliteStore::memory().await?),
+    };
+    Ok(store)
+}
+
+/// Where the SQLite store lives by default: `rapport.db` in the user's data directory.
+pub fn default_sqlite_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("rapport.db")
+}
 
 /// The single local user every attempt belongs to until accounts exist.
 pub const LOCAL_USER: &str = "local";

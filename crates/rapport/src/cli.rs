@@ -18,6 +18,7 @@ Environment:
   RAPPORT_DATA_DIR  data directory (default $XDG_DATA_HOME/rapport, else
                     ~/.local/share/rapport); packs in its `packs/` folder are loaded,
                     and `rapport model install` puts the model in `models/`
+  RAPPORT_DB        where attempts are saved (as --db)
   NO_COLOR          set to any value to turn colours off (they are off when output
                     is not a terminal anyway)
 
@@ -26,7 +27,8 @@ Examples:
   rapport show difficult-customer
   rapport score --question difficult-customer answer.txt
   rapport practice difficult-customer
-  rapport mock --count 4";
+  rapport mock --count 4
+  rapport serve";
 
 /// Rapport: an offline interview coach for customer-facing roles.
 ///
@@ -53,6 +55,11 @@ pub struct Cli {
         global = true
     )]
     pub engine: crate::semantic::EngineChoice,
+
+    /// Where practice and mock attempts are saved: a SQLite file, or `postgres://…` for a
+    /// shared server. The default is `rapport.db` in the data directory.
+    #[arg(long, value_name = "URL", env = "RAPPORT_DB", global = true)]
+    pub db: Option<String>,
 
     /// What to do.
     #[command(subcommand)]
@@ -102,6 +109,15 @@ pub enum Command {
         Examples:\n  rapport mock\n  rapport mock --count 3 --seed 7"
     )]
     Mock(MockArgs),
+
+    /// Practise in the browser: start the web app on this computer and print its address.
+    #[command(
+        after_long_help = "The app listens on the loopback interface only: until accounts exist, anyone who\n\
+        could reach it could read your history. Attempts go to the same store as\n\
+        `rapport practice` (see --db). Stop it with Ctrl-C.\n\n\
+        Examples:\n  rapport serve\n  rapport serve --addr 127.0.0.1:9000\n  rapport serve --db postgres://coach@localhost/rapport"
+    )]
+    Serve(ServeArgs),
 
     /// Measure how well scores agree with human labels on a labelled set.
     #[command(
@@ -162,6 +178,15 @@ pub struct ScoreArgs {
     /// Print the JSON report instead of the feedback card (batch output is always JSON).
     #[arg(long)]
     pub json: bool,
+}
+
+/// Options of `rapport serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on; must be a loopback address (127.0.0.1, ::1). Port 0
+    /// picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
 }
 
 /// Options of `rapport practice`.

@@ -4,6 +4,7 @@ mod card;
 mod cli;
 mod commands;
 mod dialogue;
+mod history;
 mod input;
 mod model_files;
 mod packs;

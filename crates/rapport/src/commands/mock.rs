@@ -5,10 +5,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 use rapport_engine::{Band, Report};
 use rapport_pack::Guide;
+use rapport_store::Mode;
 
 use crate::cli::MockArgs;
 use crate::dialogue::{Dialogue, say};
 use crate::exit;
+use crate::history::History;
 use crate::packs::Library;
 use crate::term::{Style, stderr_line, wrap};
 
@@ -18,6 +20,8 @@ const WEAKEST: usize = 3;
 /// One question of the interview and how it went.
 struct Turn<'a> {
     guide: &'a Guide,
+    /// The answer (with the follow-up reply, when it counted).
+    answer: String,
     /// The report on the answer (with the follow-up reply, when one was asked).
     report: Option<Report>,
     /// The step whose follow-up was asked, and whether the reply took it.
@@ -25,8 +29,9 @@ struct Turn<'a> {
 }
 
 /// Runs the interview.
-pub fn run(library: &Library, args: &MockArgs) -> Result<u8> {
+pub fn run(library: &Library, args: &MockArgs, history: Option<&History>) -> Result<u8> {
     let engine = &library.engine;
+    let session = format!("terminal-{seed_hex}", seed_hex = session_suffix());
     let style = Style::stdout();
     let seed = args.seed.unwrap_or_else(clock_seed);
     let guides = engine.interview(usize::from(args.count), seed);
@@ -52,6 +57,7 @@ pub fn run(library: &Library, args: &MockArgs) -> Result<u8> {
         };
         let mut turn = Turn {
             guide,
+            answer: answer.clone(),
             report: None,
             follow_up: None,
         };
@@ -59,6 +65,9 @@ pub fn run(library: &Library, args: &MockArgs) -> Result<u8> {
             Ok(report) => {
                 turn.report = Some(report);
                 ask_follow_up(library, &mut dialogue, &mut turn, &answer, style)?;
+                if let (Some(history), Some(report)) = (history, &turn.report) {
+                    history.save(report, &turn.answer, Mode::Mock, Some(&session));
+                }
             }
             Err(err) => stderr_line(&format!("error: {err}")),
         }
@@ -117,6 +126,7 @@ fn ask_follow_up(
             let met = better.criterion(&step.id).is_some_and(|c| c.met);
             turn.follow_up = Some((step.id.clone(), met));
             turn.report = Some(better);
+            turn.answer = combined;
         }
         Err(err) => {
             stderr_line(&format!("error: the follow-up reply: {err}"));
@@ -208,4 +218,13 @@ fn clock_seed() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() ^ u64::from(d.subsec_nanos()))
+}
+
+/// A suffix that tells this interview's attempts apart from other sessions': the clock
+/// in nanoseconds and the process id, in hex.
+fn session_suffix() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}-{:x}", std::process::id())
 }

@@ -7,11 +7,13 @@ mod pack;
 mod practice;
 mod questions;
 mod score;
+mod serve;
 mod show;
 
 use anyhow::Result;
 
 use crate::cli::{Cli, Command, ModelCommand, PackCommand};
+use crate::history::History;
 use crate::packs::Library;
 
 /// Runs the command and returns its exit code; errors become `error: ...` and exit 1.
@@ -29,8 +31,17 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Questions(args) => questions::run(&library(), args),
         Command::Show(args) => show::run(&library(), args),
         Command::Score(args) => score::run(&judge()?, args),
-        Command::Practice(args) => practice::run(&judge()?, args),
-        Command::Mock(args) => mock::run(&judge()?, args),
+        Command::Practice(args) => {
+            let library = judge()?;
+            let history = History::open_or_warn(cli.db.as_deref());
+            practice::run(&library, args, history.as_ref())
+        }
+        Command::Mock(args) => {
+            let library = judge()?;
+            let history = History::open_or_warn(cli.db.as_deref());
+            mock::run(&library, args, history.as_ref())
+        }
+        Command::Serve(args) => serve::run(judge()?, args, cli.db.as_deref()),
         Command::Eval(args) => eval::run(&judge()?, args),
         Command::Pack(args) => match &args.command {
             PackCommand::Check(check) => pack::check(check),

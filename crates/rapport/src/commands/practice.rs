@@ -5,17 +5,19 @@ use std::io::IsTerminal;
 use anyhow::Result;
 use rapport_engine::{Comparison, Report};
 use rapport_pack::{Guide, Stage};
+use rapport_store::Mode;
 
 use crate::card;
 use crate::cli::PracticeArgs;
 use crate::dialogue::{Dialogue, say};
 use crate::exit;
+use crate::history::History;
 use crate::packs::Library;
 use crate::suggest;
 use crate::term::{Style, stderr_line, wrap};
 
 /// Runs a practice session on one question.
-pub fn run(library: &Library, args: &PracticeArgs) -> Result<u8> {
+pub fn run(library: &Library, args: &PracticeArgs, history: Option<&History>) -> Result<u8> {
     let engine = &library.engine;
     let mut dialogue = Dialogue::stdin();
     let style = Style::stdout();
@@ -45,6 +47,9 @@ pub fn run(library: &Library, args: &PracticeArgs) -> Result<u8> {
         };
         match engine.score(&guide.id, &answer) {
             Ok(report) => {
+                if let Some(history) = history {
+                    history.save(&report, &answer, Mode::Practice, None);
+                }
                 say(&format!("\n{}", card::render(&report, style)))?;
                 if let Some(before) = &last {
                     say(&changes(&Comparison::between(before, &report), style))?;

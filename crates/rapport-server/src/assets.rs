@@ -1,0 +1,40 @@
+//! The stylesheet and script, compiled into the binary and served from memory, so the
+//! server needs no files beside it (and the Content-Security-Policy can forbid anything
+//! inline).
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+
+use crate::AppState;
+
+/// The routes of the static files.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/static/app.css", get(stylesheet))
+        .route("/static/app.js", get(script))
+}
+
+/// `static/app.css`: the look of every page.
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../static/app.css"),
+    )
+}
+
+/// `static/app.js`: the live checklist, countdown, drafts and voice input of the
+/// practice page, and the small helpers of other pages.
+async fn script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../static/app.js"),
+    )
+}

@@ -1,0 +1,738 @@
+//! The mock interview in the browser: a start page, one page per question, and a report
+//! at the end, as `rapport mock` does in the terminal.
+//!
+//! Nothing is kept on the server between pages: the session id carries the seed, the
+//! number of questions and the time allowed per question, so the questions are chosen
+//! again from it on every request (`Engine::interview` is deterministic), and the
+//! answers already given are the attempts saved under that session id.
+
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use rapport_engine::Band;
+use rapport_pack::Guide;
+use rapport_store::{Attempt, AttemptFilter, LOCAL_USER, Mode};
+use serde::Deserialize;
+
+use crate::card::Card;
+use crate::extract::{Form, Path};
+use crate::scoring::{self, Made, Question, store_error};
+use crate::security::check_form_token;
+use crate::{AppError, AppState};
+
+/// The most questions one mock interview asks.
+const MAX_QUESTIONS: usize = 10;
+
+/// How many questions the start page offers by default.
+const DEFAULT_QUESTIONS: usize = 4;
+
+/// The time limits per question the start page offers, in seconds.
+const TIME_LIMITS: [u32; 4] = [60, 90, 120, 180];
+
+/// The time limit preselected when the user asks for a timed interview.
+const DEFAULT_TIME_LIMIT: u32 = 120;
+
+/// The shortest and longest time per question a session id may carry.
+const TIME_LIMIT_RANGE: std::ops::RangeInclusive<u32> = 30..=600;
+
+/// How many of the latest attempts the start page reads to list past interviews.
+const RECENT_ATTEMPTS: u32 = 500;
+
+/// How many past interviews the start page lists.
+const PAST_SESSIONS: usize = 10;
+
+/// The routes of the mock interview, and its script.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/mock", get(start_page).post(start))
+        .route("/mock/{session}/report", get(report_page))
+        .route("/mock/{session}/{n}", get(question_page).post(answer))
+        .route("/static/mock.js", get(script))
+        .route("/static/mock.css", get(stylesheet))
+}
+
+/// One mock interview as its id describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The id as it appears in URLs and on saved attempts:
+    /// `<16 hex digits of seed>-<questions>` with `-t<seconds>` when timed.
+    pub id: String,
+    /// Chooses the questions.
+    pub seed: u64,
+    /// How many questions were asked for.
+    pub count: usize,
+    /// The time allowed per question, when timed.
+    pub seconds: Option<u32>,
+}
+
+impl Session {
+    /// A session with this seed, length and time limit.
+    pub fn new(seed: u64, count: usize, seconds: Option<u32>) -> Session {
+        let mut id = format!("{seed:016x}-{count}");
+        if let Some(s) = seconds {
+            id.push_str(&format!("-t{s}"));
+        }
+        Session {
+            id,
+            seed,
+            count,
+            seconds,
+        }
+    }
+
+    /// Reads a session id; `None` for anything [`Session::new`] would not have written,
+    /// so an id taken from a URL is safe to put back into one.
+    pub fn parse(id: &str) -> Option<Session> {
+        let mut parts = id.split('-');
+        let seed = parts.next()?;
+        if seed.len() != 16 || !seed.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return None;
+        }
+        let seed = u64::from_str_radix(seed, 16).ok()?;
+        let count = parse_decimal(parts.next()?)?;
+        if !(1..=MAX_QUESTIONS).contains(&count) {
+            return None;
+        }
+        let seconds = match parts.next() {
+            None => None,
+            Some(t) => {
+                let s = u32::try_from(parse_decimal(t.strip_prefix('t')?)?).ok()?;
+                TIME_LIMIT_RANGE.contains(&s).then_some(s)?;
+                Some(s)
+            }
+        };
+        if parts.next().is_some() {
+            return None;
+        }
+        let session = Session::new(seed, count, seconds);
+        // Only the canonical spelling: no leading zeros, so one interview has one id.
+        (session.id == id).then_some(session)
+    }
+
+    /// The questions of this interview, in the order they are asked.
+    pub fn questions<'e>(&self, state: &'e AppState) -> Vec<&'e Guide> {
+        state.engine().interview(self.count, self.seed)
+    }
+}
+
+/// A plain decimal number, digits only.
+fn parse_decimal(text: &str) -> Option<usize> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// 64 unpredictable bits for a new session's seed, from the standard library's randomly
+/// keyed hasher (keyed by the operating system) mixed with the clock and a counter.
+fn random_seed() -> u64 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.finish()
+}
+
+/// The friendly 404 page for an interview or question that does not exist.
+fn missing(state: &AppState) -> Response {
+    super::not_found(
+        state,
+        "No such mock interview",
+        "There is no mock interview or question at this address.",
+        Some(super::Link {
+            href: "/mock".to_owned(),
+            text: "Start a mock interview".to_owned(),
+        }),
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// The start page.
+
+/// `/mock`: how many questions, timed or not, and the interviews already taken.
+#[derive(Template)]
+#[template(path = "mock.html")]
+struct StartPage {
+    csrf: String,
+    /// The numbers of questions offered, and which is preselected.
+    counts: Vec<(usize, bool)>,
+    /// The time limits offered in seconds, as read, and which is preselected.
+    limits: Vec<(u32, String, bool)>,
+    past: Vec<PastSession>,
+}
+
+/// A mock interview taken before.
+struct PastSession {
+    id: String,
+    when: String,
+    answered: usize,
+    planned: usize,
+    average: u8,
+    band: &'static str,
+}
+
+async fn start_page(State(state): State<AppState>) -> Result<Response, AppError> {
+    let available = state.engine().guides().len().min(MAX_QUESTIONS);
+    let default = DEFAULT_QUESTIONS.min(available);
+    let counts = (1..=available).map(|n| (n, n == default)).collect();
+    let limits = TIME_LIMITS
+        .iter()
+        .map(|&s| (s, duration_text(s), s == DEFAULT_TIME_LIMIT))
+        .collect();
+    let filter = AttemptFilter {
+        limit: Some(RECENT_ATTEMPTS),
+        ..AttemptFilter::default()
+    };
+    let attempts = state
+        .store()
+        .attempts(LOCAL_USER, &filter)
+        .await
+        .map_err(store_error)?;
+    let page = StartPage {
+        csrf: state.csrf_token().to_owned(),
+        counts,
+        limits,
+        past: past_sessions(&attempts),
+    };
+    super::page(&page)
+}
+
+/// The mock interviews among these attempts (newest first), newest first.
+fn past_sessions(attempts: &[Attempt]) -> Vec<PastSession> {
+    let mut past: Vec<(String, Vec<&Attempt>)> = Vec::new();
+    for a in attempts.iter().filter(|a| a.attempt.mode == Mode::Mock) {
+        let Some(id) = &a.attempt.session_id else {
+            continue;
+        };
+        match past.iter_mut().find(|(s, _)| s == id) {
+            Some((_, list)) => list.push(a),
+            None => past.push((id.clone(), vec![a])),
+        }
+    }
+    past.into_iter()
+        .filter_map(|(id, list)| {
+            let session = Session::parse(&id)?;
+            let scores: Vec<u8> = list.iter().map(|a| a.attempt.score).collect();
+            let average = mean(&scores)?;
+            Some(PastSession {
+                when: super::format_time(list.iter().map(|a| a.attempt.created_at_ms).min()?),
+                answered: list.len(),
+                planned: session.count,
+                average,
+                band: Band::from_score(average).as_str(),
+                id,
+            })
+        })
+        .take(PAST_SESSIONS)
+        .collect()
+}
+
+/// The rounded mean of some scores; `None` for none.
+fn mean(scores: &[u8]) -> Option<u8> {
+    if scores.is_empty() {
+        return None;
+    }
+    let sum: u32 = scores.iter().map(|&s| u32::from(s)).sum();
+    let n = u32::try_from(scores.len()).ok()?;
+    // Rounds half up, in integers.
+    u8::try_from((2 * sum + n) / (2 * n)).ok()
+}
+
+/// The start form.
+#[derive(Debug, Deserialize)]
+struct StartForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    count: String,
+    /// Present (`on`) when the checkbox is ticked.
+    #[serde(default)]
+    timed: Option<String>,
+    #[serde(default)]
+    seconds: String,
+}
+
+async fn start(
+    State(state): State<AppState>,
+    Form(form): Form<StartForm>,
+) -> Result<Response, AppError> {
+    check_form_token(&state, &form.csrf)?;
+    let available = state.engine().guides().len().min(MAX_QUESTIONS);
+    if available == 0 {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no_questions",
+            "no questions are loaded, so there is nothing to ask",
+        ));
+    }
+    let count = match form.count.trim() {
+        "" => DEFAULT_QUESTIONS,
+        text => text.parse::<usize>().map_err(|_| {
+            AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_count",
+                format!("the number of questions must be a whole number, not {text:?}"),
+            )
+        })?,
+    }
+    .clamp(1, available);
+    let seconds = match form.timed.as_deref() {
+        None | Some("") => None,
+        Some(_) => Some(match form.seconds.trim() {
+            "" => DEFAULT_TIME_LIMIT,
+            text => text
+                .parse::<u32>()
+                .ok()
+                .filter(|s| TIME_LIMIT_RANGE.contains(s))
+                .ok_or_else(|| {
+                    AppError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "bad_time_limit",
+                        format!(
+                            "the time per question must be {} to {} seconds",
+                            TIME_LIMIT_RANGE.start(),
+                            TIME_LIMIT_RANGE.end()
+                        ),
+                    )
+                })?,
+        }),
+    };
+    let session = Session::new(random_seed(), count, seconds);
+    Ok(Redirect::to(&format!("/mock/{}/1", session.id)).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// One question.
+
+/// `/mock/{session}/{n}`: the question, a box for the answer, and the clock when timed.
+#[derive(Template)]
+#[template(path = "mock_question.html")]
+struct QuestionPage<'a> {
+    csrf: String,
+    session: &'a str,
+    /// 1-based.
+    n: usize,
+    total: usize,
+    question: &'a str,
+    answer: String,
+    error: Option<String>,
+    /// When the question was first shown, in server milliseconds.
+    started_ms: i64,
+    /// The time allowed, when timed.
+    seconds: Option<u32>,
+    /// The seconds left, when timed (zero once over time).
+    remaining: u32,
+    /// How many questions are already answered.
+    answered: usize,
+}
+
+impl QuestionPage<'_> {
+    /// The time allowed as people say it: `2 minutes`, `90 seconds`.
+    fn limit_text(&self) -> String {
+        self.seconds.map(duration_text).unwrap_or_default()
+    }
+
+    /// The time left on a clock face, `1:30`.
+    fn clock(&self) -> String {
+        format!("{}:{:02}", self.remaining / 60, self.remaining % 60)
+    }
+}
+
+/// `90 seconds`, `2 minutes`, `2 minutes 30 seconds`.
+fn duration_text(seconds: u32) -> String {
+    let plural = |n: u32, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    let (m, s) = (seconds / 60, seconds % 60);
+    if m == 0 || (m == 1 && s != 0) {
+        plural(seconds, "second")
+    } else if s == 0 {
+        plural(m, "minute")
+    } else {
+        format!("{} {}", plural(m, "minute"), plural(s, "second"))
+    }
+}
+
+/// The session and its questions, and question `n` (1-based) of it, if they exist.
+fn locate<'e>(
+    state: &'e AppState,
+    session: &str,
+    n: &str,
+) -> Option<(Session, Vec<&'e Guide>, usize)> {
+    let session = Session::parse(session)?;
+    let questions = session.questions(state);
+    let n = parse_decimal(n).filter(|n| (1..=questions.len()).contains(n))?;
+    Some((session, questions, n))
+}
+
+/// The attempts saved for this session, newest first.
+async fn session_attempts(state: &AppState, session: &Session) -> Result<Vec<Attempt>, AppError> {
+    let filter = AttemptFilter {
+        session_id: Some(session.id.clone()),
+        ..AttemptFilter::default()
+    };
+    state
+        .store()
+        .attempts(LOCAL_USER, &filter)
+        .await
+        .map_err(store_error)
+}
+
+/// The guides answered in a session, from its attempts.
+fn answered_ids(attempts: &[Attempt]) -> Vec<String> {
+    attempts
+        .iter()
+        .map(|a| a.attempt.guide_id.clone())
+        .collect()
+}
+
+/// Where to go once question `n` is answered: the first unanswered question after it,
+/// then any before it, then the report.
+fn next_url(session: &Session, questions: &[&Guide], answered: &[String], n: usize) -> String {
+    let order = (n..questions.len()).chain(0..n.saturating_sub(1));
+    match order
+        .into_iter()
+        .find(|&i| !answered.contains(&questions[i].id))
+    {
+        Some(i) => format!("/mock/{}/{}", session.id, i + 1),
+        None => format!("/mock/{}/report", session.id),
+    }
+}
+
+async fn question_page(
+    State(state): State<AppState>,
+    Path((session, n)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let Some((session, questions, n)) = locate(&state, &session, &n) else {
+        return Ok(missing(&state));
+    };
+    let answered = answered_ids(&session_attempts(&state, &session).await?);
+    let guide = questions[n - 1];
+    if answered.contains(&guide.id) {
+        // Answered already: one attempt per question, so move on.
+        let next = next_url(&session, &questions, &answered, n);
+        return Ok(Redirect::to(&next).into_response());
+    }
+    let started_ms = state.now_ms();
+    let page = question(&state, &session, &questions, n, &answered, started_ms);
+    super::page(&page)
+}
+
+/// The page for question `n`, empty and without an error.
+fn question<'a>(
+    state: &AppState,
+    session: &'a Session,
+    questions: &[&'a Guide],
+    n: usize,
+    answered: &[String],
+    started_ms: i64,
+) -> QuestionPage<'a> {
+    let elapsed = u32::try_from((state.now_ms() - started_ms).max(0) / 1000).unwrap_or(u32::MAX);
+    let answered = questions
+        .iter()
+        .filter(|g| answered.contains(&g.id))
+        .count();
+    QuestionPage {
+        csrf: state.csrf_token().to_owned(),
+        session: &session.id,
+        n,
+        total: questions.len(),
+        question: &questions[n - 1].question,
+        answer: String::new(),
+        error: None,
+        started_ms,
+        seconds: session.seconds,
+        remaining: session.seconds.map_or(0, |s| s.saturating_sub(elapsed)),
+        answered,
+    }
+}
+
+/// The answer form.
+#[derive(Debug, Deserialize)]
+struct AnswerForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    started_ms: String,
+}
+
+async fn answer(
+    State(state): State<AppState>,
+    Path((session, n)): Path<(String, String)>,
+    Form(form): Form<AnswerForm>,
+) -> Result<Response, AppError> {
+    check_form_token(&state, &form.csrf)?;
+    let Some((session, questions, n)) = locate(&state, &session, &n) else {
+        return Ok(missing(&state));
+    };
+    let mut answered = answered_ids(&session_attempts(&state, &session).await?);
+    let guide = questions[n - 1];
+    if answered.contains(&guide.id) {
+        // A second submission of the same question (a double click, the back button):
+        // the first answer stands.
+        let next = next_url(&session, &questions, &answered, n);
+        return Ok(Redirect::to(&next).into_response());
+    }
+    let now = state.now_ms();
+    let started_ms = form
+        .started_ms
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|&t| t > 0 && t <= now)
+        .unwrap_or(now);
+    // Shows the page again with the answer as typed, so that nothing is lost.
+    let again = |err: AppError| -> Result<Response, AppError> {
+        let mut page = question(&state, &session, &questions, n, &answered, started_ms);
+        page.answer = form.answer.clone();
+        page.error = Some(err.message);
+        super::page_with(err.status, &page)
+    };
+    let question_id = Question::Id(guide.id.clone());
+    let report = match scoring::score(&state, question_id, form.answer.clone(), false).await {
+        Ok(report) => report,
+        Err(err) => return again(err),
+    };
+    let made = Made {
+        mode: Mode::Mock,
+        seconds_taken: session
+            .seconds
+            .map(|_| u32::try_from((now - started_ms) / 1000).unwrap_or(u32::MAX)),
+        session_id: Some(session.id.clone()),
+    };
+    if let Err(err) = scoring::save(&state, &report, form.answer.clone(), made).await {
+        return again(AppError {
+            message: "the answer was scored but could not be saved: copy it somewhere safe \
+                      and try again"
+                .to_owned(),
+            ..err
+        });
+    }
+    answered.push(guide.id.clone());
+    let next = next_url(&session, &questions, &answered, n);
+    Ok(Redirect::to(&next).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// The report.
+
+/// `/mock/{session}/report`: how each answer went, the overall result, and what an
+/// interviewer would have asked next.
+#[derive(Template)]
+#[template(path = "mock_report.html")]
+struct ReportPage {
+    csrf: String,
+    session: String,
+    turns: Vec<Turn>,
+    answered: usize,
+    total: usize,
+    /// The mean score and its band, when anything was answered.
+    overall: Option<Overall>,
+    /// The first question not answered yet, 1-based.
+    resume: Option<usize>,
+}
+
+/// The interview as a whole.
+struct Overall {
+    /// The mean of the answers' scores.
+    score: u8,
+    band: &'static str,
+}
+
+/// One question of the interview, as the report shows it.
+struct Turn {
+    n: usize,
+    guide_id: String,
+    question: String,
+    result: Option<TurnResult>,
+}
+
+/// How an answered question went: the feedback card of the answer as it was saved,
+/// with the interviewer's follow-ups and the time taken.
+struct TurnResult {
+    /// The saved attempt, whose page shows the full card.
+    attempt_id: i64,
+    card: Card,
+    /// The interviewer's follow-up question for each missing step.
+    follow_ups: Vec<FollowUp>,
+    /// Time taken, as text, when timed.
+    time: String,
+}
+
+/// What an interviewer would ask about a missing step.
+struct FollowUp {
+    label: String,
+    question: String,
+}
+
+async fn report_page(
+    State(state): State<AppState>,
+    Path(session): Path<String>,
+) -> Result<Response, AppError> {
+    let Some(session) = Session::parse(&session) else {
+        return Ok(missing(&state));
+    };
+    let questions = session.questions(&state);
+    let attempts = session_attempts(&state, &session).await?;
+    let turns: Vec<Turn> = questions
+        .iter()
+        .enumerate()
+        .map(|(i, guide)| Turn {
+            n: i + 1,
+            guide_id: guide.id.clone(),
+            question: guide.question.clone(),
+            // Attempts come newest first; there is one per question in any case.
+            result: attempts
+                .iter()
+                .find(|a| a.attempt.guide_id == guide.id)
+                .map(|a| turn_result(guide, a, session.seconds)),
+        })
+        .collect();
+    let scores: Vec<u8> = turns
+        .iter()
+        .filter_map(|t| t.result.as_ref().map(|r| r.card.score))
+        .collect();
+    let overall = mean(&scores).map(|score| Overall {
+        score,
+        band: Band::from_score(score).as_str(),
+    });
+    let page = ReportPage {
+        csrf: state.csrf_token().to_owned(),
+        answered: scores.len(),
+        total: turns.len(),
+        resume: turns.iter().find(|t| t.result.is_none()).map(|t| t.n),
+        session: session.id,
+        turns,
+        overall,
+    };
+    super::page(&page)
+}
+
+/// The report's view of one saved answer.
+fn turn_result(guide: &Guide, attempt: &Attempt, timed: Option<u32>) -> TurnResult {
+    let mut card = Card::new(&scoring::report_of(attempt), &attempt.attempt.answer);
+    for step in &mut card.steps {
+        // A report that could not be read back names steps by id: the guide knows better.
+        if let Some(s) = guide.step(&step.id).filter(|_| step.label == step.id) {
+            step.label.clone_from(&s.label);
+            if step.follow_up.is_empty() {
+                step.follow_up = s.follow_up.trim().to_owned();
+            }
+        }
+    }
+    let follow_ups = card
+        .steps
+        .iter()
+        .filter(|s| !s.met && !s.follow_up.is_empty())
+        .map(|s| FollowUp {
+            label: s.label.clone(),
+            question: s.follow_up.clone(),
+        })
+        .collect();
+    let time = match (timed, attempt.attempt.seconds_taken) {
+        (Some(limit), Some(taken)) if taken > limit => {
+            format!(
+                "{} (over the {})",
+                duration_text(taken),
+                duration_text(limit)
+            )
+        }
+        (Some(_), Some(taken)) => duration_text(taken),
+        _ => String::new(),
+    };
+    TurnResult {
+        attempt_id: attempt.id,
+        card,
+        follow_ups,
+        time,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Static files.
+
+/// The mock interview's own styles.
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../static/mock.css"),
+    )
+}
+
+/// The countdown and the draft keeper of the question page.
+async fn script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../static/mock.js"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Session, duration_text, mean};
+
+    #[test]
+    fn session_ids_round_trip() {
+        let timed = Session::new(0x0123_4567_89ab_cdef, 4, Some(120));
+        assert_eq!(timed.id, "0123456789abcdef-4-t120");
+        assert_eq!(Session::parse(&timed.id), Some(timed));
+        let untimed = Session::new(u64::MAX, 10, None);
+        assert_eq!(untimed.id, "ffffffffffffffff-10");
+        assert_eq!(Session::parse(&untimed.id), Some(untimed));
+    }
+
+    #[test]
+    fn odd_session_ids_are_refused() {
+        for id in [
+            "",
+            "0123456789abcdef",
+            "0123456789abcdef-0",
+            "0123456789abcdef-11",
+            "0123456789abcdef-04",
+            "0123456789ABCDEF-4",
+            "0123456789abcde-4",
+            "0123456789abcdef-4-120",
+            "0123456789abcdef-4-t10",
+            "0123456789abcdef-4-t120-x",
+            "0123456789abcdef-+4",
+            "../../etc-4",
+        ] {
+            assert_eq!(Session::parse(id), None, "{id:?}");
+        }
+    }
+
+    #[test]
+    fn means_round_half_up() {
+        assert_eq!(mean(&[]), None);
+        assert_eq!(mean(&[50, 51]), Some(51));
+        assert_eq!(mean(&[100, 100, 99]), Some(100));
+        assert_eq!(mean(&[0, 1, 1]), Some(1));
+    }
+
+    #[test]
+    fn durations_read_as_spoken() {
+        assert_eq!(duration_text(45), "45 seconds");
+        assert_eq!(duration_text(60), "1 minute");
+        assert_eq!(duration_text(90), "90 seconds");
+        assert_eq!(duration_text(150), "2 minutes 30 seconds");
+        assert_eq!(duration_text(120), "2 minutes");
+        assert_eq!(duration_text(125), "2 minutes 5 seconds");
+        assert_eq!(duration_text(1), "1 second");
+    }
+}

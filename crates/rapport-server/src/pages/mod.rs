@@ -1,0 +1,143 @@
+//! The HTML pages, one module per page family: the question list and guides
+//! (`questions`), practice and the result of an attempt (`practice`), history and
+//! progress (`history`), the mock interview (`mock`) and interviewer scorecards
+//! (`scorecards`).
+//!
+//! Every page extends `templates/base.html`, which needs a `csrf` field (the page's
+//! `<meta name="csrf-token">`). Every form that posts carries the token as a hidden
+//! `csrf` field; the security layer checks it and so should the handler
+//! ([`crate::security::check_form_token`]). Templates are askama's, auto-escaped; no
+//! template marks user text as safe.
+
+pub mod mock;
+pub mod scorecards;
+
+mod history;
+mod practice;
+mod questions;
+
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::{AppError, AppState};
+
+/// The routes of every page family.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(questions::routes())
+        .merge(practice::routes())
+        .merge(history::routes())
+        .merge(mock::routes())
+        .merge(scorecards::routes())
+}
+
+/// Renders a page as a `200 OK` HTML response.
+pub(crate) fn page(template: &impl Template) -> Result<Response, AppError> {
+    page_with(StatusCode::OK, template)
+}
+
+/// Renders a page as an HTML response with this status.
+pub(crate) fn page_with(
+    status: StatusCode,
+    template: &impl Template,
+) -> Result<Response, AppError> {
+    template
+        .render()
+        .map(|html| (status, Html(html)).into_response())
+        .map_err(|_| crate::scoring::internal("the page could not be rendered"))
+}
+
+/// A link on an error page.
+pub(crate) struct Link {
+    /// Where it goes (a path on this server).
+    pub(crate) href: String,
+    /// What it says.
+    pub(crate) text: String,
+}
+
+/// The friendly "not found" page.
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    csrf: String,
+    heading: String,
+    message: String,
+    suggestion: Option<Link>,
+}
+
+/// A 404 page with a heading, a sentence and, when there is one, a "did you mean" link.
+pub(crate) fn not_found(
+    state: &AppState,
+    heading: &str,
+    message: &str,
+    suggestion: Option<Link>,
+) -> Response {
+    let page = NotFoundPage {
+        csrf: state.csrf_token().to_owned(),
+        heading: heading.to_owned(),
+        message: message.to_owned(),
+        suggestion,
+    };
+    page_with(StatusCode::NOT_FOUND, &page).unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The 404 page for a guide id no pack defines, suggesting the closest one.
+pub(crate) fn unknown_guide_page(state: &AppState, id: &str, path: &str) -> Response {
+    let suggestion = state.engine().suggest_id(id).map(|s| Link {
+        href: format!("{path}/{s}"),
+        text: format!("Did you mean “{s}”?"),
+    });
+    not_found(
+        state,
+        "No such question",
+        &format!("There is no question with the id “{id}”."),
+        suggestion,
+    )
+}
+
+/// A time in milliseconds since the Unix epoch as `YYYY-MM-DD HH:MM` (UTC).
+pub(crate) fn format_time(ms: i64) -> String {
+    let (date, hour, minute) = civil(ms);
+    format!("{date} {hour:02}:{minute:02}")
+}
+
+/// A time as an HTML `datetime` value, `YYYY-MM-DDTHH:MMZ`.
+pub(crate) fn machine_time(ms: i64) -> String {
+    let (date, hour, minute) = civil(ms);
+    format!("{date}T{hour:02}:{minute:02}Z")
+}
+
+/// The UTC date (`YYYY-MM-DD`), hour and minute of a time.
+fn civil(ms: i64) -> (String, i64, i64) {
+    let secs = ms.div_euclid(1000);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil-from-days, for the proleptic Gregorian calendar.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        format!("{year:04}-{month:02}-{day:02}"),
+        rest / 3600,
+        rest % 3600 / 60,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{format_time, machine_time};
+
+    #[test]
+    fn times_are_utc() {
+        assert_eq!(format_time(0), "1970-01-01 00:00");
+        assert_eq!(format_time(1_700_000_000_000), "2023-11-14 22:13");
+        assert_eq!(machine_time(951_782_400_000), "2000-02-29T00:00Z");
+    }
+}

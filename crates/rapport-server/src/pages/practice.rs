@@ -1,0 +1,389 @@
+//! Practising one question (`/practice/{id}`, timed with `?timed=1`) and the result of
+//! an attempt (`/attempts/{id}`): the feedback card, the answer with each step's
+//! evidence highlighted, and what changed since the previous attempt at the question.
+//!
+//! The practice page works without JavaScript: the form posts to `/practice/{id}`,
+//! which scores, saves and redirects to the attempt's page (or shows the page again,
+//! answer kept, when the answer cannot be scored). `static/app.js` adds the live
+//! checklist (debounced calls to `POST /api/score`), the countdown, drafts kept in
+//! `localStorage`, and voice input.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use rapport_pack::Guide;
+use rapport_store::{Attempt, Mode};
+use serde::Deserialize;
+
+use super::{format_time, machine_time, page, page_with};
+use crate::card::{Card, speaking_time};
+use crate::extract::{Form, Path, Query, attempt_id};
+use crate::scoring::{self, Made, Question};
+use crate::security::check_form_token;
+use crate::{AppError, AppState};
+
+/// The time allowed in timed mode unless the user picks another, in seconds.
+pub(crate) const DEFAULT_SECONDS: u32 = 120;
+/// The time limits timed mode offers, in seconds.
+const TIME_LIMITS: [u32; 6] = [60, 90, 120, 180, 240, 300];
+/// The shortest and longest time a `?seconds=` may ask for.
+const SECONDS_RANGE: std::ops::RangeInclusive<u32> = 15..=1800;
+/// The longest time taken that is recorded, in seconds (a tab left open overnight is
+/// not an answer that took a day).
+const MAX_SECONDS_TAKEN: u32 = 6 * 3600;
+
+/// The routes of this module.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/practice/{id}", get(practice_page).post(submit))
+        .route("/attempts/{id}", get(attempt_page))
+}
+
+/// `/practice/{id}`.
+#[derive(Template)]
+#[template(path = "practice.html")]
+struct PracticePage {
+    csrf: String,
+    id: String,
+    question: String,
+    assesses: String,
+    steps: Vec<(String, String)>,
+    answer: String,
+    error: Option<String>,
+    /// The time allowed, in timed mode.
+    timed: Option<u32>,
+    /// The time limits offered, and which one is preselected.
+    limits: Vec<(u32, String, bool)>,
+    /// The latest attempt at this question.
+    last: Option<LastAttempt>,
+}
+
+/// The latest attempt, as the practice page recalls it.
+struct LastAttempt {
+    id: i64,
+    score: u8,
+    band: String,
+    when: String,
+}
+
+impl PracticePage {
+    /// `2:00` for the time allowed.
+    fn clock(&self) -> String {
+        let seconds = self.timed.unwrap_or(0);
+        format!("{}:{:02}", seconds / 60, seconds % 60)
+    }
+}
+
+/// The practice page's query string.
+#[derive(Deserialize)]
+struct PracticeQuery {
+    /// Any value but empty or `0` turns timed mode on.
+    timed: Option<String>,
+    /// The time allowed, in seconds.
+    seconds: Option<String>,
+}
+
+impl PracticeQuery {
+    fn timed(&self) -> Option<u32> {
+        let on = self
+            .timed
+            .as_deref()
+            .is_some_and(|t| !t.is_empty() && t != "0");
+        let seconds = self
+            .seconds
+            .as_deref()
+            .and_then(|s| s.trim().parse::<u32>().ok())
+            .filter(|s| SECONDS_RANGE.contains(s));
+        (on || seconds.is_some()).then(|| seconds.unwrap_or(DEFAULT_SECONDS))
+    }
+}
+
+async fn practice_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<PracticeQuery>,
+) -> Result<Response, AppError> {
+    let Ok(guide) = scoring::guide(&state, &id) else {
+        return Ok(super::unknown_guide_page(&state, &id, "/practice"));
+    };
+    let page_data = practice(&state, guide, query.timed()).await?;
+    page(&page_data)
+}
+
+/// The practice page for a guide, with an empty answer.
+async fn practice(
+    state: &AppState,
+    guide: &Guide,
+    timed: Option<u32>,
+) -> Result<PracticePage, AppError> {
+    let last = scoring::attempts(state, Some(&guide.id), Some(1))
+        .await?
+        .into_iter()
+        .next()
+        .map(|a| LastAttempt {
+            id: a.id,
+            score: a.attempt.score,
+            band: a.attempt.band,
+            when: format_time(a.attempt.created_at_ms),
+        });
+    let selected = timed.unwrap_or(DEFAULT_SECONDS);
+    let mut limits: Vec<u32> = TIME_LIMITS.to_vec();
+    if !limits.contains(&selected) {
+        limits.push(selected);
+        limits.sort_unstable();
+    }
+    Ok(PracticePage {
+        csrf: state.csrf_token().to_owned(),
+        id: guide.id.clone(),
+        question: guide.question.clone(),
+        assesses: guide.assesses.trim().to_owned(),
+        steps: guide
+            .steps
+            .iter()
+            .map(|s| (s.id.clone(), s.label.clone()))
+            .collect(),
+        answer: String::new(),
+        error: None,
+        timed,
+        limits: limits
+            .into_iter()
+            .map(|s| (s, limit_text(s), s == selected))
+            .collect(),
+        last,
+    })
+}
+
+/// `2 min`, `90 s`, `2 min 30 s`.
+fn limit_text(seconds: u32) -> String {
+    match (seconds / 60, seconds % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (1, _) => format!("{seconds} s"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
+
+/// The practice form.
+#[derive(Deserialize)]
+struct AnswerForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    answer: String,
+    /// `practice` or `timed`.
+    #[serde(default)]
+    mode: String,
+    /// The time allowed in timed mode, to show the page again the same way.
+    #[serde(default)]
+    limit: String,
+    /// Seconds from the first keystroke to the submit, from the page's script.
+    #[serde(default)]
+    seconds_taken: String,
+    /// Words per minute measured from a voice transcript, from the page's script.
+    #[serde(default)]
+    wpm: String,
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(form): Form<AnswerForm>,
+) -> Result<Response, AppError> {
+    check_form_token(&state, &form.csrf)?;
+    let Ok(guide) = scoring::guide(&state, &id) else {
+        return Ok(super::unknown_guide_page(&state, &id, "/practice"));
+    };
+    let timed = form.mode == Mode::Timed.as_str();
+    let limit = timed.then(|| {
+        form.limit
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|s| SECONDS_RANGE.contains(s))
+            .unwrap_or(DEFAULT_SECONDS)
+    });
+    // Shows the page again with the answer as typed, so nothing is lost.
+    let again = async |status: StatusCode, message: String| -> Result<Response, AppError> {
+        let mut data = practice(&state, guide, limit).await?;
+        data.answer = form.answer.clone();
+        data.error = Some(message);
+        page_with(status, &data)
+    };
+    let report = match scoring::score(
+        &state,
+        Question::Id(guide.id.clone()),
+        form.answer.clone(),
+        false,
+    )
+    .await
+    {
+        Ok(report) => report,
+        Err(err) => return again(err.status, err.message).await,
+    };
+    let seconds_taken = form
+        .seconds_taken
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .map(|s| s.min(MAX_SECONDS_TAKEN));
+    let made = Made {
+        mode: if timed { Mode::Timed } else { Mode::Practice },
+        seconds_taken,
+        session_id: None,
+    };
+    let saved = match scoring::save(&state, &report, form.answer.clone(), made).await {
+        Ok(saved) => saved,
+        Err(_) => {
+            return again(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the answer was scored but could not be saved: copy it somewhere safe and try again"
+                    .to_owned(),
+            )
+            .await;
+        }
+    };
+    let mut to = format!("/attempts/{}", saved.id);
+    if let Some(wpm) = form
+        .wpm
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|w| (1..1000).contains(w))
+    {
+        to.push_str(&format!("?wpm={wpm}"));
+    }
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// `/attempts/{id}`.
+#[derive(Template)]
+#[template(path = "attempt.html")]
+struct AttemptPage {
+    csrf: String,
+    id: i64,
+    guide_id: String,
+    /// Whether the guide is still loaded (for the links to it).
+    known: bool,
+    when: String,
+    when_machine: String,
+    mode: &'static str,
+    /// Time taken, when recorded.
+    taken: Option<String>,
+    /// Words per minute from a voice transcript, when the answer was spoken.
+    wpm: Option<u32>,
+    card: Card,
+    change: Option<Change>,
+}
+
+/// What changed since the previous attempt at the question.
+struct Change {
+    previous_id: i64,
+    previous_score: u8,
+    previous_band: &'static str,
+    /// `+12`, `−3` or `±0`.
+    delta: String,
+    /// `up`, `down` or `same`.
+    direction: &'static str,
+    gained: Vec<String>,
+    lost: Vec<String>,
+}
+
+/// The attempt page's query string.
+#[derive(Deserialize)]
+struct AttemptQuery {
+    wpm: Option<String>,
+}
+
+async fn attempt_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<AttemptQuery>,
+) -> Result<Response, AppError> {
+    let found = match attempt_id(&id) {
+        Ok(id) => scoring::attempt(&state, id).await,
+        Err(err) => Err(err),
+    };
+    let attempt = match found {
+        Ok(attempt) => attempt,
+        Err(err) if err.status == StatusCode::NOT_FOUND => {
+            return Ok(super::not_found(
+                &state,
+                "No such attempt",
+                "This attempt does not exist, or it was deleted.",
+                Some(super::Link {
+                    href: "/history".into(),
+                    text: "See your history".into(),
+                }),
+            ));
+        }
+        Err(err) => return Err(err),
+    };
+    let previous = scoring::previous(&state, &attempt).await?;
+    let report = scoring::report_of(&attempt);
+    let change = previous
+        .as_ref()
+        .map(|before| change(&report, before, &attempt));
+    let a = &attempt.attempt;
+    page(&AttemptPage {
+        csrf: state.csrf_token().to_owned(),
+        id: attempt.id,
+        guide_id: a.guide_id.clone(),
+        known: scoring::guide(&state, &a.guide_id).is_ok(),
+        when: format_time(a.created_at_ms),
+        when_machine: machine_time(a.created_at_ms),
+        mode: a.mode.as_str(),
+        taken: a.seconds_taken.map(speaking_time),
+        wpm: query
+            .wpm
+            .as_deref()
+            .and_then(|w| w.parse::<u32>().ok())
+            .filter(|w| (1..1000).contains(w)),
+        card: Card::new(&report, &a.answer),
+        change,
+    })
+}
+
+/// The change from `before` to this attempt, with step labels from this report.
+fn change(report: &rapport_engine::Report, before: &Attempt, after: &Attempt) -> Change {
+    let comparison = scoring::compare(before, after);
+    let label = |id: &String| {
+        report
+            .criterion(id)
+            .map_or_else(|| id.clone(), |c| c.label.clone())
+    };
+    let delta = comparison.score_delta;
+    Change {
+        previous_id: before.id,
+        previous_score: before.attempt.score,
+        previous_band: comparison.band.0.as_str(),
+        delta: match delta {
+            0 => "±0".to_owned(),
+            d if d > 0 => format!("+{d}"),
+            d => format!("−{}", d.unsigned_abs()),
+        },
+        direction: match delta {
+            0 => "same",
+            d if d > 0 => "up",
+            _ => "down",
+        },
+        gained: comparison.gained.iter().map(label).collect(),
+        lost: comparison.lost.iter().map(label).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::limit_text;
+
+    #[test]
+    fn limits_read_short() {
+        assert_eq!(limit_text(45), "45 s");
+        assert_eq!(limit_text(60), "1 min");
+        assert_eq!(limit_text(90), "90 s");
+        assert_eq!(limit_text(120), "2 min");
+        assert_eq!(limit_text(150), "2 min 30 s");
+    }
+}

@@ -1,0 +1,254 @@
+//! Scoring an answer and saving it as an attempt, shared by the JSON API and the pages,
+//! so both refuse the same bad input with the same error codes and save the same record.
+//!
+//! An attempt is saved only once it has been scored, in one store call: a rejected
+//! answer leaves nothing behind.
+
+use axum::http::StatusCode;
+use rapport_engine::{Comparison, MAX_ANSWER_CHARS, Report, ScoreError, SentenceCache};
+use rapport_pack::Guide;
+use rapport_store::{Attempt, AttemptFilter, LOCAL_USER, Mode, NewAttempt, Source, StepResult};
+
+use crate::contract::ReportJson;
+use crate::saved::ReportDoc;
+use crate::{AppError, AppState};
+
+/// Live re-scoring keeps answer sentences' vectors; past this many the cache starts
+/// again, so a server left running for days does not grow without bound.
+pub(crate) const LIVE_CACHE_LIMIT: usize = 5_000;
+
+/// What an answer answers: a guide by id, or a free question.
+#[derive(Debug, Clone)]
+pub(crate) enum Question {
+    /// A guide's id.
+    Id(String),
+    /// A question in the user's words, matched to the closest guide.
+    Text(String),
+}
+
+impl Question {
+    /// From the two optional request fields; exactly one must be given.
+    pub(crate) fn from_fields(
+        id: Option<String>,
+        text: Option<String>,
+    ) -> Result<Question, AppError> {
+        match (id, text) {
+            (Some(id), None) => Ok(Question::Id(id)),
+            (None, Some(text)) => Ok(Question::Text(text)),
+            (Some(_), Some(_)) => Err(AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "ambiguous_question",
+                "give either `question_id` or `question_text`, not both",
+            )),
+            (None, None) => Err(AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "missing_question",
+                "give `question_id` (a guide's id) or `question_text` (a free question)",
+            )),
+        }
+    }
+}
+
+/// Scores an answer off the async threads (the semantic engine embeds sentences, which
+/// takes a while). With `live`, sentence vectors are shared through the live cache.
+pub(crate) async fn score(
+    state: &AppState,
+    question: Question,
+    answer: String,
+    live: bool,
+) -> Result<Report, AppError> {
+    // The cheap check first, so a huge answer costs nothing more.
+    let chars = answer.chars().count();
+    if chars > MAX_ANSWER_CHARS {
+        return Err(score_error(ScoreError::TooLong { chars }));
+    }
+    let state2 = state.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let engine = state2.engine();
+        match question {
+            Question::Id(id) if live => {
+                let mut cache = state2
+                    .live_cache()
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if cache.len() > LIVE_CACHE_LIMIT {
+                    *cache = SentenceCache::new();
+                }
+                engine.score_live(&id, &answer, &mut cache)
+            }
+            Question::Id(id) => engine.score(&id, &answer),
+            Question::Text(text) => engine.score_question_text(&text, &answer),
+        }
+    })
+    .await
+    .map_err(|_| internal("the answer could not be scored"))?;
+    result.map_err(score_error)
+}
+
+/// Maps the engine's refusal to an HTTP error with a stable code.
+pub(crate) fn score_error(err: ScoreError) -> AppError {
+    let (status, code) = match &err {
+        ScoreError::Empty => (StatusCode::UNPROCESSABLE_ENTITY, "empty_answer"),
+        ScoreError::TooLong { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "answer_too_long"),
+        ScoreError::Binary { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "binary_answer"),
+        ScoreError::NotEnglish => (StatusCode::UNPROCESSABLE_ENTITY, "not_english"),
+        ScoreError::UnknownQuestion { .. } => (StatusCode::NOT_FOUND, "unknown_guide"),
+        ScoreError::EmptyQuestion => (StatusCode::UNPROCESSABLE_ENTITY, "empty_question"),
+    };
+    AppError::new(status, code, err.to_string())
+}
+
+/// The guide with this id, or 404 `unknown_guide` with a "did you mean".
+pub(crate) fn guide<'s>(state: &'s AppState, id: &str) -> Result<&'s Guide, AppError> {
+    state
+        .engine()
+        .guides()
+        .find(|g| g.id == id)
+        .ok_or_else(|| unknown_guide(state, id))
+}
+
+/// The error for a guide id that no pack defines.
+pub(crate) fn unknown_guide(state: &AppState, id: &str) -> AppError {
+    score_error(ScoreError::UnknownQuestion {
+        id: id.to_owned(),
+        suggestion: state.engine().suggest_id(id),
+    })
+}
+
+/// The error for a store failure: logged where the user who started the server sees
+/// it, and never shown in detail.
+pub(crate) fn store_error(err: rapport_store::StoreError) -> AppError {
+    eprintln!("error: {err}");
+    internal("the history could not be read or written")
+}
+
+/// A 500 with a message that leaks nothing.
+pub(crate) fn internal(message: &str) -> AppError {
+    AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+}
+
+/// How an attempt was made, beyond the answer.
+#[derive(Debug, Clone)]
+pub(crate) struct Made {
+    /// Practice, timed or mock.
+    pub(crate) mode: Mode,
+    /// Seconds the user took, when known.
+    pub(crate) seconds_taken: Option<u32>,
+    /// The mock interview, if any.
+    pub(crate) session_id: Option<String>,
+}
+
+/// Saves a scored answer as one of the local user's attempts.
+pub(crate) async fn save(
+    state: &AppState,
+    report: &Report,
+    answer: String,
+    made: Made,
+) -> Result<Attempt, AppError> {
+    let report_json = serde_json::to_string(&ReportJson::new(report))
+        .map_err(|_| internal("the report could not be saved"))?;
+    let attempt = NewAttempt {
+        user_id: LOCAL_USER.to_owned(),
+        guide_id: report.question_id.clone(),
+        question: report.question.clone(),
+        answer,
+        score: report.score,
+        band: report.band.as_str().to_owned(),
+        steps: report
+            .criteria
+            .iter()
+            .map(|c| StepResult {
+                id: c.id.clone(),
+                met: c.met,
+                strength: c.strength,
+            })
+            .collect(),
+        report_json,
+        engine: report.engine.to_owned(),
+        mode: made.mode,
+        source: Source::Web,
+        seconds_taken: made.seconds_taken,
+        session_id: made.session_id,
+        created_at_ms: state.now_ms(),
+    };
+    state
+        .store()
+        .add_attempt(attempt)
+        .await
+        .map_err(store_error)
+}
+
+/// One of the local user's attempts, or 404 `unknown_attempt`.
+pub(crate) async fn attempt(state: &AppState, id: i64) -> Result<Attempt, AppError> {
+    state
+        .store()
+        .attempt(LOCAL_USER, id)
+        .await
+        .map_err(store_error)?
+        .ok_or_else(|| crate::extract::unknown_attempt(&id.to_string()))
+}
+
+/// The local user's attempts, newest first.
+pub(crate) async fn attempts(
+    state: &AppState,
+    guide_id: Option<&str>,
+    limit: Option<u32>,
+) -> Result<Vec<Attempt>, AppError> {
+    let filter = AttemptFilter {
+        guide_id: guide_id.map(str::to_owned),
+        session_id: None,
+        limit,
+    };
+    state
+        .store()
+        .attempts(LOCAL_USER, &filter)
+        .await
+        .map_err(store_error)
+}
+
+/// The attempt at the same question made just before this one, if any.
+pub(crate) async fn previous(
+    state: &AppState,
+    attempt: &Attempt,
+) -> Result<Option<Attempt>, AppError> {
+    let list = attempts(state, Some(&attempt.attempt.guide_id), None).await?;
+    Ok(list
+        .into_iter()
+        .find(|a| (a.attempt.created_at_ms, a.id) < (attempt.attempt.created_at_ms, attempt.id)))
+}
+
+/// The saved report of an attempt, as the engine's report.
+pub(crate) fn report_of(attempt: &Attempt) -> Report {
+    let mut report = ReportDoc::parse(&attempt.attempt.report_json).to_report();
+    // The attempt's own columns are authoritative for what history lists.
+    if report.criteria.is_empty() {
+        report.criteria = attempt
+            .attempt
+            .steps
+            .iter()
+            .map(|s| rapport_engine::Criterion {
+                id: s.id.clone(),
+                label: s.id.clone(),
+                met: s.met,
+                strength: s.strength,
+                evidence: Vec::new(),
+                advice: String::new(),
+                follow_up: String::new(),
+            })
+            .collect();
+    }
+    if report.question.is_empty() {
+        report.question = attempt.attempt.question.clone();
+    }
+    if report.question_id.is_empty() {
+        report.question_id = attempt.attempt.guide_id.clone();
+    }
+    report.score = attempt.attempt.score;
+    report.band = rapport_engine::Band::from_score(attempt.attempt.score);
+    report
+}
+
+/// What changed from `before` to `after`.
+pub(crate) fn compare(before: &Attempt, after: &Attempt) -> Comparison {
+    Comparison::between(&report_of(before), &report_of(after))
+}

@@ -1,0 +1,229 @@
+//! What keeps other web sites out of a server that listens on the user's own machine:
+//! the Host check (against DNS rebinding), the Origin and `Sec-Fetch-Site` checks and
+//! the form token (against cross-site requests), the body limit, and the security
+//! headers every response carries.
+//!
+//! The browser is the threat model: any page the user visits can make their browser
+//! send requests to `http://127.0.0.1:PORT`. Such a page cannot read the answers (no
+//! CORS headers are ever sent), and these checks stop it from changing anything. JSON
+//! endpoints need `Content-Type: application/json` (see `extract.rs`), which a
+//! cross-site page can only send after a CORS preflight that this server never answers.
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::{AppError, AppState};
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The Content-Security-Policy of every response: nothing inline, nothing from
+/// elsewhere. Pages keep their scripts and styles in `/static/`.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+
+/// Checks a form's `csrf` field against the server's token. Every handler of an HTML
+/// form post calls this (the `guard` layer checks it too, before the handler runs).
+pub(crate) fn check_form_token(state: &AppState, token: &str) -> Result<(), AppError> {
+    if constant_time_eq(token.as_bytes(), state.csrf_token().as_bytes()) {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "bad_csrf_token",
+            "the form's security token is missing or out of date: reload the page and try again",
+        ))
+    }
+}
+
+/// Compares two byte strings in time that depends only on their lengths, so the token
+/// cannot be guessed byte by byte from response times.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The `Host` values this server answers to: the loopback names on its port, and its
+/// own address when it listens somewhere else.
+pub(crate) fn allowed_hosts(state: &AppState) -> Vec<String> {
+    let addr = state.config().addr;
+    let port = addr.port();
+    let mut hosts = vec![
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ];
+    let own = addr.to_string();
+    if !addr.ip().is_unspecified() && !hosts.contains(&own) {
+        hosts.push(own);
+    }
+    hosts
+}
+
+/// The layer over the whole app: refuses requests for other host names and cross-site
+/// state changes, checks form tokens, and adds the security headers to every response.
+pub(crate) async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = match check(&state, request).await {
+        Ok(request) => next.run(request).await,
+        Err(err) => err.into_response(),
+    };
+    add_headers(response.headers_mut());
+    response
+}
+
+/// Runs the checks; gives back the request (its body re-assembled when it was read).
+async fn check(state: &AppState, request: Request) -> Result<Request, AppError> {
+    let hosts = allowed_hosts(state);
+    check_host(request.headers(), &hosts)?;
+    if !changes_state(request.method()) {
+        return Ok(request);
+    }
+    check_origin(request.headers(), &hosts)?;
+    if is_form(request.headers()) {
+        return check_form(state, request).await;
+    }
+    Ok(request)
+}
+
+/// Refuses a request whose `Host` is not this server: a page on `evil.example` whose
+/// name was rebound to 127.0.0.1 still sends `Host: evil.example`.
+fn check_host(headers: &HeaderMap, hosts: &[String]) -> Result<(), AppError> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "bad_host",
+            format!(
+                "this server only answers to {}; open it at that address",
+                hosts.join(", ")
+            ),
+        ))
+    }
+}
+
+/// Whether a method changes state, and so must come from this server's own pages.
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses a state-changing request that a browser says comes from another site.
+fn check_origin(headers: &HeaderMap, hosts: &[String]) -> Result<(), AppError> {
+    let cross = || {
+        AppError::new(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            "requests that change data must come from Rapport's own pages",
+        )
+    };
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().map_err(|_| cross())?;
+        let ok = origin
+            .strip_prefix("http://")
+            .is_some_and(|host| hosts.iter().any(|h| h.eq_ignore_ascii_case(host)));
+        if !ok {
+            return Err(cross());
+        }
+    }
+    let site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if site.eq_ignore_ascii_case("cross-site") {
+        return Err(cross());
+    }
+    Ok(())
+}
+
+/// Whether the body is an HTML form (`application/x-www-form-urlencoded`).
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+/// The one field of a form this layer reads.
+#[derive(Deserialize)]
+struct Token {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Reads a form post's body (within the limit), checks its `csrf` field, and puts the
+/// body back for the handler.
+async fn check_form(state: &AppState, request: Request) -> Result<Request, AppError> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(body_too_large());
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| body_too_large())?;
+    let probe = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
+    let token = axum::extract::Form::<Token>::from_request(probe, &())
+        .await
+        .map(|f| f.0.csrf)
+        .unwrap_or_default();
+    check_form_token(state, &token)?;
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The error for a body over [`MAX_BODY_BYTES`].
+pub(crate) fn body_too_large() -> AppError {
+    AppError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        format!(
+            "the request body is larger than {} KiB",
+            MAX_BODY_BYTES / 1024
+        ),
+    )
+}
+
+/// Adds the security headers to a response.
+fn add_headers(headers: &mut HeaderMap) {
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::constant_time_eq;
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(!constant_time_eq(b"", b"a"));
+    }
+}

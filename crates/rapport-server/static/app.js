@@ -1,0 +1,369 @@
+// Rapport's pages work without JavaScript; this script adds, on the practice page, the
+// live checklist (debounced calls to POST /api/score as you type), the countdown of
+// timed mode, drafts kept in this browser, and opt-in voice input; on the attempt page,
+// forgetting the draft once it is saved; everywhere, Print buttons and confirmations.
+(function () {
+  "use strict";
+
+  var DEBOUNCE_MS = 300;
+  var DRAFT_PREFIX = "rapport:draft:";
+  var SUBMITTED_KEY = "rapport:submitted";
+
+  function storage(kind) {
+    try {
+      var s = window[kind];
+      var probe = "rapport:probe";
+      s.setItem(probe, probe);
+      s.removeItem(probe);
+      return s;
+    } catch (e) {
+      // Storage refused (private mode, quota, policy): the page works without it.
+      return null;
+    }
+  }
+
+  function setText(el, text) {
+    if (el && el.textContent !== text) {
+      el.textContent = text;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Everywhere: Print buttons and confirmations before deleting.
+
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) {
+        event.preventDefault();
+      }
+    });
+  });
+
+  // ---------------------------------------------------------------------------------
+  // The attempt page: the answer is saved, so its draft can go.
+
+  var attemptPage = document.querySelector("[data-attempt-guide]");
+  if (attemptPage) {
+    var session = storage("sessionStorage");
+    var local = storage("localStorage");
+    var guideId = attemptPage.getAttribute("data-attempt-guide");
+    if (session && local && session.getItem(SUBMITTED_KEY) === guideId) {
+      local.removeItem(DRAFT_PREFIX + guideId);
+      session.removeItem(SUBMITTED_KEY);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------
+  // The practice page.
+
+  var form = document.getElementById("practice-form");
+  var answer = document.getElementById("answer");
+  if (!form || !answer) {
+    return;
+  }
+  var guide = form.getAttribute("data-guide");
+  var startedAt = null;
+
+  function started() {
+    if (startedAt === null) {
+      startedAt = Date.now();
+      startTimer();
+    }
+  }
+
+  // Drafts: kept per question, restored on reload, forgotten once saved.
+  var local = storage("localStorage");
+  var draftKey = DRAFT_PREFIX + guide;
+  var draftStatus = document.getElementById("draft-status");
+  var draftTimer = null;
+  if (local) {
+    var draft = local.getItem(draftKey);
+    if (draft && !answer.value.trim()) {
+      answer.value = draft;
+      setText(draftStatus, "Your draft was restored.");
+    }
+  }
+  function saveDraft() {
+    if (!local) {
+      return;
+    }
+    if (answer.value.trim()) {
+      local.setItem(draftKey, answer.value);
+      setText(draftStatus, "Draft saved in this browser.");
+    } else {
+      local.removeItem(draftKey);
+      setText(draftStatus, "");
+    }
+  }
+
+  // The live checklist.
+  var checklist = document.getElementById("checklist");
+  var liveScore = document.getElementById("live-score");
+  var liveNote = document.getElementById("live-note");
+  var liveTimer = null;
+  var sequence = 0;
+  var inFlight = null;
+  var usedVoice = false;
+
+  function showSteps(criteria) {
+    var met = {};
+    criteria.forEach(function (c) {
+      met[c.id] = !!c.met;
+    });
+    checklist.querySelectorAll("li[data-step]").forEach(function (li) {
+      var isMet = met[li.getAttribute("data-step")] === true;
+      var value = isMet ? "true" : "false";
+      if (li.getAttribute("data-met") === value) {
+        return;
+      }
+      li.setAttribute("data-met", value);
+      li.classList.toggle("met", isMet);
+      li.classList.toggle("missing", !isMet);
+      setText(li.querySelector(".glyph"), isMet ? "✓" : "✗");
+      setText(li.querySelector(".state"), isMet ? "met" : "missing");
+    });
+  }
+
+  function fillerNote() {
+    return usedVoice
+      ? "Filler counts from a voice transcript are unreliable: browsers often leave out “um” and “uh”."
+      : "";
+  }
+
+  function rescore() {
+    var text = answer.value;
+    var mine = ++sequence;
+    if (inFlight) {
+      inFlight.abort();
+    }
+    if (!text.trim()) {
+      showSteps([]);
+      setText(liveScore, "Start answering: each step ticks off as you take it.");
+      setText(liveNote, fillerNote());
+      return;
+    }
+    inFlight = typeof AbortController === "function" ? new AbortController() : null;
+    fetch("/api/score", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ question_id: guide, answer: text }),
+      credentials: "same-origin",
+      signal: inFlight ? inFlight.signal : undefined,
+    })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          return { ok: response.ok, body: body };
+        });
+      })
+      .then(function (result) {
+        if (mine !== sequence) {
+          return;
+        }
+        if (result.ok) {
+          var r = result.body;
+          showSteps(r.criteria || []);
+          var met = (r.criteria || []).filter(function (c) {
+            return c.met;
+          }).length;
+          setText(
+            liveScore,
+            "So far: " + r.band + " · " + r.score + "/100 · " + met + " of " +
+              (r.criteria || []).length + " steps"
+          );
+          var next = r.feedback && r.feedback.length ? "Next: " + r.feedback[0] : "";
+          setText(liveNote, [next, fillerNote()].filter(Boolean).join(" "));
+        } else {
+          showSteps([]);
+          setText(liveScore, "Not scored yet.");
+          setText(liveNote, (result.body && result.body.message) || "");
+        }
+      })
+      .catch(function (err) {
+        if (err && err.name === "AbortError") {
+          return;
+        }
+        setText(liveNote, "The live checklist could not reach Rapport; your answer is safe.");
+      });
+  }
+
+  answer.addEventListener("input", function () {
+    if (answer.value.trim()) {
+      started();
+    }
+    window.clearTimeout(liveTimer);
+    liveTimer = window.setTimeout(rescore, DEBOUNCE_MS);
+    window.clearTimeout(draftTimer);
+    draftTimer = window.setTimeout(saveDraft, DEBOUNCE_MS);
+  });
+  if (answer.value.trim()) {
+    rescore();
+  }
+
+  // Timed mode: a countdown from the time allowed, started by the first keystroke.
+  var timer = document.getElementById("timer");
+  var timerStatus = document.getElementById("timer-status");
+  var limit = parseInt(form.getAttribute("data-timed") || "", 10);
+  var ticking = null;
+
+  function clock(seconds) {
+    var m = Math.floor(seconds / 60);
+    var s = seconds % 60;
+    return m + ":" + (s < 10 ? "0" : "") + s;
+  }
+
+  function tick() {
+    var elapsed = Math.floor((Date.now() - startedAt) / 1000);
+    var left = limit - elapsed;
+    if (left >= 0) {
+      setText(timer, clock(left));
+      timer.classList.toggle("low", left <= 30);
+      if (left === 30) {
+        setText(timerStatus, "30 seconds left.");
+      }
+    } else {
+      setText(timer, "+" + clock(-left));
+      if (!timer.classList.contains("over")) {
+        timer.classList.add("over");
+        setText(timerStatus, "Time is up: finish your sentence and submit.");
+      }
+    }
+  }
+
+  function startTimer() {
+    if (!timer || isNaN(limit) || ticking !== null) {
+      return;
+    }
+    setText(timerStatus, "The clock is running.");
+    tick();
+    ticking = window.setInterval(tick, 1000);
+  }
+
+  // Voice input: off until the user turns it on, having read what it means.
+  var Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
+  var mic = document.getElementById("mic");
+  var consent = document.getElementById("voice-consent");
+  var voiceStatus = document.getElementById("voice-status");
+  var wpmField = document.getElementById("wpm");
+  var recognition = null;
+  var listening = false;
+  var spokenWords = 0;
+  var speakingMs = 0;
+  var segmentStart = null;
+
+  function countWords(text) {
+    var words = text.trim().split(/\s+/);
+    return words[0] === "" ? 0 : words.length;
+  }
+
+  function updatePace() {
+    var total = speakingMs + (segmentStart === null ? 0 : Date.now() - segmentStart);
+    if (spokenWords >= 10 && total >= 5000) {
+      var wpm = Math.round(spokenWords / (total / 60000));
+      wpmField.value = String(wpm);
+      setText(voiceStatus, "Speaking pace: about " + wpm + " words a minute (130–160 is easy to follow).");
+    }
+  }
+
+  if (mic && consent) {
+    if (!Recognition) {
+      consent.disabled = true;
+      mic.disabled = true;
+      setText(
+        voiceStatus,
+        "Voice input isn't available in this browser. Type your answer, or try a browser with speech recognition."
+      );
+    } else {
+      consent.addEventListener("change", function () {
+        mic.disabled = !consent.checked;
+        if (!consent.checked && listening && recognition) {
+          recognition.stop();
+        }
+        setText(voiceStatus, consent.checked ? "Voice input is on: press Start speaking." : "Voice input is off.");
+      });
+      mic.addEventListener("click", function () {
+        if (!consent.checked) {
+          return;
+        }
+        if (listening) {
+          recognition.stop();
+          return;
+        }
+        recognition = new Recognition();
+        recognition.continuous = true;
+        recognition.interimResults = true;
+        recognition.lang = (navigator.language || "en-US").indexOf("en") === 0 ? navigator.language : "en-US";
+        recognition.onstart = function () {
+          listening = true;
+          usedVoice = true;
+          segmentStart = Date.now();
+          started();
+          mic.setAttribute("aria-pressed", "true");
+          setText(mic, "Stop speaking");
+          setText(voiceStatus, "Listening…");
+        };
+        recognition.onresult = function (event) {
+          var interim = "";
+          for (var i = event.resultIndex; i < event.results.length; i++) {
+            var result = event.results[i];
+            var text = result[0].transcript;
+            if (result.isFinal) {
+              var sep = answer.value && !/\s$/.test(answer.value) ? " " : "";
+              answer.value += sep + text.trim();
+              spokenWords += countWords(text);
+              answer.dispatchEvent(new Event("input"));
+            } else {
+              interim += text;
+            }
+          }
+          if (interim) {
+            setText(voiceStatus, "Hearing: " + interim);
+          } else {
+            updatePace();
+          }
+        };
+        recognition.onerror = function (event) {
+          var why = event.error === "not-allowed" || event.error === "service-not-allowed"
+            ? "The microphone or the speech service was refused."
+            : "Voice input stopped (" + event.error + ").";
+          setText(voiceStatus, why + " You can keep typing.");
+        };
+        recognition.onend = function () {
+          if (segmentStart !== null) {
+            speakingMs += Date.now() - segmentStart;
+            segmentStart = null;
+          }
+          listening = false;
+          mic.setAttribute("aria-pressed", "false");
+          setText(mic, "Start speaking");
+          updatePace();
+        };
+        try {
+          recognition.start();
+        } catch (e) {
+          setText(voiceStatus, "Voice input could not start. You can keep typing.");
+        }
+      });
+    }
+  }
+
+  // Submitting: record the time taken, and remember to forget the draft once saved.
+  form.addEventListener("submit", function () {
+    if (startedAt !== null) {
+      var taken = Math.max(1, Math.round((Date.now() - startedAt) / 1000));
+      document.getElementById("seconds_taken").value = String(taken);
+    }
+    if (listening && recognition) {
+      recognition.stop();
+    }
+    var session = storage("sessionStorage");
+    if (session) {
+      session.setItem(SUBMITTED_KEY, guide);
+    }
+  });
+})();

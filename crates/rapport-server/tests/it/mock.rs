@@ -1,0 +1,370 @@
+//! The mock interview in the browser: start, one page per question, the report, and
+//! what happens to bad answers, foreign posts and unknown sessions.
+
+use rapport_store::{AttemptFilter, LOCAL_USER, Mode, Source};
+
+use crate::support::TestApp;
+
+/// An answer the engine scores: English, a real story, a few sentences.
+const ANSWER: &str = "Last spring a guest at the hotel where I worked was upset because \
+    his room was not ready after a long flight. I listened, apologised and explained \
+    what had happened. I offered him a quiet lounge and a coffee, and I checked with \
+    housekeeping every ten minutes. Within half an hour he had his room, and the next \
+    morning he thanked me and later wrote a kind review.";
+
+/// Starts an interview of `count` questions and returns its session.
+async fn start(app: &TestApp, fields: &[(&str, &str)]) -> Session {
+    let csrf = app.csrf();
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    let reply = app.post_form("/mock", &form).await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let location = reply.location();
+    let id = location
+        .strip_prefix("/mock/")
+        .and_then(|rest| rest.strip_suffix("/1"))
+        .unwrap_or_else(|| panic!("unexpected redirect {location:?}"));
+    parse_session(id).unwrap_or_else(|| panic!("not a session id: {id:?}"))
+}
+
+/// The attempts saved for a session.
+async fn saved(app: &TestApp, session: &Session) -> Vec<rapport_store::Attempt> {
+    let filter = AttemptFilter {
+        session_id: Some(session.id.clone()),
+        ..AttemptFilter::default()
+    };
+    app.state()
+        .store()
+        .attempts(LOCAL_USER, &filter)
+        .await
+        .expect("attempts")
+}
+
+#[tokio::test]
+async fn start_page_offers_the_interview() {
+    let app = TestApp::new().await;
+    let reply = app.get("/mock").await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.contains("action=\"/mock\""), "{}", reply.body);
+    assert!(reply.body.contains("name=\"count\""));
+    assert!(reply.body.contains("name=\"timed\""));
+    assert!(reply.body.contains(&format!("value=\"{}\"", app.csrf())));
+}
+
+#[tokio::test]
+async fn a_mock_interview_runs_from_start_to_report() {
+    let app = TestApp::new().await;
+    let session = start(&app, &[("count", "3")]).await;
+    assert_eq!(session.count, 3);
+    assert_eq!(session.seconds, None);
+    // The questions come from the session id alone.
+    let questions: Vec<(String, String)> = app
+        .state()
+        .engine()
+        .interview(3, session.seed)
+        .iter()
+        .map(|g| (g.id.clone(), g.question.clone()))
+        .collect();
+    assert_eq!(questions.len(), 3);
+
+    let csrf = app.csrf();
+    for (i, (_, question)) in questions.iter().enumerate() {
+        let n = i + 1;
+        let path = format!("/mock/{}/{n}", session.id);
+        let page = app.get(&path).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(
+            page.body.contains(&format!("question {n} of 3")),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains(&escape(question)), "{}", page.body);
+        let reply = app
+            .post_form(&path, &[("csrf", &csrf), ("answer", ANSWER)])
+            .await;
+        assert_eq!(reply.status, 303, "{}", reply.body);
+        let next = if n < 3 {
+            format!("/mock/{}/{}", session.id, n + 1)
+        } else {
+            format!("/mock/{}/report", session.id)
+        };
+        assert_eq!(reply.location(), next);
+    }
+
+    let attempts = saved(&app, &session).await;
+    assert_eq!(attempts.len(), 3);
+    for a in &attempts {
+        let a = &a.attempt;
+        assert_eq!(a.mode, Mode::Mock);
+        assert_eq!(a.source, Source::Web);
+        assert_eq!(a.session_id.as_deref(), Some(session.id.as_str()));
+        assert_eq!(a.user_id, LOCAL_USER);
+        assert_eq!(a.answer, ANSWER);
+        assert_eq!(a.seconds_taken, None);
+        assert!(!a.steps.is_empty());
+        let report: serde_json::Value = serde_json::from_str(&a.report_json).expect("json");
+        assert_eq!(report["question_id"], a.guide_id.as_str());
+        assert_eq!(report["score"], u64::from(a.score));
+        assert_eq!(
+            report["criteria"].as_array().map(Vec::len),
+            Some(a.steps.len())
+        );
+    }
+    let mut asked: Vec<&str> = attempts
+        .iter()
+        .map(|a| a.attempt.guide_id.as_str())
+        .collect();
+    let mut planned: Vec<&str> = questions.iter().map(|(id, _)| id.as_str()).collect();
+    asked.sort_unstable();
+    planned.sort_unstable();
+    assert_eq!(asked, planned);
+
+    let report = app.get(&format!("/mock/{}/report", session.id)).await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    for (_, question) in &questions {
+        assert!(report.body.contains(&escape(question)), "{}", report.body);
+    }
+    let scores: Vec<u32> = attempts
+        .iter()
+        .map(|a| u32::from(a.attempt.score))
+        .collect();
+    let mean = (2 * scores.iter().sum::<u32>() + 3) / 6;
+    assert!(
+        report
+            .body
+            .contains(&format!("<strong>{mean}/100</strong> overall")),
+        "{}",
+        report.body
+    );
+    for a in &attempts {
+        assert!(report.body.contains(&format!("{}/100", a.attempt.score)));
+    }
+    assert!(report.body.contains("Best next move"), "{}", report.body);
+    // Every missing step's follow-up question is there, as the interviewer would ask it.
+    for a in &attempts {
+        let doc: serde_json::Value = serde_json::from_str(&a.attempt.report_json).expect("json");
+        for c in doc["criteria"].as_array().into_iter().flatten() {
+            let follow_up = c["follow_up"].as_str().unwrap_or_default().trim();
+            if c["met"] == false && !follow_up.is_empty() {
+                assert!(report.body.contains(&escape(follow_up)), "{follow_up}");
+            }
+        }
+    }
+
+    // The finished interview is listed on the start page.
+    let start_page = app.get("/mock").await;
+    assert!(
+        start_page
+            .body
+            .contains(&format!("/mock/{}/report", session.id)),
+        "{}",
+        start_page.body
+    );
+}
+
+#[tokio::test]
+async fn an_unscorable_answer_is_shown_again_and_nothing_is_saved() {
+    let app = TestApp::new().await;
+    let session = start(&app, &[("count", "2")]).await;
+    let path = format!("/mock/{}/1", session.id);
+    let csrf = app.csrf();
+
+    let empty = app
+        .post_form(&path, &[("csrf", &csrf), ("answer", "   ")])
+        .await;
+    assert_eq!(empty.status, 422, "{}", empty.body);
+    assert!(empty.body.contains("the answer is empty"), "{}", empty.body);
+
+    let long = format!("{ANSWER} {}", "and then more. ".repeat(1_400));
+    assert!(long.chars().count() > 20_000);
+    let too_long = app
+        .post_form(&path, &[("csrf", &csrf), ("answer", &long)])
+        .await;
+    assert!(too_long.status.is_client_error(), "{}", too_long.status);
+    assert!(
+        too_long.body.contains("the limit is 20000"),
+        "{}",
+        too_long.body
+    );
+    // The whole answer comes back in the box, so nothing is lost.
+    assert!(too_long.body.contains(&long), "answer not kept");
+
+    // Markup with a control character: refused as binary, shown again escaped.
+    let markup = "<script>alert('x')</script> I listened to her.\u{7}";
+    let foreign = app
+        .post_form(&path, &[("csrf", &csrf), ("answer", markup)])
+        .await;
+    assert!(foreign.status.is_client_error(), "{}", foreign.status);
+    assert!(
+        foreign.body.contains("looks like binary data"),
+        "{}",
+        foreign.body
+    );
+    assert!(!foreign.body.contains("<script>alert"), "{}", foreign.body);
+    assert!(
+        foreign.body.contains("&#60;script&#62;"),
+        "{}",
+        foreign.body
+    );
+
+    assert!(saved(&app, &session).await.is_empty());
+    // The question is still open.
+    assert_eq!(app.get(&path).await.status, 200);
+}
+
+#[tokio::test]
+async fn answering_a_question_twice_keeps_the_first_answer() {
+    let app = TestApp::new().await;
+    let session = start(&app, &[("count", "2")]).await;
+    let path = format!("/mock/{}/1", session.id);
+    let csrf = app.csrf();
+    let first = app
+        .post_form(&path, &[("csrf", &csrf), ("answer", ANSWER)])
+        .await;
+    assert_eq!(first.status, 303);
+    let again = app
+        .post_form(
+            &path,
+            &[("csrf", &csrf), ("answer", "Something else entirely.")],
+        )
+        .await;
+    assert_eq!(again.status, 303);
+    assert_eq!(again.location(), format!("/mock/{}/2", session.id));
+    let attempts = saved(&app, &session).await;
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0].attempt.answer, ANSWER);
+    // The answered question's page moves on too.
+    let page = app.get(&path).await;
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location(), format!("/mock/{}/2", session.id));
+
+    // The report says what is left and links to it.
+    let report = app.get(&format!("/mock/{}/report", session.id)).await;
+    assert_eq!(report.status, 200);
+    assert!(
+        report.body.contains("1 of 2 questions answered"),
+        "{}",
+        report.body
+    );
+    assert!(
+        report
+            .body
+            .contains(&format!("href=\"/mock/{}/2\"", session.id))
+    );
+}
+
+#[tokio::test]
+async fn a_timed_interview_records_the_time_taken() {
+    let app = TestApp::new().await;
+    let session = start(&app, &[("count", "1"), ("timed", "on"), ("seconds", "90")]).await;
+    assert_eq!(session.seconds, Some(90));
+    assert!(session.id.ends_with("-1-t90"), "{}", session.id);
+    let path = format!("/mock/{}/1", session.id);
+    let page = app.get(&path).await;
+    assert!(page.body.contains("data-remaining=\"90\""), "{}", page.body);
+    assert!(page.body.contains("90 seconds"));
+    assert!(page.body.contains("src=\"/static/mock.js\""));
+    let started = app.state().now_ms().to_string();
+    let csrf = app.csrf();
+    let reply = app
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("answer", ANSWER),
+                ("started_ms", &started),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    assert_eq!(reply.location(), format!("/mock/{}/report", session.id));
+    let attempts = saved(&app, &session).await;
+    assert_eq!(attempts.len(), 1);
+    assert!(attempts[0].attempt.seconds_taken.is_some());
+}
+
+#[tokio::test]
+async fn forms_without_the_token_are_refused() {
+    let app = TestApp::new().await;
+    assert_eq!(app.post_form("/mock", &[("count", "3")]).await.status, 403);
+    let forged = app
+        .post_form("/mock", &[("csrf", "forged"), ("count", "3")])
+        .await;
+    assert_eq!(forged.status, 403);
+
+    let session = start(&app, &[("count", "1")]).await;
+    let path = format!("/mock/{}/1", session.id);
+    let reply = app.post_form(&path, &[("answer", ANSWER)]).await;
+    assert_eq!(reply.status, 403);
+    assert!(saved(&app, &session).await.is_empty());
+}
+
+#[tokio::test]
+async fn unknown_sessions_and_questions_are_not_found() {
+    let app = TestApp::new().await;
+    for path in [
+        "/mock/nonsense/1",
+        "/mock/0123456789abcdef-3/4",
+        "/mock/0123456789abcdef-3/0",
+        "/mock/0123456789abcdef-3/x",
+        "/mock/0123456789ABCDEF-3/1",
+        "/mock/0123456789abcdef-99/report",
+    ] {
+        assert_eq!(app.get(path).await.status, 404, "{path}");
+    }
+    // A valid id nobody has answered yet has an empty report.
+    let report = app.get("/mock/0123456789abcdef-3/report").await;
+    assert_eq!(report.status, 200);
+    assert!(
+        report
+            .body
+            .contains("No question of this interview has been answered yet")
+    );
+}
+
+#[tokio::test]
+async fn the_script_and_stylesheet_are_served() {
+    let app = TestApp::new().await;
+    let js = app.get("/static/mock.js").await;
+    assert_eq!(js.status, 200);
+    assert_eq!(js.headers["content-type"], "text/javascript; charset=utf-8");
+    assert!(js.body.contains("mock-timer"));
+    let css = app.get("/static/mock.css").await;
+    assert_eq!(css.status, 200);
+    assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
+    assert!(css.body.contains(".mock-question"));
+}
+
+/// Text as askama's HTML escaping writes it.
+fn escape(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
+/// Reads a session id as the server writes it: `<seed in hex>-<count>[-t<seconds>]`.
+fn parse_session(id: &str) -> Option<Session> {
+    let mut parts = id.split('-');
+    let seed = u64::from_str_radix(parts.next()?, 16).ok()?;
+    let count = parts.next()?.parse().ok()?;
+    let seconds = match parts.next() {
+        Some(t) => Some(t.strip_prefix('t')?.parse().ok()?),
+        None => None,
+    };
+    Some(Session {
+        id: id.to_owned(),
+        seed,
+        count,
+        seconds,
+    })
+}
+
+/// A mock interview, as its id describes it.
+struct Session {
+    id: String,
+    seed: u64,
+    count: usize,
+    seconds: Option<u32>,
+}

@@ -1,0 +1,422 @@
+//! The PostgreSQL store: one server shared by a team, same records and behaviour as the
+//! SQLite store.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
+
+use crate::location::scrub_passwords;
+use crate::rows::{
+    self, AttemptRow, ScorecardRow, ScorecardStepRow, StepRow, query_error, score_column,
+    seconds_column,
+};
+use crate::{
+    Attempt, AttemptFilter, NewAttempt, NewScorecard, Scorecard, Store, StoreError, redact_password,
+};
+
+/// How long to wait for a connection, at open and afterwards, before reporting the
+/// server unreachable.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Attempts and scorecards in a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/db`) and
+    /// brings its schema up to date. Errors name the server without the password.
+    pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
+        // The driver's messages do not quote the URL today; scrubbing makes sure of it.
+        let open_error = |e: sqlx::Error| StoreError::Open {
+            location: redact_password(url),
+            reason: scrub_passwords(&e.to_string(), url),
+        };
+        let options = PgConnectOptions::from_str(url).map_err(open_error)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(open_error)?;
+        sqlx::migrate!("migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migrate(e.to_string()))?;
+        Ok(PostgresStore { pool })
+    }
+
+    /// Closes every connection, waiting for them to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A transaction that writes.
+    async fn write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.pool
+            .begin()
+            .await
+            .map_err(query_error("start a transaction"))
+    }
+
+    /// A transaction that only reads, from one snapshot, so that an attempt and its
+    /// steps agree even while another connection deletes it.
+    async fn read(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await
+            .map_err(query_error("start a transaction"))
+    }
+}
+
+async fn insert_attempt_steps(
+    tx: &mut Transaction<'static, Postgres>,
+    id: i64,
+    attempt: &NewAttempt,
+) -> Result<(), StoreError> {
+    for (position, step) in attempt.steps.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO attempt_steps (attempt_id, position, step_id, met, strength)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(position as i32)
+        .bind(&step.id)
+        .bind(step.met)
+        .bind(step.strength)
+        .execute(&mut **tx)
+        .await
+        .map_err(query_error("save the attempt's steps"))?;
+    }
+    Ok(())
+}
+
+async fn replace_scorecard_steps(
+    tx: &mut Transaction<'static, Postgres>,
+    id: i64,
+    scorecard: &NewScorecard,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM scorecard_steps WHERE scorecard_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(query_error("replace the scorecard's steps"))?;
+    for (position, step) in scorecard.steps.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO scorecard_steps
+                 (scorecard_id, position, step_id, engine_met, override_met, comment)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(position as i32)
+        .bind(&step.id)
+        .bind(step.engine_met)
+        .bind(step.override_met)
+        .bind(&step.comment)
+        .execute(&mut **tx)
+        .await
+        .map_err(query_error("save the scorecard's steps"))?;
+    }
+    Ok(())
+}
+
+async fn read_scorecard(
+    tx: &mut Transaction<'static, Postgres>,
+    user_id: &str,
+    id: i64,
+) -> Result<Option<Scorecard>, StoreError> {
+    let rows: Vec<ScorecardRow> = sqlx::query_as(
+        "SELECT id, user_id, candidate, guide_id, question, answer, score, recommendation,
+                comment, report_json, created_at_ms, updated_at_ms
+         FROM scorecards WHERE user_id = $1 AND id = $2",
+    )
+    .bind(user_id)
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(query_error("read the scorecard"))?;
+    let steps: Vec<ScorecardStepRow> = sqlx::query_as(
+        "SELECT scorecard_id, step_id, engine_met, override_met, comment
+         FROM scorecard_steps
+         WHERE scorecard_id IN (SELECT id FROM scorecards WHERE user_id = $1 AND id = $2)
+         ORDER BY position",
+    )
+    .bind(user_id)
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(query_error("read the scorecard's steps"))?;
+    Ok(rows::scorecards(rows, steps)?.pop())
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn add_attempt(&self, attempt: NewAttempt) -> Result<Attempt, StoreError> {
+        let mut tx = self.write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO attempts (user_id, guide_id, question, answer, score, band,
+                                   report_json, engine, mode, source, seconds_taken,
+                                   session_id, created_at_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             RETURNING id",
+        )
+        .bind(&attempt.user_id)
+        .bind(&attempt.guide_id)
+        .bind(&attempt.question)
+        .bind(&attempt.answer)
+        .bind(score_column(attempt.score))
+        .bind(&attempt.band)
+        .bind(&attempt.report_json)
+        .bind(&attempt.engine)
+        .bind(attempt.mode.as_str())
+        .bind(attempt.source.as_str())
+        .bind(seconds_column(attempt.seconds_taken))
+        .bind(&attempt.session_id)
+        .bind(attempt.created_at_ms)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(query_error("save the attempt"))?;
+        insert_attempt_steps(&mut tx, id, &attempt).await?;
+        tx.commit().await.map_err(query_error("save the attempt"))?;
+        Ok(Attempt { id, attempt })
+    }
+
+    async fn attempt(&self, user_id: &str, id: i64) -> Result<Option<Attempt>, StoreError> {
+        let mut tx = self.read().await?;
+        let rows: Vec<AttemptRow> = sqlx::query_as(
+            "SELECT id, user_id, guide_id, question, answer, score, band, report_json, engine,
+                    mode, source, seconds_taken, session_id, created_at_ms
+             FROM attempts WHERE user_id = $1 AND id = $2",
+        )
+        .bind(user_id)
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(query_error("read the attempt"))?;
+        let steps: Vec<StepRow> = sqlx::query_as(
+            "SELECT attempt_id, step_id, met, strength FROM attempt_steps
+             WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = $1 AND id = $2)
+             ORDER BY position",
+        )
+        .bind(user_id)
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(query_error("read the attempt's steps"))?;
+        tx.commit().await.map_err(query_error("read the attempt"))?;
+        Ok(rows::attempts(rows, steps)?.pop())
+    }
+
+    async fn attempts(
+        &self,
+        user_id: &str,
+        filter: &AttemptFilter,
+    ) -> Result<Vec<Attempt>, StoreError> {
+        // LIMIT NULL is no limit in PostgreSQL.
+        let limit = filter.limit.map(i64::from);
+        let mut tx = self.read().await?;
+        let rows: Vec<AttemptRow> = sqlx::query_as(
+            "SELECT id, user_id, guide_id, question, answer, score, band, report_json, engine,
+                    mode, source, seconds_taken, session_id, created_at_ms
+             FROM attempts
+             WHERE user_id = $1
+               AND ($2 IS NULL OR guide_id = $2)
+               AND ($3 IS NULL OR session_id = $3)
+             ORDER BY created_at_ms DESC, id DESC
+             LIMIT $4",
+        )
+        .bind(user_id)
+        .bind(&filter.guide_id)
+        .bind(&filter.session_id)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(query_error("list the attempts"))?;
+        let steps: Vec<StepRow> = sqlx::query_as(
+            "SELECT attempt_id, step_id, met, strength FROM attempt_steps
+             WHERE attempt_id IN (
+                 SELECT id FROM attempts
+                 WHERE user_id = $1
+                   AND ($2 IS NULL OR guide_id = $2)
+                   AND ($3 IS NULL OR session_id = $3)
+                 ORDER BY created_at_ms DESC, id DESC
+                 LIMIT $4)
+             ORDER BY attempt_id, position",
+        )
+        .bind(user_id)
+        .bind(&filter.guide_id)
+        .bind(&filter.session_id)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(query_error("read the attempts' steps"))?;
+        tx.commit()
+            .await
+            .map_err(query_error("list the attempts"))?;
+        rows::attempts(rows, steps)
+    }
+
+    async fn delete_attempt(&self, user_id: &str, id: i64) -> Result<bool, StoreError> {
+        let mut tx = self.write().await?;
+        // The steps go with the attempt (ON DELETE CASCADE).
+        let deleted = sqlx::query("DELETE FROM attempts WHERE user_id = $1 AND id = $2")
+            .bind(user_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error("delete the attempt"))?
+            .rows_affected();
+        tx.commit()
+            .await
+            .map_err(query_error("delete the attempt"))?;
+        Ok(deleted > 0)
+    }
+
+    async fn delete_attempts(&self, user_id: &str) -> Result<u64, StoreError> {
+        let mut tx = self.write().await?;
+        let deleted = sqlx::query("DELETE FROM attempts WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error("delete the attempts"))?
+            .rows_affected();
+        tx.commit()
+            .await
+            .map_err(query_error("delete the attempts"))?;
+        Ok(deleted)
+    }
+
+    async fn add_scorecard(&self, scorecard: NewScorecard) -> Result<Scorecard, StoreError> {
+        let mut tx = self.write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO scorecards (user_id, candidate, guide_id, question, answer, score,
+                                     recommendation, comment, report_json, created_at_ms,
+                                     updated_at_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+             RETURNING id",
+        )
+        .bind(&scorecard.user_id)
+        .bind(&scorecard.candidate)
+        .bind(&scorecard.guide_id)
+        .bind(&scorecard.question)
+        .bind(&scorecard.answer)
+        .bind(score_column(scorecard.score))
+        .bind(&scorecard.recommendation)
+        .bind(&scorecard.comment)
+        .bind(&scorecard.report_json)
+        .bind(scorecard.created_at_ms)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(query_error("save the scorecard"))?;
+        replace_scorecard_steps(&mut tx, id, &scorecard).await?;
+        tx.commit()
+            .await
+            .map_err(query_error("save the scorecard"))?;
+        let updated_at_ms = scorecard.created_at_ms;
+        Ok(Scorecard {
+            id,
+            scorecard,
+            updated_at_ms,
+        })
+    }
+
+    async fn update_scorecard(
+        &self,
+        id: i64,
+        scorecard: NewScorecard,
+        updated_at_ms: i64,
+    ) -> Result<Option<Scorecard>, StoreError> {
+        let mut tx = self.write().await?;
+        // The creation time stays as it was: an update is not a new scorecard.
+        let updated = sqlx::query(
+            "UPDATE scorecards
+             SET candidate = $3, guide_id = $4, question = $5, answer = $6, score = $7,
+                 recommendation = $8, comment = $9, report_json = $10, updated_at_ms = $11
+             WHERE user_id = $1 AND id = $2",
+        )
+        .bind(&scorecard.user_id)
+        .bind(id)
+        .bind(&scorecard.candidate)
+        .bind(&scorecard.guide_id)
+        .bind(&scorecard.question)
+        .bind(&scorecard.answer)
+        .bind(score_column(scorecard.score))
+        .bind(&scorecard.recommendation)
+        .bind(&scorecard.comment)
+        .bind(&scorecard.report_json)
+        .bind(updated_at_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(query_error("update the scorecard"))?
+        .rows_affected();
+        if updated == 0 {
+            return Ok(None);
+        }
+        replace_scorecard_steps(&mut tx, id, &scorecard).await?;
+        let saved = read_scorecard(&mut tx, &scorecard.user_id, id).await?;
+        tx.commit()
+            .await
+            .map_err(query_error("update the scorecard"))?;
+        Ok(saved)
+    }
+
+    async fn scorecard(&self, user_id: &str, id: i64) -> Result<Option<Scorecard>, StoreError> {
+        let mut tx = self.read().await?;
+        let scorecard = read_scorecard(&mut tx, user_id, id).await?;
+        tx.commit()
+            .await
+            .map_err(query_error("read the scorecard"))?;
+        Ok(scorecard)
+    }
+
+    async fn scorecards(&self, user_id: &str) -> Result<Vec<Scorecard>, StoreError> {
+        let mut tx = self.read().await?;
+        let rows: Vec<ScorecardRow> = sqlx::query_as(
+            "SELECT id, user_id, candidate, guide_id, question, answer, score, recommendation,
+                    comment, report_json, created_at_ms, updated_at_ms
+             FROM scorecards WHERE user_id = $1
+             ORDER BY created_at_ms DESC, id DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(query_error("list the scorecards"))?;
+        let steps: Vec<ScorecardStepRow> = sqlx::query_as(
+            "SELECT s.scorecard_id, s.step_id, s.engine_met, s.override_met, s.comment
+             FROM scorecard_steps s JOIN scorecards c ON c.id = s.scorecard_id
+             WHERE c.user_id = $1
+             ORDER BY s.scorecard_id, s.position",
+        )
+        .bind(user_id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(query_error("read the scorecards' steps"))?;
+        tx.commit()
+            .await
+            .map_err(query_error("list the scorecards"))?;
+        rows::scorecards(rows, steps)
+    }
+
+    async fn delete_scorecard(&self, user_id: &str, id: i64) -> Result<bool, StoreError> {
+        let mut tx = self.write().await?;
+        let deleted = sqlx::query("DELETE FROM scorecards WHERE user_id = $1 AND id = $2")
+            .bind(user_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error("delete the scorecard"))?
+            .rows_affected();
+        tx.commit()
+            .await
+            .map_err(query_error("delete the scorecard"))?;
+        Ok(deleted > 0)
+    }
+}

@@ -1,0 +1,181 @@
+//! Rows as both backends read them, and their assembly into the public records. The
+//! SQL differs between backends; what comes back does not.
+
+use std::collections::HashMap;
+
+use crate::{
+    Attempt, Mode, NewAttempt, NewScorecard, Scorecard, ScorecardStep, Source, StepResult,
+    StoreError,
+};
+
+/// One row of `attempts`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AttemptRow {
+    id: i64,
+    user_id: String,
+    guide_id: String,
+    question: String,
+    answer: String,
+    score: i16,
+    band: String,
+    report_json: String,
+    engine: String,
+    mode: String,
+    source: String,
+    seconds_taken: Option<i64>,
+    session_id: Option<String>,
+    created_at_ms: i64,
+}
+
+/// One row of `attempt_steps`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StepRow {
+    attempt_id: i64,
+    step_id: String,
+    met: bool,
+    strength: f32,
+}
+
+/// One row of `scorecards`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ScorecardRow {
+    id: i64,
+    user_id: String,
+    candidate: String,
+    guide_id: String,
+    question: String,
+    answer: String,
+    score: i16,
+    recommendation: String,
+    comment: String,
+    report_json: String,
+    created_at_ms: i64,
+    updated_at_ms: i64,
+}
+
+/// One row of `scorecard_steps`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ScorecardStepRow {
+    scorecard_id: i64,
+    step_id: String,
+    engine_met: bool,
+    override_met: Option<bool>,
+    comment: String,
+}
+
+/// A score as stored: both backends keep it in a small integer.
+pub(crate) fn score_column(score: u8) -> i16 {
+    i16::from(score)
+}
+
+/// Seconds taken as stored: a 64-bit integer, since PostgreSQL has no unsigned types.
+pub(crate) fn seconds_column(seconds: Option<u32>) -> Option<i64> {
+    seconds.map(i64::from)
+}
+
+fn corrupt(what: &str, value: impl std::fmt::Display) -> StoreError {
+    StoreError::Query(format!("the database holds an invalid {what}: {value}"))
+}
+
+fn score_from_column(score: i16) -> Result<u8, StoreError> {
+    u8::try_from(score)
+        .ok()
+        .filter(|s| *s <= 100)
+        .ok_or_else(|| corrupt("score", score))
+}
+
+/// Attempts with their steps; `steps` are ordered by position within each attempt.
+pub(crate) fn attempts(
+    rows: Vec<AttemptRow>,
+    steps: Vec<StepRow>,
+) -> Result<Vec<Attempt>, StoreError> {
+    let mut by_attempt: HashMap<i64, Vec<StepResult>> = HashMap::new();
+    for step in steps {
+        by_attempt
+            .entry(step.attempt_id)
+            .or_default()
+            .push(StepResult {
+                id: step.step_id,
+                met: step.met,
+                strength: step.strength,
+            });
+    }
+    rows.into_iter()
+        .map(|row| {
+            let steps = by_attempt.remove(&row.id).unwrap_or_default();
+            attempt(row, steps)
+        })
+        .collect()
+}
+
+fn attempt(row: AttemptRow, steps: Vec<StepResult>) -> Result<Attempt, StoreError> {
+    let seconds_taken = row
+        .seconds_taken
+        .map(|s| u32::try_from(s).map_err(|_| corrupt("time taken", s)))
+        .transpose()?;
+    Ok(Attempt {
+        id: row.id,
+        attempt: NewAttempt {
+            user_id: row.user_id,
+            guide_id: row.guide_id,
+            question: row.question,
+            answer: row.answer,
+            score: score_from_column(row.score)?,
+            band: row.band,
+            steps,
+            report_json: row.report_json,
+            engine: row.engine,
+            mode: Mode::parse(&row.mode).ok_or_else(|| corrupt("mode", &row.mode))?,
+            source: Source::parse(&row.source).ok_or_else(|| corrupt("source", &row.source))?,
+            seconds_taken,
+            session_id: row.session_id,
+            created_at_ms: row.created_at_ms,
+        },
+    })
+}
+
+/// Scorecards with their steps; `steps` are ordered by position within each scorecard.
+pub(crate) fn scorecards(
+    rows: Vec<ScorecardRow>,
+    steps: Vec<ScorecardStepRow>,
+) -> Result<Vec<Scorecard>, StoreError> {
+    let mut by_scorecard: HashMap<i64, Vec<ScorecardStep>> = HashMap::new();
+    for step in steps {
+        by_scorecard
+            .entry(step.scorecard_id)
+            .or_default()
+            .push(ScorecardStep {
+                id: step.step_id,
+                engine_met: step.engine_met,
+                override_met: step.override_met,
+                comment: step.comment,
+            });
+    }
+    rows.into_iter()
+        .map(|row| {
+            let steps = by_scorecard.remove(&row.id).unwrap_or_default();
+            Ok(Scorecard {
+                id: row.id,
+                scorecard: NewScorecard {
+                    user_id: row.user_id,
+                    candidate: row.candidate,
+                    guide_id: row.guide_id,
+                    question: row.question,
+                    answer: row.answer,
+                    score: score_from_column(row.score)?,
+                    steps,
+                    recommendation: row.recommendation,
+                    comment: row.comment,
+                    report_json: row.report_json,
+                    created_at_ms: row.created_at_ms,
+                },
+                updated_at_ms: row.updated_at_ms,
+            })
+        })
+        .collect()
+}
+
+/// Wraps a database failure, saying what was being done.
+pub(crate) fn query_error(doing: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |error| StoreError::Query(format!("cannot {doing}: {error}"))
+}

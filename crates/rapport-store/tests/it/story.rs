@@ -1,0 +1,384 @@
+//! The storage story: every feature of the [`Store`] trait in one sequence, written once
+//! and run against each backend.
+
+use rapport_store::{
+    Attempt, AttemptFilter, Mode, NewAttempt, NewScorecard, Scorecard, ScorecardStep, Source,
+    StepResult, Store,
+};
+
+const ALICE: &str = "alice";
+const BOB: &str = "bob";
+
+/// Answer text that must come back byte for byte: accents, quotes, emoji (with a flag
+/// and a skin tone), combining marks, right-to-left script, HTML and SQL-ish text, and
+/// every kind of line break.
+const TRICKY: &str = "Le client était furieux — « inacceptable ! » 😡👍🏽🇬🇧\n\
+    e\u{301} vs é, 日本語, עברית, \u{200b}zero-width, tab\there\r\n\
+    <script>alert('x')</script> &amp; <b>bold</b> \"double\" 'single' `tick` \\ back\\slash\n\
+    '); DROP TABLE attempts; -- and $1 ?1 %s {}";
+
+fn steps(verdicts: &[(&str, bool, f32)]) -> Vec<StepResult> {
+    verdicts
+        .iter()
+        .map(|&(id, met, strength)| StepResult {
+            id: id.to_owned(),
+            met,
+            strength,
+        })
+        .collect()
+}
+
+fn new_attempt(user: &str, guide: &str, created_at_ms: i64) -> NewAttempt {
+    NewAttempt {
+        user_id: user.to_owned(),
+        guide_id: guide.to_owned(),
+        question: format!("Tell me about {guide}."),
+        answer: "I listened, apologised and fixed the order the same day.".to_owned(),
+        score: 64,
+        band: "solid".to_owned(),
+        steps: steps(&[
+            ("situation", true, 0.8),
+            ("actions", false, 0.25),
+            ("outcome", true, 1.0),
+        ]),
+        report_json: r#"{"score":64,"band":"solid"}"#.to_owned(),
+        engine: "lexical".to_owned(),
+        mode: Mode::Practice,
+        source: Source::Terminal,
+        seconds_taken: None,
+        session_id: None,
+        created_at_ms,
+    }
+}
+
+fn new_scorecard(user: &str, candidate: &str, created_at_ms: i64) -> NewScorecard {
+    NewScorecard {
+        user_id: user.to_owned(),
+        candidate: candidate.to_owned(),
+        guide_id: "difficult-customer".to_owned(),
+        question: "Tell me about a difficult customer.".to_owned(),
+        answer: TRICKY.to_owned(),
+        score: 71,
+        steps: vec![
+            ScorecardStep {
+                id: "situation".to_owned(),
+                engine_met: true,
+                override_met: None,
+                comment: String::new(),
+            },
+            ScorecardStep {
+                id: "outcome".to_owned(),
+                engine_met: false,
+                override_met: Some(true),
+                comment: "the refund counts — « résultat »".to_owned(),
+            },
+        ],
+        recommendation: String::new(),
+        comment: "promising".to_owned(),
+        report_json: "{}".to_owned(),
+        created_at_ms,
+    }
+}
+
+async fn add(store: &dyn Store, attempt: NewAttempt) -> Attempt {
+    let saved = store
+        .add_attempt(attempt.clone())
+        .await
+        .expect("add attempt");
+    assert_eq!(saved.attempt, attempt, "add_attempt returns what was saved");
+    saved
+}
+
+async fn list(store: &dyn Store, user: &str, filter: AttemptFilter) -> Vec<Attempt> {
+    store.attempts(user, &filter).await.expect("list attempts")
+}
+
+fn ids(attempts: &[Attempt]) -> Vec<i64> {
+    attempts.iter().map(|a| a.id).collect()
+}
+
+/// The story. Times are given, never read from a clock.
+pub async fn story(store: &dyn Store) {
+    assert!(
+        list(store, ALICE, AttemptFilter::default())
+            .await
+            .is_empty()
+    );
+    assert!(
+        store
+            .scorecards(ALICE)
+            .await
+            .expect("scorecards")
+            .is_empty()
+    );
+
+    // Alice practises: untimed in the terminal, timed in the browser, two questions of
+    // a mock interview saved in the same millisecond, a tricky answer and a long one.
+    let practice = add(store, new_attempt(ALICE, "difficult-customer", 1_000)).await;
+    let timed = add(
+        store,
+        NewAttempt {
+            mode: Mode::Timed,
+            source: Source::Web,
+            seconds_taken: Some(95),
+            engine: "semantic".to_owned(),
+            score: 100,
+            band: "strong".to_owned(),
+            ..new_attempt(ALICE, "general", 3_000)
+        },
+    )
+    .await;
+    let mock = |guide: &str| NewAttempt {
+        mode: Mode::Mock,
+        session_id: Some("mock-1".to_owned()),
+        seconds_taken: Some(0),
+        score: 0,
+        band: "weak".to_owned(),
+        steps: Vec::new(),
+        ..new_attempt(ALICE, guide, 2_000)
+    };
+    let mock_first = add(store, mock("difficult-customer")).await;
+    let mock_second = add(store, mock("going-extra-mile")).await;
+    let tricky = add(
+        store,
+        NewAttempt {
+            question: TRICKY.to_owned(),
+            answer: TRICKY.to_owned(),
+            report_json: format!("{{\"answer\":{TRICKY:?}}}"),
+            ..new_attempt(ALICE, "general", 500)
+        },
+    )
+    .await;
+    let long_answer: String = "I listened to the customer — then I acted. "
+        .chars()
+        .cycle()
+        .take(20_000)
+        .collect();
+    let long = add(
+        store,
+        NewAttempt {
+            answer: long_answer.clone(),
+            ..new_attempt(ALICE, "general", 400)
+        },
+    )
+    .await;
+    let bobs = add(store, new_attempt(BOB, "difficult-customer", 9_000)).await;
+
+    let all = [
+        &practice,
+        &timed,
+        &mock_first,
+        &mock_second,
+        &tricky,
+        &long,
+        &bobs,
+    ];
+    assert!(
+        all.windows(2).all(|w| w[0].id < w[1].id),
+        "ids increase: {:?}",
+        all.map(|a| a.id)
+    );
+
+    // Newest first; the two mock questions of the same millisecond by id.
+    let alices = list(store, ALICE, AttemptFilter::default()).await;
+    assert_eq!(
+        alices,
+        [&timed, &mock_second, &mock_first, &practice, &tricky, &long].map(Attempt::clone)
+    );
+
+    // Filters, alone and together.
+    let by_guide = |guide: &str| AttemptFilter {
+        guide_id: Some(guide.to_owned()),
+        ..AttemptFilter::default()
+    };
+    let check = async |filter: AttemptFilter, expect: &[&Attempt]| {
+        let got = list(store, ALICE, filter.clone()).await;
+        assert_eq!(
+            ids(&got),
+            expect.iter().map(|a| a.id).collect::<Vec<_>>(),
+            "{filter:?}"
+        );
+    };
+    check(by_guide("difficult-customer"), &[&mock_first, &practice]).await;
+    check(by_guide("general"), &[&timed, &tricky, &long]).await;
+    check(by_guide("nobody-has-this"), &[]).await;
+    let session = AttemptFilter {
+        session_id: Some("mock-1".to_owned()),
+        ..AttemptFilter::default()
+    };
+    check(session.clone(), &[&mock_second, &mock_first]).await;
+    let limit = |n: u32| AttemptFilter {
+        limit: Some(n),
+        ..AttemptFilter::default()
+    };
+    check(limit(2), &[&timed, &mock_second]).await;
+    check(limit(0), &[]).await;
+    check(
+        limit(100),
+        &[&timed, &mock_second, &mock_first, &practice, &tricky, &long],
+    )
+    .await;
+    check(
+        AttemptFilter {
+            limit: Some(1),
+            ..by_guide("difficult-customer")
+        },
+        &[&mock_first],
+    )
+    .await;
+    check(
+        AttemptFilter {
+            session_id: Some("mock-1".to_owned()),
+            ..by_guide("going-extra-mile")
+        },
+        &[&mock_second],
+    )
+    .await;
+    // A limited list still carries each attempt's steps.
+    assert_eq!(
+        list(store, ALICE, by_guide("difficult-customer")).await[1],
+        practice
+    );
+
+    // One attempt, exactly as saved: steps in order with their strengths, the tricky
+    // text byte for byte, the long answer whole.
+    let get = async |user: &str, id: i64| store.attempt(user, id).await.expect("get attempt");
+    assert_eq!(get(ALICE, practice.id).await, Some(practice.clone()));
+    assert_eq!(
+        get(ALICE, practice.id).await.expect("saved").attempt.steps[1].strength,
+        0.25
+    );
+    assert_eq!(get(ALICE, mock_first.id).await, Some(mock_first.clone()));
+    let tricky_back = get(ALICE, tricky.id).await.expect("saved");
+    assert_eq!(tricky_back.attempt.answer.as_bytes(), TRICKY.as_bytes());
+    assert_eq!(tricky_back.attempt.question.as_bytes(), TRICKY.as_bytes());
+    let long_back = get(ALICE, long.id).await.expect("saved");
+    assert_eq!(long_back.attempt.answer.chars().count(), 20_000);
+    assert_eq!(long_back.attempt.answer, long_answer);
+    assert_eq!(get(ALICE, 1_000_000).await, None);
+
+    // Users are kept apart: Bob neither sees nor deletes Alice's attempts, and his
+    // "delete all" deletes only his own.
+    assert_eq!(get(BOB, practice.id).await, None);
+    assert_eq!(get(ALICE, bobs.id).await, None);
+    assert_eq!(
+        ids(&list(store, BOB, AttemptFilter::default()).await),
+        [bobs.id]
+    );
+    assert!(
+        !store
+            .delete_attempt(BOB, practice.id)
+            .await
+            .expect("delete")
+    );
+    assert_eq!(store.delete_attempts(BOB).await.expect("delete all"), 1);
+    assert!(list(store, BOB, AttemptFilter::default()).await.is_empty());
+    assert_eq!(list(store, ALICE, AttemptFilter::default()).await.len(), 6);
+
+    // Deleting one, then the same one again.
+    assert!(
+        store
+            .delete_attempt(ALICE, mock_first.id)
+            .await
+            .expect("delete")
+    );
+    assert!(
+        !store
+            .delete_attempt(ALICE, mock_first.id)
+            .await
+            .expect("delete")
+    );
+    assert_eq!(get(ALICE, mock_first.id).await, None);
+    check(session, &[&mock_second]).await;
+
+    // Scorecards: kept apart from the history and from other interviewers.
+    let add_card = async |card: NewScorecard| {
+        let saved = store
+            .add_scorecard(card.clone())
+            .await
+            .expect("add scorecard");
+        assert_eq!(saved.scorecard, card);
+        assert_eq!(saved.updated_at_ms, card.created_at_ms);
+        saved
+    };
+    let first = add_card(new_scorecard(ALICE, "Sam Ørsted", 10_000)).await;
+    let second = add_card(new_scorecard(ALICE, "Kim", 20_000)).await;
+    let bobs_card = add_card(new_scorecard(BOB, "Lee", 15_000)).await;
+    let cards = async |user: &str| store.scorecards(user).await.expect("scorecards");
+    assert_eq!(cards(ALICE).await, [second.clone(), first.clone()]);
+    assert_eq!(cards(BOB).await, [bobs_card.clone()]);
+    assert_eq!(list(store, ALICE, AttemptFilter::default()).await.len(), 5);
+    let card = async |user: &str, id: i64| store.scorecard(user, id).await.expect("scorecard");
+    assert_eq!(card(ALICE, first.id).await, Some(first.clone()));
+    assert_eq!(card(BOB, first.id).await, None);
+
+    // The interviewer overrides a step, comments and decides; creation time stays.
+    let mut decided = first.scorecard.clone();
+    decided.steps[0].override_met = Some(false);
+    decided.steps[0].comment = "no situation, only a <general> claim".to_owned();
+    decided.steps.pop();
+    decided.recommendation = "yes".to_owned();
+    decided.comment = "clear — hire".to_owned();
+    decided.created_at_ms = 99_999;
+    let updated = store
+        .update_scorecard(first.id, decided.clone(), 30_000)
+        .await
+        .expect("update");
+    let expected = Scorecard {
+        id: first.id,
+        scorecard: NewScorecard {
+            created_at_ms: first.scorecard.created_at_ms,
+            ..decided.clone()
+        },
+        updated_at_ms: 30_000,
+    };
+    assert_eq!(updated, Some(expected.clone()));
+    assert_eq!(card(ALICE, first.id).await, Some(expected.clone()));
+    // Bob cannot change Alice's scorecard, and nobody can change one that is not there.
+    let as_bob = NewScorecard {
+        user_id: BOB.to_owned(),
+        ..decided.clone()
+    };
+    let update = async |id: i64, card: NewScorecard| {
+        store
+            .update_scorecard(id, card, 40_000)
+            .await
+            .expect("update")
+    };
+    assert_eq!(update(first.id, as_bob).await, None);
+    assert_eq!(update(1_000_000, decided).await, None);
+    assert_eq!(card(ALICE, first.id).await, Some(expected.clone()));
+
+    assert!(
+        !store
+            .delete_scorecard(BOB, second.id)
+            .await
+            .expect("delete")
+    );
+    assert!(
+        store
+            .delete_scorecard(ALICE, second.id)
+            .await
+            .expect("delete")
+    );
+    assert!(
+        !store
+            .delete_scorecard(ALICE, second.id)
+            .await
+            .expect("delete")
+    );
+    assert_eq!(cards(ALICE).await, [expected]);
+    assert_eq!(cards(BOB).await, [bobs_card]);
+
+    // Deleting all of Alice's history leaves her scorecards; ids are never reused.
+    assert_eq!(store.delete_attempts(ALICE).await.expect("delete all"), 5);
+    assert!(
+        list(store, ALICE, AttemptFilter::default())
+            .await
+            .is_empty()
+    );
+    assert_eq!(cards(ALICE).await.len(), 1);
+    let again = add(store, new_attempt(ALICE, "general", 50_000)).await;
+    assert!(again.id > bobs.id, "a new attempt gets a new id");
+    assert_eq!(list(store, ALICE, AttemptFilter::default()).await, [again]);
+}

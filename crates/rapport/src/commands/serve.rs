@@ -1,0 +1,72 @@
+//! `rapport serve`: the web app on this computer.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use rapport_server::{AppState, Config};
+
+use crate::cli::ServeArgs;
+use crate::exit;
+use crate::packs::Library;
+
+/// Starts the server and runs until Ctrl-C.
+pub fn run(library: Library, args: &ServeArgs, db: Option<&str>) -> Result<u8> {
+    refuse_non_loopback(args.addr)?;
+    let location = crate::history::location(db)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the server's runtime")?;
+    runtime.block_on(async {
+        let store = rapport_store::open(&location).await?;
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        let addr = listener.local_addr().context("reading the bound address")?;
+        let engine_name = library.engine.engine_name();
+        let state = AppState::new(Arc::new(library.engine), store, Config::new(addr));
+        // The first line is the address, so that scripts and tests can read it.
+        println!("Rapport is running at http://{addr}/");
+        println!(
+            "  engine {engine_name} · attempts in {} · stop with Ctrl-C",
+            redact(&location)
+        );
+        axum::serve(listener, rapport_server::app(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .context("the server stopped")?;
+        Ok::<(), anyhow::Error>(())
+    })?;
+    Ok(exit::OK)
+}
+
+/// Until accounts exist, anyone who can reach the server can read and change the
+/// history, so it listens on the loopback interface only.
+fn refuse_non_loopback(addr: SocketAddr) -> Result<()> {
+    if addr.ip().is_loopback() {
+        return Ok(());
+    }
+    bail!(
+        "refusing to listen on {addr}: Rapport has no accounts yet, so anyone who can reach \
+         that address could read and change your practice history; use a loopback address \
+         such as 127.0.0.1:{}",
+        addr.port()
+    )
+}
+
+/// A database address with any password replaced by `***`.
+fn redact(location: &str) -> String {
+    let Some((scheme, rest)) = location.split_once("://") else {
+        return location.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let name = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{name}:***@{host}")
+        }
+        _ => location.to_owned(),
+    }
+}

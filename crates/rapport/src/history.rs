@@ -1,0 +1,82 @@
+//! Saving practice and mock attempts from the terminal to the same store the web app
+//! uses, so that history is one. `rapport score` never saves.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use rapport_engine::Report;
+use rapport_server::contract::{AttemptContext, new_attempt};
+use rapport_store::{LOCAL_USER, Mode, Source, Store};
+
+/// An open store and the runtime its calls run on.
+pub struct History {
+    runtime: tokio::runtime::Runtime,
+    store: Arc<dyn Store>,
+    location: String,
+}
+
+/// Where attempts go: `--db` (or `RAPPORT_DB`), else `rapport.db` in the data directory.
+pub fn location(db: Option<&str>) -> Result<String> {
+    if let Some(db) = db.filter(|d| !d.is_empty()) {
+        return Ok(db.to_owned());
+    }
+    let dir: PathBuf = crate::packs::data_dir()
+        .context("no data directory: set RAPPORT_DATA_DIR or HOME, or give --db")?;
+    Ok(rapport_store::default_sqlite_path(&dir)
+        .to_string_lossy()
+        .into_owned())
+}
+
+impl History {
+    /// Opens the store at `--db` or the default location.
+    pub fn open(db: Option<&str>) -> Result<History> {
+        let location = location(db)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the runtime for the database")?;
+        let store = runtime.block_on(rapport_store::open(&location))?;
+        Ok(History {
+            runtime,
+            store,
+            location,
+        })
+    }
+
+    /// Opens the store, or says on stderr why attempts will not be saved this time.
+    pub fn open_or_warn(db: Option<&str>) -> Option<History> {
+        match History::open(db) {
+            Ok(history) => Some(history),
+            Err(e) => {
+                crate::term::stderr_line(&format!(
+                    "warning: attempts will not be saved: {}",
+                    crate::lower_first(&format!("{e:#}"))
+                ));
+                None
+            }
+        }
+    }
+
+    /// Saves one attempt; a failure is a warning, never the end of the session.
+    pub fn save(&self, report: &Report, answer: &str, mode: Mode, session_id: Option<&str>) {
+        let attempt = new_attempt(
+            report,
+            answer,
+            AttemptContext {
+                user_id: LOCAL_USER.to_owned(),
+                mode,
+                source: Source::Terminal,
+                seconds_taken: None,
+                session_id: session_id.map(str::to_owned),
+                now_ms: rapport_server::system_clock(),
+            },
+        );
+        if let Err(e) = self.runtime.block_on(self.store.add_attempt(attempt)) {
+            crate::term::stderr_line(&format!(
+                "warning: this attempt was not saved to {}: {e}",
+                self.location
+            ));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the browser test needs, idempotently: Debian's Chromium, Node.js when
+# missing, and playwright-core (pinned in e2e/package-lock.json) to drive it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
+if ((${#need[@]})); then
+    echo "installing ${need[*]} (Debian packages)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if [[ ! -f e2e/node_modules/playwright-core/package.json ]]; then
+    echo "installing playwright-core into e2e/node_modules"
+    (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
