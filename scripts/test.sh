@@ -4,7 +4,8 @@
 # that fails. Safe to run again and again: apart from target/ it only installs the model
 # into the data directory (scripts/install-model.sh), which does nothing once the model is
 # there and verifies, and sets up PostgreSQL (scripts/postgres.sh), which does nothing
-# once it is running with the test role and database.
+# once it is running with the test role and database, and installs Chromium and
+# playwright-core for the browser test (scripts/install-browser.sh), once.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -38,6 +39,7 @@ stage "format" cargo fmt --all -- --check
 stage "clippy" cargo clippy --workspace --all-targets -- -D warnings
 stage "docs" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 stage "postgres" postgres_url
+stage "browser" scripts/install-browser.sh
 stage "tests" cargo test --workspace
 
-printf '\nall stages passed: model, format, clippy, docs, postgres, tests\n'
+printf '\nall stages passed: model, format, clippy, docs, postgres, browser, tests\n'

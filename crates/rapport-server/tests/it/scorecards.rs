@@ -92,7 +92,10 @@ async fn a_scorecard_is_scored_reviewed_exported_and_deleted() {
         )));
         assert!(page.body.contains(&format!("name=\"comment-{step}\"")));
     }
-    assert!(page.body.contains("<mark class=\"evidence"), "evidence is highlighted");
+    assert!(
+        page.body.contains("<mark class=\"evidence"),
+        "evidence is highlighted"
+    );
     assert!(page.body.contains("href=\"/static/scorecard.css\""));
     // Print and delete-confirmation come from the shared script.
     assert!(page.body.contains("data-print"));
