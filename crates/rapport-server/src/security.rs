@@ -61,6 +61,14 @@ pub(crate) fn allowed_hosts(state: &AppState) -> Vec<String> {
     if !addr.ip().is_unspecified() && !hosts.contains(&own) {
         hosts.push(own);
     }
+    // On the default port browsers leave the port out of `Host` and `Origin`.
+    if port == 80 {
+        let bare: Vec<String> = hosts
+            .iter()
+            .filter_map(|h| h.strip_suffix(":80").map(str::to_owned))
+            .collect();
+        hosts.extend(bare);
+    }
     hosts
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{Postgres, Transaction};
+use sqlx::{Connection, PgConnection, Postgres, Transaction};
 
 use crate::location::scrub_passwords;
 use crate::rows::{
@@ -19,7 +19,7 @@ use crate::{
 
 /// How long to wait for a connection, at open and afterwards, before reporting the
 /// server unreachable.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Attempts and scorecards in a PostgreSQL database.
 #[derive(Debug, Clone)]
@@ -37,12 +37,22 @@ impl PostgresStore {
             reason: scrub_passwords(&e.to_string(), url),
         };
         let options = PgConnectOptions::from_str(url).map_err(open_error)?;
+        // A first connection of its own says why a server cannot be reached ("connection
+        // refused", "password authentication failed") where a pool would only time out.
+        let first = tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
+            .await
+            .map_err(|_| StoreError::Open {
+                location: redact_password(url),
+                reason: format!("no answer within {} seconds", CONNECT_TIMEOUT.as_secs()),
+            })?
+            .map_err(open_error)?;
+        first.close().await.map_err(open_error)?;
         let pool = PgPoolOptions::new()
             .max_connections(8)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_with(options)
-            .await
-            .map_err(open_error)?;
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect_lazy_with(options);
+        // Through the pool: migrating on a borrowed connection would make this future
+        // lose `Send` (sqlx's "implementation of `Acquire` is not general enough").
         sqlx::migrate!("migrations/postgres")
             .run(&pool)
             .await

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Connection, Sqlite, SqliteConnection, Transaction};
 
 use crate::rows::{
     self, AttemptRow, ScorecardRow, ScorecardStepRow, StepRow, query_error, score_column,
@@ -47,12 +47,17 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
+        // A first connection of its own says why a file cannot be opened where a pool
+        // would only time out.
+        let first = SqliteConnection::connect_with(&options)
             .await
             .map_err(|e| open_error(e.to_string()))?;
-        SqliteStore::migrated(pool).await
+        first.close().await.map_err(|e| open_error(e.to_string()))?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_lazy_with(options);
+        migrate(&pool).await?;
+        Ok(SqliteStore { pool })
     }
 
     /// A store in memory, gone when the store is dropped: for tests and trying things out.
@@ -73,14 +78,7 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(open_error)?;
-        SqliteStore::migrated(pool).await
-    }
-
-    async fn migrated(pool: SqlitePool) -> Result<SqliteStore, StoreError> {
-        sqlx::migrate!("migrations/sqlite")
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Migrate(e.to_string()))?;
+        migrate(&pool).await?;
         Ok(SqliteStore { pool })
     }
 
@@ -107,6 +105,16 @@ impl SqliteStore {
             .await
             .map_err(query_error("start a transaction"))
     }
+}
+
+/// Brings the schema up to date; migrations already run are skipped. Through the pool:
+/// migrating on a borrowed connection would make the caller's future lose `Send`
+/// (sqlx's "implementation of `Acquire` is not general enough").
+async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
+    sqlx::migrate!("migrations/sqlite")
+        .run(pool)
+        .await
+        .map_err(|e| StoreError::Migrate(e.to_string()))
 }
 
 async fn insert_attempt_steps(

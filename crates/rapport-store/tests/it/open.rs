@@ -42,7 +42,6 @@ async fn postgres_errors_never_show_the_password() {
         "postgres://127.0.0.1:1/rapport?user=rapport&password=hunter2",
     ] {
         let error = open_error(url).await;
-        eprintln!("DEBUG {error}");
         let StoreError::Open { location, .. } = &error else {
             panic!("expected an open error for {url}, got {error:?}");
         };
@@ -50,4 +49,15 @@ async fn postgres_errors_never_show_the_password() {
         assert!(!error.to_string().contains("hunter2"), "{error}");
         assert!(!format!("{error:?}").contains("hunter2"), "{error:?}");
     }
+}
+
+#[tokio::test]
+async fn a_folder_is_not_a_database() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().display().to_string();
+    let error = open_error(&path).await;
+    let StoreError::Open { location, .. } = &error else {
+        panic!("expected an open error, got {error:?}");
+    };
+    assert_eq!(location, &path);
 }

@@ -63,6 +63,6 @@ async fn a_reopened_file_keeps_its_attempts() {
             .attempts(LOCAL_USER, &AttemptFilter::default())
             .await
             .expect("list");
-        assert_eq!(attempts, [saved.clone()], "{location}");
+        assert_eq!(attempts, std::slice::from_ref(&saved), "{location}");
     }
 }

@@ -30,7 +30,7 @@ pub fn run(library: Library, args: &ServeArgs, db: Option<&str>) -> Result<u8> {
         println!("Rapport is running at http://{addr}/");
         println!(
             "  engine {engine_name} · attempts in {} · stop with Ctrl-C",
-            redact(&location)
+            rapport_store::redact_password(&location)
         );
         axum::serve(listener, rapport_server::app(state))
             .with_graceful_shutdown(async {
@@ -55,18 +55,4 @@ fn refuse_non_loopback(addr: SocketAddr) -> Result<()> {
          such as 127.0.0.1:{}",
         addr.port()
     )
-}
-
-/// A database address with any password replaced by `***`.
-fn redact(location: &str) -> String {
-    let Some((scheme, rest)) = location.split_once("://") else {
-        return location.to_owned();
-    };
-    match rest.split_once('@') {
-        Some((user, host)) if user.contains(':') => {
-            let name = user.split(':').next().unwrap_or_default();
-            format!("{scheme}://{name}:***@{host}")
-        }
-        _ => location.to_owned(),
-    }
 }

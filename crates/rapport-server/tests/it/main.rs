@@ -1,0 +1,11 @@
+//! The web app and JSON API, driven through the router without a socket
+//! (`tower::ServiceExt::oneshot`), over the built-in pack and a real SQLite store in a
+//! temporary directory, with the clock fixed.
+
+mod api;
+mod history;
+mod mock;
+mod pages;
+mod scorecards;
+mod security;
+mod support;

@@ -1,0 +1,252 @@
+//! The pages: question list, guide, practice (plain and timed), the feedback card after
+//! a submit, retrying, bad answers, escaping, static files and the friendly 404.
+
+use rapport_store::{LOCAL_USER, Mode, Source};
+
+use crate::support::{STRONG, TestApp, WEAK, escaped};
+
+#[tokio::test]
+async fn the_question_list_filters_by_skill() {
+    let app = TestApp::new().await;
+    let all = app.get("/").await;
+    assert_eq!(all.status, 200);
+    assert_eq!(
+        all.headers["content-type"],
+        "text/html; charset=utf-8",
+        "{:?}",
+        all.headers
+    );
+    let guides: Vec<_> = app.state().engine().guides().cloned().collect();
+    for g in &guides {
+        assert!(all.body.contains(&format!("href=\"/practice/{}\"", g.id)), "{}", g.id);
+    }
+    let guide = guides
+        .iter()
+        .find(|g| !g.skills.is_empty() && guides.iter().any(|o| !o.skills.contains(&g.skills[0])))
+        .expect("a skill that not every guide has");
+    let skill = &guide.skills[0];
+    let filtered = app.get(&format!("/?skill={skill}")).await;
+    assert_eq!(filtered.status, 200);
+    for g in &guides {
+        let listed = filtered.body.contains(&format!("href=\"/practice/{}\"", g.id));
+        assert_eq!(listed, g.skills.contains(skill), "{} with skill {skill}", g.id);
+    }
+    let none = app.get("/?skill=juggling").await;
+    assert!(none.body.contains("No question exercises that skill"));
+}
+
+#[tokio::test]
+async fn the_guide_page_shows_steps_samples_and_pitfalls() {
+    let app = TestApp::new().await;
+    let page = app.get("/questions/difficult-customer").await;
+    assert_eq!(page.status, 200);
+    let guide = app
+        .state()
+        .engine()
+        .guide("difficult-customer")
+        .expect("guide")
+        .clone();
+    assert!(page.body.contains(&escaped(&guide.question)));
+    for step in &guide.steps {
+        assert!(page.body.contains(&format!("data-step=\"{}\"", step.id)));
+        assert!(page.body.contains(&escaped(step.guidance.trim())), "{}", step.id);
+    }
+    assert!(page.body.contains("<mark class=\"evidence"), "samples are highlighted");
+    for pitfall in &guide.pitfalls {
+        assert!(page.body.contains(&escaped(pitfall)));
+    }
+    assert!(page.body.contains("href=\"/practice/difficult-customer\""));
+}
+
+#[tokio::test]
+async fn an_unknown_question_page_is_a_friendly_404_with_a_suggestion() {
+    let app = TestApp::new().await;
+    for path in ["/questions/dificult-customer", "/practice/dificult-customer"] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, 404, "{path}");
+        assert!(page.headers["content-type"].to_str().is_ok_and(|t| t.starts_with("text/html")));
+        assert!(page.body.contains("No such question"), "{}", page.body);
+        assert!(page.body.contains("/difficult-customer\""), "{}", page.body);
+    }
+    let page = app.get("/no/such/page").await;
+    assert_eq!(page.status, 404);
+    assert!(page.body.contains("Page not found"));
+}
+
+#[tokio::test]
+async fn the_practice_page_has_the_hooks() {
+    let app = TestApp::new().await;
+    let page = app.get("/practice/difficult-customer").await;
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    assert!(body.contains("<textarea id=\"answer\" name=\"answer\""), "{body}");
+    assert!(body.contains("<ul id=\"checklist\""));
+    for step in ["situation", "skills", "actions", "outcome"] {
+        assert!(body.contains(&format!("<li data-step=\"{step}\" data-met=\"false\"")), "{step}");
+    }
+    assert!(body.contains("aria-live=\"polite\""));
+    assert!(body.contains("<span class=\"state\">missing</span>"));
+    assert!(body.contains("id=\"submit\""));
+    assert!(body.contains("id=\"mic\""));
+    assert!(body.contains("may send the audio off this computer"));
+    assert!(body.contains(&format!("name=\"csrf\" value=\"{}\"", app.csrf())));
+    assert!(body.contains("<script src=\"/static/app.js\""));
+    assert!(!body.contains("id=\"timer\""), "untimed by default");
+
+    let timed = app.get("/practice/difficult-customer?timed=1").await;
+    assert!(timed.body.contains("id=\"timer\""));
+    assert!(timed.body.contains(">2:00</span>"), "{}", timed.body);
+    assert!(timed.body.contains("data-timed=\"120\""));
+    assert!(timed.body.contains("name=\"mode\" value=\"timed\""));
+    let ninety = app.get("/practice/difficult-customer?timed=1&seconds=90").await;
+    assert!(ninety.body.contains(">1:30</span>"));
+}
+
+/// Submits an answer on the practice page and returns the reply.
+async fn submit(app: &TestApp, answer: &str, extra: &[(&str, &str)]) -> crate::support::Reply {
+    let csrf = app.csrf();
+    let mut fields = vec![("csrf", csrf.as_str()), ("answer", answer)];
+    fields.extend_from_slice(extra);
+    app.post_form("/practice/difficult-customer", &fields).await
+}
+
+#[tokio::test]
+async fn submitting_saves_and_shows_the_card() {
+    let app = TestApp::new().await;
+    let reply = submit(&app, STRONG, &[("mode", "practice"), ("seconds_taken", "75")]).await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let location = reply.location();
+    assert!(location.starts_with("/attempts/"), "{location}");
+
+    let saved = app
+        .state()
+        .store()
+        .attempts(LOCAL_USER, &Default::default())
+        .await
+        .expect("attempts");
+    assert_eq!(saved.len(), 1);
+    let a = &saved[0].attempt;
+    assert_eq!(a.mode, Mode::Practice);
+    assert_eq!(a.source, Source::Web);
+    assert_eq!(a.seconds_taken, Some(75));
+    assert_eq!(a.answer, STRONG);
+
+    let page = app.get(&location).await;
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    assert!(body.contains("<article class=\"card band-"), "{body}");
+    assert!(body.contains(&format!("<strong>{}</strong>/100", a.score)));
+    assert!(body.contains(&format!("badge badge-{}", a.band)));
+    assert!(body.contains("<mark class=\"evidence c"), "{body}");
+    assert!(body.contains("data-step=\"situation\""));
+    assert!(body.contains("<span class=\"state\">met</span>"));
+    assert!(body.contains("card-next"), "the next step comes first");
+    assert!(body.contains("took 1 min 15 s"));
+    assert!(!body.contains("Since your last attempt"));
+}
+
+#[tokio::test]
+async fn a_retry_shows_what_changed() {
+    let app = TestApp::new().await;
+    let first = submit(&app, WEAK, &[]).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    let second = submit(&app, STRONG, &[]).await;
+    let page = app.get(&second.location()).await;
+    assert!(page.body.contains("Since your last attempt"), "{}", page.body);
+    assert!(page.body.contains("change-up"));
+    assert!(page.body.contains("gained: "));
+    assert!(page.body.contains(&format!("href=\"{}\"", first.location())));
+}
+
+#[tokio::test]
+async fn timed_answers_are_saved_as_timed() {
+    let app = TestApp::new().await;
+    let reply = submit(
+        &app,
+        STRONG,
+        &[("mode", "timed"), ("limit", "120"), ("seconds_taken", "131"), ("wpm", "142")],
+    )
+    .await;
+    assert_eq!(reply.status, 303);
+    assert!(reply.location().ends_with("?wpm=142"), "{}", reply.location());
+    let saved = app
+        .state()
+        .store()
+        .attempts(LOCAL_USER, &Default::default())
+        .await
+        .expect("attempts");
+    assert_eq!(saved[0].attempt.mode, Mode::Timed);
+    assert_eq!(saved[0].attempt.seconds_taken, Some(131));
+    let page = app.get(&reply.location()).await;
+    assert!(page.body.contains("142 words a minute"));
+    assert!(page.body.contains("unreliable"));
+}
+
+#[tokio::test]
+async fn an_unscorable_answer_is_shown_again_and_nothing_is_saved() {
+    let app = TestApp::new().await;
+    let empty = submit(&app, "  ", &[]).await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("the answer is empty"), "{}", empty.body);
+    let long = "word ".repeat(4_001);
+    let too_long = submit(&app, &long, &[("mode", "timed"), ("limit", "90")]).await;
+    assert_eq!(too_long.status, 413);
+    assert!(too_long.body.contains("the limit is 20000"));
+    assert!(too_long.body.contains("word word word"), "the answer is kept");
+    assert!(too_long.body.contains("id=\"timer\""), "still timed");
+    assert!(too_long.body.contains(">1:30</span>"));
+    assert_eq!(app.count().await, 0);
+}
+
+/// An English answer carrying markup that must never reach the page as markup.
+const HOSTILE: &str = "Last year a customer was upset because his order was late. \
+    I listened and apologised. <script>alert(1)</script> I then called the courier and \
+    <img src=x onerror=alert(2)> arranged a new delivery for the next morning. He \
+    thanked me and ordered again the following month.";
+
+#[tokio::test]
+async fn answers_are_escaped_on_the_attempt_page_and_in_history() {
+    let app = TestApp::new().await;
+    let saved = app.attempt("difficult-customer", HOSTILE).await;
+    let pages = [
+        app.get(&format!("/attempts/{}", saved["id"])).await,
+        app.get("/history").await,
+        app.get("/history/difficult-customer").await,
+    ];
+    for page in &pages {
+        assert_eq!(page.status, 200);
+        assert!(!page.body.contains("<script>alert(1)</script>"), "{}", page.body);
+        assert!(!page.body.contains("<img src=x"), "{}", page.body);
+    }
+    let attempt_page = &pages[0].body;
+    assert!(attempt_page.contains(&escaped("<script>alert(1)</script>")), "{attempt_page}");
+    assert!(attempt_page.contains(&escaped("<img src=x onerror=alert(2)>")));
+    // The history excerpt shows the start of the answer, escaped as well.
+    assert!(pages[1].body.contains(&escaped("<script>alert(1)</script>")), "{}", pages[1].body);
+}
+
+#[tokio::test]
+async fn an_unknown_attempt_is_a_friendly_404() {
+    let app = TestApp::new().await;
+    for path in ["/attempts/42", "/attempts/x"] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, 404, "{path}");
+        assert!(page.body.contains("No such attempt"));
+    }
+}
+
+#[tokio::test]
+async fn the_stylesheet_and_script_are_served() {
+    let app = TestApp::new().await;
+    let css = app.get("/static/app.css").await;
+    assert_eq!(css.status, 200);
+    assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
+    for class in [".btn-primary", ".panel", ".badge-strong", "mark.evidence", "@media print"] {
+        assert!(css.body.contains(class), "{class}");
+    }
+    let js = app.get("/static/app.js").await;
+    assert_eq!(js.status, 200);
+    assert_eq!(js.headers["content-type"], "text/javascript; charset=utf-8");
+    assert!(js.body.contains("/api/score"));
+    assert!(js.body.contains("webkitSpeechRecognition"));
+}

@@ -1,0 +1,242 @@
+//! The test app: an [`AppState`] over the built-in guides and a SQLite store in a
+//! temporary directory, and helpers that send requests with this server's Host header.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use rapport_engine::Engine;
+use rapport_server::{AppState, Config, app};
+use tower::ServiceExt;
+
+/// The address the test server pretends to listen on.
+pub const ADDR: &str = "127.0.0.1:7878";
+
+/// The fixed clock: 2026-01-01 00:00 UTC.
+pub const NOW_MS: i64 = 1_767_225_600_000;
+
+fn fixed_clock() -> i64 {
+    NOW_MS
+}
+
+/// One engine for every test: building it compiles the lexicons.
+fn engine() -> Arc<Engine> {
+    static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let load = rapport_pack::builtin_pack();
+            let guides = load.pack.map(|p| p.guides).unwrap_or_default();
+            assert!(!guides.is_empty(), "the built-in pack has guides");
+            Arc::new(Engine::new(guides, &rapport_pack::builtin_lexicons()))
+        })
+        .clone()
+}
+
+/// The app under test and the directory its database lives in.
+pub struct TestApp {
+    state: AppState,
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    /// The status code (compares with plain numbers: `reply.status == 404`).
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body as text.
+    pub body: String,
+}
+
+impl Reply {
+    /// The `Location` header (empty when there is none).
+    pub fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
+    }
+
+    /// The `error` code of a JSON error body.
+    pub fn code(&self) -> String {
+        self.json()["error"].as_str().unwrap_or("").to_owned()
+    }
+}
+
+impl TestApp {
+    /// A fresh app with an empty store.
+    pub async fn new() -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("rapport.db");
+        let store = rapport_store::open(path.to_str().expect("UTF-8 path"))
+            .await
+            .expect("open the store");
+        let addr: SocketAddr = ADDR.parse().expect("address");
+        let config = Config {
+            addr,
+            clock: fixed_clock,
+        };
+        let state = AppState::new(engine(), store, config);
+        TestApp {
+            router: app(state.clone()),
+            state,
+            _dir: dir,
+        }
+    }
+
+    /// The app's state.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The token forms must carry.
+    pub fn csrf(&self) -> String {
+        self.state.csrf_token().to_owned()
+    }
+
+    /// A request builder with the right Host header.
+    pub fn request(method: Method, path: &str) -> axum::http::request::Builder {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, ADDR)
+    }
+
+    /// Sends a request as built.
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router never fails");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("read the body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> Reply {
+        let request = TestApp::request(Method::GET, path)
+            .body(Body::empty())
+            .expect("request");
+        self.send(request).await
+    }
+
+    /// `DELETE path`.
+    pub async fn delete(&self, path: &str) -> Reply {
+        let request = TestApp::request(Method::DELETE, path)
+            .body(Body::empty())
+            .expect("request");
+        self.send(request).await
+    }
+
+    /// `POST path` with a JSON body.
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Reply {
+        self.post_raw(path, "application/json", body.to_string())
+            .await
+    }
+
+    /// `POST path` with this content type and body.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: String) -> Reply {
+        let request = TestApp::request(Method::POST, path)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await
+    }
+
+    /// `POST path` with an HTML form body.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        self.post_raw(path, "application/x-www-form-urlencoded", form(fields))
+            .await
+    }
+
+    /// Saves an attempt through the API and returns its JSON.
+    pub async fn attempt(&self, question_id: &str, answer: &str) -> serde_json::Value {
+        let reply = self
+            .post_json(
+                "/api/attempts",
+                &serde_json::json!({ "question_id": question_id, "answer": answer }),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.json()
+    }
+
+    /// How many attempts the store holds.
+    pub async fn count(&self) -> usize {
+        self.state
+            .store()
+            .attempts(rapport_store::LOCAL_USER, &Default::default())
+            .await
+            .expect("list attempts")
+            .len()
+    }
+}
+
+/// Fields as `application/x-www-form-urlencoded`.
+pub fn form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b));
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Text as askama's HTML escaping writes it.
+pub fn escaped(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
+/// A strong answer to `difficult-customer`: a real story with every step.
+pub const STRONG: &str = "Last winter at the hotel front desk, a guest arrived at midnight \
+    to find his suite was not ready, and he was furious because it was his anniversary. \
+    I listened without interrupting, apologised, and asked what the evening meant to \
+    them, because I wanted to understand how he felt. I moved them to a larger room, \
+    had the restaurant hold their table, and arranged a late checkout. He calmed down \
+    and thanked me, and the couple came back the next year and wrote a review that \
+    named me.";
+
+/// A weak answer to `difficult-customer`: vague, no story.
+pub const WEAK: &str = "I am good with people and I always stay calm. Customers like me.";
