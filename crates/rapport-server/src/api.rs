@@ -518,7 +518,8 @@ pub(crate) async fn list_attempts(
             format!("`limit` must be 1 to {MAX_LIMIT}"),
         ));
     }
-    let list = scoring::attempts(&state, query.guide_id.as_deref(), query.limit).await?;
+    let guide_id = query.guide_id.as_deref().filter(|id| !id.is_empty());
+    let list = scoring::attempts(&state, guide_id, query.limit).await?;
     Ok(axum::Json(list.iter().map(AttemptJson::new).collect()))
 }
 

@@ -195,53 +195,74 @@ pub(crate) fn segments(report: &Report, answer: &str) -> Vec<Segment> {
         .iter()
         .map(|c| (c.id.as_str(), c.label.as_str()))
         .collect();
-    let spans: Vec<(usize, usize, usize)> = report
+    let spans: Vec<Span> = report
         .criteria
         .iter()
         .enumerate()
         .filter(|(_, c)| c.met)
-        .flat_map(|(i, c)| c.evidence.iter().map(move |e| (e.start, e.end, i)))
+        .flat_map(|(i, c)| {
+            c.evidence.iter().enumerate().map(move |(rank, e)| Span {
+                start: e.start,
+                end: e.end,
+                step: i,
+                rank,
+            })
+        })
         .collect();
     highlight(answer, &steps, &spans)
 }
 
-/// Cuts `text` at every span boundary. `steps` are `(id, label)` in guide order and
-/// each span is `(start, end, step index)` in byte offsets. A piece covered by several
-/// steps' spans is marked for the first of them in guide order, and its label names
-/// them all. Spans off the text's character boundaries, or naming no step, are ignored.
-pub(crate) fn highlight(
-    text: &str,
-    steps: &[(&str, &str)],
-    spans: &[(usize, usize, usize)],
-) -> Vec<Segment> {
-    let spans: Vec<(usize, usize, usize)> = spans
+/// A span of text that is evidence for a step.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    /// Byte offset of the first byte.
+    pub(crate) start: usize,
+    /// Byte offset one past the last byte.
+    pub(crate) end: usize,
+    /// Index of the step in the guide.
+    pub(crate) step: usize,
+    /// Where the span comes in the step's evidence (0 for its best sentence).
+    pub(crate) rank: usize,
+}
+
+/// Cuts `text` at every span boundary. `steps` are `(id, label)` in guide order. A
+/// piece covered by several steps' spans is marked for the step it is the best evidence
+/// of (lowest rank, then guide order), and its label names all of them, that step
+/// first. Spans off the text's character boundaries, or naming no step, are ignored.
+pub(crate) fn highlight(text: &str, steps: &[(&str, &str)], spans: &[Span]) -> Vec<Segment> {
+    let spans: Vec<Span> = spans
         .iter()
         .copied()
-        .filter(|&(s, e, i)| {
-            s < e
-                && e <= text.len()
-                && text.is_char_boundary(s)
-                && text.is_char_boundary(e)
-                && i < steps.len()
+        .filter(|s| {
+            s.start < s.end
+                && s.end <= text.len()
+                && text.is_char_boundary(s.start)
+                && text.is_char_boundary(s.end)
+                && s.step < steps.len()
         })
         .collect();
     let mut cuts: Vec<usize> = vec![0, text.len()];
-    cuts.extend(spans.iter().flat_map(|&(s, e, _)| [s, e]));
+    cuts.extend(spans.iter().flat_map(|s| [s.start, s.end]));
     cuts.sort_unstable();
     cuts.dedup();
     let mut out: Vec<Segment> = Vec::new();
     for pair in cuts.windows(2) {
         let (a, b) = (pair[0], pair[1]);
-        let mut covering: Vec<usize> = spans
+        let mut covering: Vec<(usize, usize)> = spans
             .iter()
-            .filter(|&&(s, e, _)| s <= a && b <= e)
-            .map(|&(_, _, i)| i)
+            .filter(|s| s.start <= a && b <= s.end)
+            .map(|s| (s.rank, s.step))
             .collect();
         covering.sort_unstable();
-        covering.dedup();
-        let mark = covering.first().map(|&first| Mark {
+        let mut order: Vec<usize> = Vec::new();
+        for (_, step) in covering {
+            if !order.contains(&step) {
+                order.push(step);
+            }
+        }
+        let mark = order.first().map(|&first| Mark {
             step: steps[first].0.to_owned(),
-            label: covering
+            label: order
                 .iter()
                 .map(|&i| steps[i].1)
                 .collect::<Vec<_>>()

@@ -86,7 +86,7 @@ pub(crate) async fn guard(State(state): State<AppState>, request: Request, next:
 /// Runs the checks; gives back the request (its body re-assembled when it was read).
 async fn check(state: &AppState, request: Request) -> Result<Request, AppError> {
     let hosts = allowed_hosts(state);
-    check_host(request.headers(), &hosts)?;
+    check_host(&request, &hosts)?;
     if !changes_state(request.method()) {
         return Ok(request);
     }
@@ -98,11 +98,14 @@ async fn check(state: &AppState, request: Request) -> Result<Request, AppError> 
 }
 
 /// Refuses a request whose `Host` is not this server: a page on `evil.example` whose
-/// name was rebound to 127.0.0.1 still sends `Host: evil.example`.
-fn check_host(headers: &HeaderMap, hosts: &[String]) -> Result<(), AppError> {
-    let host = headers
+/// name was rebound to 127.0.0.1 still sends `Host: evil.example`. (HTTP/2 requests
+/// carry the host in the URI's authority instead.)
+fn check_host(request: &Request, hosts: &[String]) -> Result<(), AppError> {
+    let host = request
+        .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()))
         .unwrap_or("");
     if hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
         Ok(())
@@ -124,6 +127,12 @@ fn changes_state(method: &Method) -> bool {
 }
 
 /// Refuses a state-changing request that a browser says comes from another site.
+///
+/// `Sec-Fetch-Site` must be `same-origin` when a browser sends it (`same-site` is
+/// refused too: another server on `localhost` is the same site on another port). An
+/// `Origin` must be this server, except `null`: browsers send that for a form posted
+/// under `Referrer-Policy: no-referrer`, which this server sets, so a `null` origin is
+/// accepted only when `Sec-Fetch-Site` vouches that the request is same-origin.
 fn check_origin(headers: &HeaderMap, hosts: &[String]) -> Result<(), AppError> {
     let cross = || {
         AppError::new(
@@ -132,21 +141,24 @@ fn check_origin(headers: &HeaderMap, hosts: &[String]) -> Result<(), AppError> {
             "requests that change data must come from Rapport's own pages",
         )
     };
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let origin = origin.to_str().map_err(|_| cross())?;
-        let ok = origin
-            .strip_prefix("http://")
-            .is_some_and(|host| hosts.iter().any(|h| h.eq_ignore_ascii_case(host)));
-        if !ok {
-            return Err(cross());
-        }
-    }
     let site = headers
         .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if site.eq_ignore_ascii_case("cross-site") {
+        .map(|v| v.to_str().unwrap_or("invalid").to_ascii_lowercase());
+    if site
+        .as_deref()
+        .is_some_and(|s| s != "same-origin" && s != "none")
+    {
         return Err(cross());
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().map_err(|_| cross())?;
+        let ours = origin
+            .strip_prefix("http://")
+            .is_some_and(|host| hosts.iter().any(|h| h.eq_ignore_ascii_case(host)));
+        let vouched = origin == "null" && site.as_deref() == Some("same-origin");
+        if !ours && !vouched {
+            return Err(cross());
+        }
     }
     Ok(())
 }

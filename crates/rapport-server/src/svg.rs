@@ -53,6 +53,10 @@ pub(crate) struct Chart {
     pub(crate) points: Vec<Point>,
     /// One per step.
     pub(crate) rows: Vec<Row>,
+    /// When the first and the last attempt were made, under the plot.
+    pub(crate) dates: Vec<DateLabel>,
+    /// Where the date labels' baseline sits.
+    pub(crate) dates_y: String,
     /// A sentence saying what the chart shows, for screen readers.
     pub(crate) summary: String,
 }
@@ -79,6 +83,17 @@ pub(crate) struct Point {
     pub(crate) band: String,
     /// Tooltip.
     pub(crate) title: String,
+}
+
+/// A date under the plot.
+#[derive(Debug, Clone)]
+pub(crate) struct DateLabel {
+    /// Where it is anchored.
+    pub(crate) x: String,
+    /// `start`, `middle` or `end`.
+    pub(crate) anchor: &'static str,
+    /// The date.
+    pub(crate) text: String,
 }
 
 /// A step's row.
@@ -171,6 +186,16 @@ pub(crate) fn progress(steps: &[(String, String)], samples: &[Sample]) -> Chart 
         })
         .collect();
     let height = rows_top + ROW * steps.len() as f32 + 8.0;
+    let date = |i: usize, anchor| DateLabel {
+        x: num(x_of(i)),
+        anchor,
+        text: samples[i].when.clone(),
+    };
+    let dates = match n {
+        0 => Vec::new(),
+        1 => vec![date(0, "middle")],
+        _ => vec![date(0, "start"), date(n - 1, "end")],
+    };
     let summary = match (samples.first(), samples.last()) {
         (Some(first), Some(last)) if n > 1 => format!(
             "Score over {n} attempts, from {} to {}, and each step met or missing at each attempt",
@@ -191,6 +216,8 @@ pub(crate) fn progress(steps: &[(String, String)], samples: &[Sample]) -> Chart 
         line,
         points,
         rows,
+        dates,
+        dates_y: num(TOP + PLOT + 18.0),
         summary,
     }
 }

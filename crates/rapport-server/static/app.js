@@ -279,6 +279,7 @@
         "Voice input isn't available in this browser. Type your answer, or try a browser with speech recognition."
       );
     } else {
+      setText(voiceStatus, "");
       consent.addEventListener("change", function () {
         mic.disabled = !consent.checked;
         if (!consent.checked && listening && recognition) {

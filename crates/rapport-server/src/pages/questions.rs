@@ -11,7 +11,7 @@ use rapport_pack::Guide;
 use serde::Deserialize;
 
 use super::page;
-use crate::card::{COLOURS, Segment, highlight};
+use crate::card::{COLOURS, Segment, Span, highlight};
 use crate::extract::{Path, Query};
 use crate::{AppError, AppState, scoring};
 
@@ -27,7 +27,12 @@ pub(super) fn routes() -> Router<AppState> {
 #[template(path = "index.html")]
 struct IndexPage {
     csrf: String,
+    /// The skills most questions exercise, shown first.
+    top: Vec<SkillLink>,
+    /// Every skill, by name.
     skills: Vec<SkillLink>,
+    /// Whether the skill filtered on is only in the full list.
+    open_all: bool,
     /// The skill filtered on, if any.
     skill: Option<String>,
     guides: Vec<GuideRow>,
@@ -35,7 +40,11 @@ struct IndexPage {
     total: usize,
 }
 
+/// How many skills the list shows before "all skills".
+const TOP_SKILLS: usize = 8;
+
 /// A skill to filter on.
+#[derive(Clone)]
 struct SkillLink {
     name: String,
     /// How many questions exercise it.
@@ -78,6 +87,10 @@ async fn index(
         }
     }
     skills.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut top = skills.clone();
+    top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    top.truncate(TOP_SKILLS);
+    let open_all = skill.is_some() && !top.iter().any(|s| s.current);
     let attempts = scoring::attempts(&state, None, None).await?;
     let guides = state
         .engine()
@@ -98,7 +111,9 @@ async fn index(
         .collect();
     page(&IndexPage {
         csrf: state.csrf_token().to_owned(),
+        top,
         skills,
+        open_all,
         skill,
         guides,
         total: state.engine().guides().len(),
@@ -173,14 +188,19 @@ pub(crate) fn samples(guide: &Guide) -> Vec<Vec<Segment>> {
         .samples
         .iter()
         .map(|sample| {
-            let spans: Vec<(usize, usize, usize)> = sample
+            let spans: Vec<Span> = sample
                 .marks
                 .iter()
                 .filter_map(|(step, passages)| {
                     let i = guide.steps.iter().position(|s| &s.id == step)?;
                     Some(passages.iter().filter_map(move |p| {
                         let start = sample.text.find(p.as_str())?;
-                        Some((start, start + p.len(), i))
+                        Some(Span {
+                            start,
+                            end: start + p.len(),
+                            step: i,
+                            rank: 0,
+                        })
                     }))
                 })
                 .flatten()

@@ -32,7 +32,11 @@ async fn guides_are_listed_and_shown() {
     assert_eq!(steps, ["situation", "skills", "actions", "outcome"]);
     assert!(guide["samples"].as_array().is_some_and(|s| s.len() >= 2));
     assert!(guide["pitfalls"].as_array().is_some_and(|p| !p.is_empty()));
-    assert!(guide["steps"][0]["guidance"].as_str().is_some_and(|g| !g.is_empty()));
+    assert!(
+        guide["steps"][0]["guidance"]
+            .as_str()
+            .is_some_and(|g| !g.is_empty())
+    );
 }
 
 #[tokio::test]
@@ -72,7 +76,9 @@ async fn score_returns_the_contract_and_saves_nothing() {
     assert_eq!(doc["question_id"], "difficult-customer");
     let score = doc["score"].as_u64().expect("score");
     assert!(score <= 100);
-    assert!(["strong", "solid", "developing", "weak"].contains(&doc["band"].as_str().unwrap_or("")));
+    assert!(
+        ["strong", "solid", "developing", "weak"].contains(&doc["band"].as_str().unwrap_or(""))
+    );
     for field in ["words", "sentences", "speaking_seconds", "filler_words"] {
         assert!(doc["delivery"][field].is_u64(), "delivery.{field}");
     }
@@ -88,7 +94,10 @@ async fn score_returns_the_contract_and_saves_nothing() {
                 e["start"].as_u64().expect("start") as usize,
                 e["end"].as_u64().expect("end") as usize,
             );
-            assert_eq!(Some(e["text"].as_str().unwrap_or("")), STRONG.get(start..end));
+            assert_eq!(
+                Some(e["text"].as_str().unwrap_or("")),
+                STRONG.get(start..end)
+            );
             spans += 1;
         }
     }
@@ -137,7 +146,10 @@ async fn attempts_are_saved_listed_shown_and_compared() {
     assert_eq!(first["source"], "web");
     assert_eq!(first["guide_id"], "difficult-customer");
     assert_eq!(first["answer"], WEAK);
-    assert!(first.get("changes").is_none(), "no previous attempt: {first}");
+    assert!(
+        first.get("changes").is_none(),
+        "no previous attempt: {first}"
+    );
     assert_eq!(first["report"]["question_id"], "difficult-customer");
 
     let reply = app
@@ -231,7 +243,11 @@ async fn progress_lists_each_attempt_oldest_first() {
     assert_eq!(points[1]["score"], second["score"]);
     let steps = points[1]["steps"].as_array().expect("steps");
     assert_eq!(steps.len(), 4);
-    assert!(steps.iter().all(|s| s["met"].is_boolean() && s["strength"].is_number()));
+    assert!(
+        steps
+            .iter()
+            .all(|s| s["met"].is_boolean() && s["strength"].is_number())
+    );
 
     let empty = app.get("/api/progress/measure-satisfaction").await.json();
     assert_eq!(empty["attempts"], json!([]));
@@ -267,7 +283,13 @@ async fn the_openapi_document_lists_every_path() {
         );
     }
     let schemas = doc["components"]["schemas"].as_object().expect("schemas");
-    for name in ["ReportDoc", "ScoreRequest", "AttemptRequest", "AttemptJson", "ErrorBody"] {
+    for name in [
+        "ReportDoc",
+        "ScoreRequest",
+        "AttemptRequest",
+        "AttemptJson",
+        "ErrorBody",
+    ] {
         assert!(schemas.contains_key(name), "schema {name} missing");
     }
 }
@@ -280,7 +302,9 @@ async fn refused(app: &TestApp, content_type: &str, body: String, status: u16, c
         assert_eq!(reply.status, status, "{path}: {}", reply.body);
         assert_eq!(reply.code(), code, "{path}: {}", reply.body);
         assert!(
-            reply.json()["message"].as_str().is_some_and(|m| !m.is_empty()),
+            reply.json()["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
             "{}",
             reply.body
         );
@@ -333,7 +357,14 @@ async fn bad_answers_are_refused_with_stable_codes() {
 #[tokio::test]
 async fn bad_bodies_are_refused_with_stable_codes() {
     let app = TestApp::new().await;
-    refused(&app, "text/plain", answer(STRONG), 415, "unsupported_media_type").await;
+    refused(
+        &app,
+        "text/plain",
+        answer(STRONG),
+        415,
+        "unsupported_media_type",
+    )
+    .await;
     refused(
         &app,
         "application/x-www-form-urlencoded",

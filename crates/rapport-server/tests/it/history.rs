@@ -24,10 +24,16 @@ async fn history_groups_attempts_by_question_newest_first() {
     assert_eq!(body.matches("<li class=\"attempt\">").count(), 3, "{body}");
     assert_eq!(body.matches("class=\"panel history-group\"").count(), 2);
     // The question answered last comes first, and its newest attempt first within it.
-    let difficult = body.find("href=\"/history/difficult-customer\"").unwrap_or(usize::MAX);
-    let measure = body.find("href=\"/history/measure-satisfaction\"").unwrap_or(0);
+    let difficult = body
+        .find("href=\"/history/difficult-customer\"")
+        .unwrap_or(usize::MAX);
+    let measure = body
+        .find("href=\"/history/measure-satisfaction\"")
+        .unwrap_or(0);
     assert!(difficult < measure, "groups by latest attempt");
-    let strong = body.find("Last winter at the hotel front desk").unwrap_or(usize::MAX);
+    let strong = body
+        .find("Last winter at the hotel front desk")
+        .unwrap_or(usize::MAX);
     let weak = body.find("I am good with people").unwrap_or(0);
     assert!(strong < weak, "newest first");
     assert!(body.contains("2026-01-01 00:00"));
@@ -74,10 +80,23 @@ async fn one_attempt_is_deleted_from_a_form() {
         .await;
     assert_eq!(reply.status, 303, "{}", reply.body);
     assert_eq!(reply.location(), "/history/difficult-customer");
-    assert_eq!(app.get(&format!("/api/attempts/{}", gone["id"])).await.status, 404);
-    assert_eq!(app.get(&format!("/api/attempts/{}", keep["id"])).await.status, 200);
+    assert_eq!(
+        app.get(&format!("/api/attempts/{}", gone["id"]))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.get(&format!("/api/attempts/{}", keep["id"]))
+            .await
+            .status,
+        200
+    );
     let again = app
-        .post_form(&format!("/attempts/{}/delete", gone["id"]), &[("csrf", &csrf)])
+        .post_form(
+            &format!("/attempts/{}/delete", gone["id"]),
+            &[("csrf", &csrf)],
+        )
         .await;
     assert_eq!(again.status, 404);
     assert_eq!(app.count().await, 1);

@@ -11,14 +11,17 @@ async fn the_question_list_filters_by_skill() {
     let all = app.get("/").await;
     assert_eq!(all.status, 200);
     assert_eq!(
-        all.headers["content-type"],
-        "text/html; charset=utf-8",
+        all.headers["content-type"], "text/html; charset=utf-8",
         "{:?}",
         all.headers
     );
     let guides: Vec<_> = app.state().engine().guides().cloned().collect();
     for g in &guides {
-        assert!(all.body.contains(&format!("href=\"/practice/{}\"", g.id)), "{}", g.id);
+        assert!(
+            all.body.contains(&format!("href=\"/practice/{}\"", g.id)),
+            "{}",
+            g.id
+        );
     }
     let guide = guides
         .iter()
@@ -28,8 +31,15 @@ async fn the_question_list_filters_by_skill() {
     let filtered = app.get(&format!("/?skill={skill}")).await;
     assert_eq!(filtered.status, 200);
     for g in &guides {
-        let listed = filtered.body.contains(&format!("href=\"/practice/{}\"", g.id));
-        assert_eq!(listed, g.skills.contains(skill), "{} with skill {skill}", g.id);
+        let listed = filtered
+            .body
+            .contains(&format!("href=\"/practice/{}\"", g.id));
+        assert_eq!(
+            listed,
+            g.skills.contains(skill),
+            "{} with skill {skill}",
+            g.id
+        );
     }
     let none = app.get("/?skill=juggling").await;
     assert!(none.body.contains("No question exercises that skill"));
@@ -49,9 +59,16 @@ async fn the_guide_page_shows_steps_samples_and_pitfalls() {
     assert!(page.body.contains(&escaped(&guide.question)));
     for step in &guide.steps {
         assert!(page.body.contains(&format!("data-step=\"{}\"", step.id)));
-        assert!(page.body.contains(&escaped(step.guidance.trim())), "{}", step.id);
+        assert!(
+            page.body.contains(&escaped(step.guidance.trim())),
+            "{}",
+            step.id
+        );
     }
-    assert!(page.body.contains("<mark class=\"evidence"), "samples are highlighted");
+    assert!(
+        page.body.contains("<mark class=\"evidence"),
+        "samples are highlighted"
+    );
     for pitfall in &guide.pitfalls {
         assert!(page.body.contains(&escaped(pitfall)));
     }
@@ -61,10 +78,17 @@ async fn the_guide_page_shows_steps_samples_and_pitfalls() {
 #[tokio::test]
 async fn an_unknown_question_page_is_a_friendly_404_with_a_suggestion() {
     let app = TestApp::new().await;
-    for path in ["/questions/dificult-customer", "/practice/dificult-customer"] {
+    for path in [
+        "/questions/dificult-customer",
+        "/practice/dificult-customer",
+    ] {
         let page = app.get(path).await;
         assert_eq!(page.status, 404, "{path}");
-        assert!(page.headers["content-type"].to_str().is_ok_and(|t| t.starts_with("text/html")));
+        assert!(
+            page.headers["content-type"]
+                .to_str()
+                .is_ok_and(|t| t.starts_with("text/html"))
+        );
         assert!(page.body.contains("No such question"), "{}", page.body);
         assert!(page.body.contains("/difficult-customer\""), "{}", page.body);
     }
@@ -79,10 +103,16 @@ async fn the_practice_page_has_the_hooks() {
     let page = app.get("/practice/difficult-customer").await;
     assert_eq!(page.status, 200);
     let body = &page.body;
-    assert!(body.contains("<textarea id=\"answer\" name=\"answer\""), "{body}");
+    assert!(
+        body.contains("<textarea id=\"answer\" name=\"answer\""),
+        "{body}"
+    );
     assert!(body.contains("<ul id=\"checklist\""));
     for step in ["situation", "skills", "actions", "outcome"] {
-        assert!(body.contains(&format!("<li data-step=\"{step}\" data-met=\"false\"")), "{step}");
+        assert!(
+            body.contains(&format!("<li data-step=\"{step}\" data-met=\"false\"")),
+            "{step}"
+        );
     }
     assert!(body.contains("aria-live=\"polite\""));
     assert!(body.contains("<span class=\"state\">missing</span>"));
@@ -98,7 +128,9 @@ async fn the_practice_page_has_the_hooks() {
     assert!(timed.body.contains(">2:00</span>"), "{}", timed.body);
     assert!(timed.body.contains("data-timed=\"120\""));
     assert!(timed.body.contains("name=\"mode\" value=\"timed\""));
-    let ninety = app.get("/practice/difficult-customer?timed=1&seconds=90").await;
+    let ninety = app
+        .get("/practice/difficult-customer?timed=1&seconds=90")
+        .await;
     assert!(ninety.body.contains(">1:30</span>"));
 }
 
@@ -113,7 +145,12 @@ async fn submit(app: &TestApp, answer: &str, extra: &[(&str, &str)]) -> crate::s
 #[tokio::test]
 async fn submitting_saves_and_shows_the_card() {
     let app = TestApp::new().await;
-    let reply = submit(&app, STRONG, &[("mode", "practice"), ("seconds_taken", "75")]).await;
+    let reply = submit(
+        &app,
+        STRONG,
+        &[("mode", "practice"), ("seconds_taken", "75")],
+    )
+    .await;
     assert_eq!(reply.status, 303, "{}", reply.body);
     let location = reply.location();
     assert!(location.starts_with("/attempts/"), "{location}");
@@ -152,10 +189,17 @@ async fn a_retry_shows_what_changed() {
     assert_eq!(first.status, 303, "{}", first.body);
     let second = submit(&app, STRONG, &[]).await;
     let page = app.get(&second.location()).await;
-    assert!(page.body.contains("Since your last attempt"), "{}", page.body);
+    assert!(
+        page.body.contains("Since your last attempt"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("change-up"));
     assert!(page.body.contains("gained: "));
-    assert!(page.body.contains(&format!("href=\"{}\"", first.location())));
+    assert!(
+        page.body
+            .contains(&format!("href=\"{}\"", first.location()))
+    );
 }
 
 #[tokio::test]
@@ -164,11 +208,20 @@ async fn timed_answers_are_saved_as_timed() {
     let reply = submit(
         &app,
         STRONG,
-        &[("mode", "timed"), ("limit", "120"), ("seconds_taken", "131"), ("wpm", "142")],
+        &[
+            ("mode", "timed"),
+            ("limit", "120"),
+            ("seconds_taken", "131"),
+            ("wpm", "142"),
+        ],
     )
     .await;
     assert_eq!(reply.status, 303);
-    assert!(reply.location().ends_with("?wpm=142"), "{}", reply.location());
+    assert!(
+        reply.location().ends_with("?wpm=142"),
+        "{}",
+        reply.location()
+    );
     let saved = app
         .state()
         .store()
@@ -192,7 +245,10 @@ async fn an_unscorable_answer_is_shown_again_and_nothing_is_saved() {
     let too_long = submit(&app, &long, &[("mode", "timed"), ("limit", "90")]).await;
     assert_eq!(too_long.status, 413);
     assert!(too_long.body.contains("the limit is 20000"));
-    assert!(too_long.body.contains("word word word"), "the answer is kept");
+    assert!(
+        too_long.body.contains("word word word"),
+        "the answer is kept"
+    );
     assert!(too_long.body.contains("id=\"timer\""), "still timed");
     assert!(too_long.body.contains(">1:30</span>"));
     assert_eq!(app.count().await, 0);
@@ -215,14 +271,27 @@ async fn answers_are_escaped_on_the_attempt_page_and_in_history() {
     ];
     for page in &pages {
         assert_eq!(page.status, 200);
-        assert!(!page.body.contains("<script>alert(1)</script>"), "{}", page.body);
+        assert!(
+            !page.body.contains("<script>alert(1)</script>"),
+            "{}",
+            page.body
+        );
         assert!(!page.body.contains("<img src=x"), "{}", page.body);
     }
     let attempt_page = &pages[0].body;
-    assert!(attempt_page.contains(&escaped("<script>alert(1)</script>")), "{attempt_page}");
+    assert!(
+        attempt_page.contains(&escaped("<script>alert(1)</script>")),
+        "{attempt_page}"
+    );
     assert!(attempt_page.contains(&escaped("<img src=x onerror=alert(2)>")));
     // The history excerpt shows the start of the answer, escaped as well.
-    assert!(pages[1].body.contains(&escaped("<script>alert(1)</script>")), "{}", pages[1].body);
+    assert!(
+        pages[1]
+            .body
+            .contains(&escaped("<script>alert(1)</script>")),
+        "{}",
+        pages[1].body
+    );
 }
 
 #[tokio::test]
@@ -241,7 +310,13 @@ async fn the_stylesheet_and_script_are_served() {
     let css = app.get("/static/app.css").await;
     assert_eq!(css.status, 200);
     assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
-    for class in [".btn-primary", ".panel", ".badge-strong", "mark.evidence", "@media print"] {
+    for class in [
+        ".btn-primary",
+        ".panel",
+        ".badge-strong",
+        "mark.evidence",
+        "@media print",
+    ] {
         assert!(css.body.contains(class), "{class}");
     }
     let js = app.get("/static/app.js").await;

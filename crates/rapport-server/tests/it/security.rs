@@ -14,14 +14,25 @@ fn score_body() -> String {
 #[tokio::test]
 async fn only_this_servers_host_names_are_answered() {
     let app = TestApp::new().await;
-    for host in ["127.0.0.1:7878", "localhost:7878", "[::1]:7878", "LOCALHOST:7878"] {
+    for host in [
+        "127.0.0.1:7878",
+        "localhost:7878",
+        "[::1]:7878",
+        "LOCALHOST:7878",
+    ] {
         let request = Request::get("/")
             .header(header::HOST, host)
             .body(Body::empty())
             .expect("request");
         assert_eq!(app.send(request).await.status, 200, "{host}");
     }
-    for host in ["evil.example", "evil.example:7878", "localhost:9999", "127.0.0.1", ""] {
+    for host in [
+        "evil.example",
+        "evil.example:7878",
+        "localhost:9999",
+        "127.0.0.1",
+        "",
+    ] {
         let request = Request::get("/api/guides")
             .header(header::HOST, host)
             .body(Body::empty())
@@ -37,7 +48,12 @@ async fn only_this_servers_host_names_are_answered() {
 #[tokio::test]
 async fn state_changes_from_other_origins_are_refused() {
     let app = TestApp::new().await;
-    for origin in ["http://evil.example", "null", "http://localhost:9999", "https://127.0.0.1:7878"] {
+    for origin in [
+        "http://evil.example",
+        "null",
+        "http://localhost:9999",
+        "https://127.0.0.1:7878",
+    ] {
         let request = TestApp::request(Method::POST, "/api/attempts")
             .header(header::CONTENT_TYPE, "application/json")
             .header(header::ORIGIN, origin)
@@ -47,18 +63,17 @@ async fn state_changes_from_other_origins_are_refused() {
         assert_eq!(reply.status, 403, "{origin}");
         assert_eq!(reply.code(), "cross_origin", "{origin}");
     }
-    let cross_site = TestApp::request(Method::POST, "/api/attempts")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header("sec-fetch-site", "cross-site")
-        .body(Body::from(score_body()))
-        .expect("request");
-    assert_eq!(app.send(cross_site).await.code(), "cross_origin");
+    for site in ["cross-site", "same-site"] {
+        let request = TestApp::request(Method::POST, "/api/attempts")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("sec-fetch-site", site)
+            .body(Body::from(score_body()))
+            .expect("request");
+        assert_eq!(app.send(request).await.code(), "cross_origin", "{site}");
+    }
     assert_eq!(app.count().await, 0);
 
-    for origin in [
-        format!("http://{ADDR}"),
-        "http://localhost:7878".to_owned(),
-    ] {
+    for origin in [format!("http://{ADDR}"), "http://localhost:7878".to_owned()] {
         let request = TestApp::request(Method::POST, "/api/score")
             .header(header::CONTENT_TYPE, "application/json")
             .header(header::ORIGIN, origin.as_str())
@@ -67,6 +82,31 @@ async fn state_changes_from_other_origins_are_refused() {
             .expect("request");
         assert_eq!(app.send(request).await.status, 200, "{origin}");
     }
+}
+
+#[tokio::test]
+async fn a_null_origin_passes_only_when_the_browser_says_same_origin() {
+    // Under `Referrer-Policy: no-referrer` browsers post forms with `Origin: null`.
+    let app = TestApp::new().await;
+    let csrf = app.csrf();
+    let body = form(&[("csrf", &csrf), ("answer", STRONG)]);
+    for (site, status) in [
+        (Some("same-origin"), 303),
+        (Some("cross-site"), 403),
+        (None, 403),
+    ] {
+        let mut request = TestApp::request(Method::POST, "/practice/difficult-customer")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ORIGIN, "null");
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        let reply = app
+            .send(request.body(Body::from(body.clone())).expect("request"))
+            .await;
+        assert_eq!(reply.status, status, "{site:?}: {}", reply.body);
+    }
+    assert_eq!(app.count().await, 1);
 }
 
 #[tokio::test]
@@ -87,7 +127,10 @@ async fn form_posts_need_the_token() {
     for fields in [
         vec![("answer", STRONG)],
         vec![("csrf", ""), ("answer", STRONG)],
-        vec![("csrf", "0123456789abcdef0123456789abcdef"), ("answer", STRONG)],
+        vec![
+            ("csrf", "0123456789abcdef0123456789abcdef"),
+            ("answer", STRONG),
+        ],
     ] {
         let reply = app.post_form("/practice/difficult-customer", &fields).await;
         assert_eq!(reply.status, 403, "{fields:?}");
@@ -108,7 +151,11 @@ async fn the_json_api_needs_the_json_content_type() {
         assert_eq!(reply.code(), "unsupported_media_type");
     }
     let charset = app
-        .post_raw("/api/score", "application/json; charset=utf-8", score_body())
+        .post_raw(
+            "/api/score",
+            "application/json; charset=utf-8",
+            score_body(),
+        )
         .await;
     assert_eq!(charset.status, 200);
 }
@@ -119,7 +166,10 @@ async fn large_form_bodies_are_refused() {
     let csrf = app.csrf();
     let big = "a".repeat(300 * 1024);
     let reply = app
-        .post_form("/practice/difficult-customer", &[("csrf", &csrf), ("answer", &big)])
+        .post_form(
+            "/practice/difficult-customer",
+            &[("csrf", &csrf), ("answer", &big)],
+        )
         .await;
     assert_eq!(reply.status, 413);
     assert_eq!(reply.code(), "body_too_large");
@@ -177,6 +227,9 @@ async fn pages_carry_no_inline_script_or_style() {
         assert!(!body.contains("<style"), "{path}: inline style");
         assert!(!body.contains(" style=\""), "{path}: style attribute");
         assert!(!body.contains(" onclick="), "{path}: inline handler");
-        assert!(body.contains(&format!("<meta name=\"csrf-token\" content=\"{}\">", app.csrf())));
+        assert!(body.contains(&format!(
+            "<meta name=\"csrf-token\" content=\"{}\">",
+            app.csrf()
+        )));
     }
 }
