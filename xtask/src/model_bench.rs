@@ -87,14 +87,14 @@ pub fn run(dir: &Path, bin: &Path, root: &Path, runs: usize) -> anyhow::Result<(
     row("score a 10-sentence answer", &answer10, millis);
 
     // A one-sentence edit: the cache holds the answer; each edit appends a new sentence.
-    let mut cache = SentenceCache::new();
-    engine.score_live(QUESTION, ANSWER, &mut cache)?;
+    let cache = SentenceCache::new();
+    engine.score_live(QUESTION, ANSWER, &cache)?;
     let mut n = 0;
     let edit = measure(20, 3, || {
         n += 1;
         let edited = format!("{ANSWER} I rang him again on day {n} to check the laptop was fine.");
         engine
-            .score_live(QUESTION, &edited, &mut cache)
+            .score_live(QUESTION, &edited, &cache)
             .map(|r| r.score)
     });
     row("one-sentence edit (live API)", &edit, millis);

@@ -158,7 +158,7 @@ impl Engine {
         &self,
         question_id: &str,
         answer: &str,
-        cache: &mut SentenceCache,
+        cache: &SentenceCache,
     ) -> Result<Report, ScoreError> {
         self.score_cached(self.known(question_id)?, answer, Some(cache))
     }
@@ -302,7 +302,7 @@ impl Engine {
         &self,
         guide: &CompiledGuide,
         answer: &str,
-        cache: Option<&mut SentenceCache>,
+        cache: Option<&SentenceCache>,
     ) -> Result<Report, ScoreError> {
         validate::check_text(answer)?;
         let analysis = self.analyzer.analyze(answer);
@@ -311,8 +311,14 @@ impl Engine {
         let mut engine = "lexical";
         if let Some(semantic) = &self.semantic {
             let sentences: Vec<&str> = feats.iter().map(|f| &answer[f.range.clone()]).collect();
-            let mut scratch = SentenceCache::new();
-            let cache = cache.unwrap_or(&mut scratch);
+            let scratch;
+            let cache = match cache {
+                Some(cache) => cache,
+                None => {
+                    scratch = SentenceCache::new();
+                    &scratch
+                }
+            };
             // A model that fails on this answer leaves it to the lexical rules rather than
             // failing the practice session; the report says which engine judged.
             if let Ok(vectors) = cache.embed(semantic.embedder.as_ref(), &sentences) {

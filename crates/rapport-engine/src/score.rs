@@ -24,9 +24,9 @@ fn credit(strength: f32, met: bool) -> f32 {
     }
 }
 
+/// The evidence of a step, strongest first (the order `verdict` leaves the hits in), so
+/// that a card quoting one piece of evidence quotes the best.
 fn evidence(text: &str, feats: &[Features], hits: &[Hit]) -> Vec<Evidence> {
-    let mut hits = hits.to_vec();
-    hits.sort_by_key(|h| h.sentence);
     hits.iter()
         .map(|h| {
             let r = feats[h.sentence].range.clone();

@@ -6,7 +6,7 @@
 //! disk, keyed by [`crate::Engine::prototype_key`].
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rapport_pack::Guide;
 
@@ -147,50 +147,96 @@ pub(crate) fn strength(cos: f32) -> f32 {
 
 /// A cache of answer-sentence vectors keyed by sentence text, for live re-scoring: an
 /// edit re-embeds only the sentences that changed.
-#[derive(Default)]
+///
+/// One cache can be shared by many threads (a server's requests): the lock is held only
+/// to look vectors up and to add them, never while the model runs. When adding would
+/// take it past its limit it starts again empty, so it never grows without bound.
 pub struct SentenceCache {
-    vectors: HashMap<String, Arc<[f32]>>,
+    vectors: Mutex<HashMap<String, Arc<[f32]>>>,
+    limit: usize,
+}
+
+impl Default for SentenceCache {
+    fn default() -> SentenceCache {
+        SentenceCache::with_limit(SentenceCache::DEFAULT_LIMIT)
+    }
 }
 
 impl SentenceCache {
-    /// An empty cache.
+    /// How many sentences a cache from [`SentenceCache::new`] holds before it starts
+    /// again: about 15 MB of vectors.
+    pub const DEFAULT_LIMIT: usize = 10_000;
+
+    /// An empty cache holding up to [`SentenceCache::DEFAULT_LIMIT`] sentences.
     pub fn new() -> SentenceCache {
         SentenceCache::default()
     }
 
+    /// An empty cache holding up to `limit` sentences.
+    pub fn with_limit(limit: usize) -> SentenceCache {
+        SentenceCache {
+            vectors: Mutex::new(HashMap::new()),
+            limit,
+        }
+    }
+
     /// How many sentences it holds.
     pub fn len(&self) -> usize {
-        self.vectors.len()
+        self.lock().len()
     }
 
     /// Whether it holds none.
     pub fn is_empty(&self) -> bool {
-        self.vectors.is_empty()
+        self.lock().is_empty()
+    }
+
+    /// The map; a panic elsewhere while it was held leaves nothing half-written (every
+    /// change is one insert or one clear), so a poisoned lock is still safe to use.
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<[f32]>>> {
+        self.vectors
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The vectors of `sentences`, embedding only those not seen before.
     pub(crate) fn embed(
-        &mut self,
+        &self,
         embedder: &dyn Embedder,
         sentences: &[&str],
     ) -> Result<Vec<Arc<[f32]>>, EmbedError> {
-        let mut missing: Vec<&str> = sentences
-            .iter()
-            .copied()
-            .filter(|s| !self.vectors.contains_key(*s))
-            .collect();
+        let mut known: HashMap<&str, Arc<[f32]>> = HashMap::new();
+        let mut missing: Vec<&str> = Vec::new();
+        {
+            let vectors = self.lock();
+            for s in sentences {
+                match vectors.get(*s) {
+                    Some(v) => {
+                        known.insert(s, v.clone());
+                    }
+                    None => missing.push(s),
+                }
+            }
+        }
         missing.sort_unstable();
         missing.dedup();
         if !missing.is_empty() {
-            let vectors = embedder.embed(&missing)?;
-            for (s, v) in missing.iter().zip(vectors) {
-                self.vectors.insert((*s).to_string(), Arc::from(v));
+            let fresh = embedder.embed(&missing)?;
+            let mut vectors = self.lock();
+            if vectors.len() + missing.len() > self.limit {
+                vectors.clear();
+            }
+            for (s, v) in missing.iter().zip(fresh) {
+                let v: Arc<[f32]> = Arc::from(v);
+                if missing.len() <= self.limit {
+                    vectors.insert((*s).to_string(), v.clone());
+                }
+                known.insert(s, v);
             }
         }
         sentences
             .iter()
             .map(|s| {
-                self.vectors
+                known
                     .get(*s)
                     .cloned()
                     .ok_or_else(|| EmbedError(format!("no vector for sentence \"{s}\"")))

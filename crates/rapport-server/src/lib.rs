@@ -24,7 +24,7 @@ mod security;
 mod svg;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, OriginalUri, State};
@@ -46,9 +46,9 @@ struct Inner {
     engine: Arc<Engine>,
     store: Arc<dyn Store>,
     config: Config,
-    /// Sentence vectors shared by live re-scoring (semantic engine only); cleared when
-    /// it grows past a bound so a long-running server does not grow without limit.
-    live: Mutex<SentenceCache>,
+    /// Sentence vectors shared by live re-scoring (semantic engine only); it starts
+    /// again empty past its limit, so a long-running server does not grow without bound.
+    live: SentenceCache,
     /// The token every form post must carry (see `security.rs`); random per start.
     csrf: String,
 }
@@ -88,7 +88,7 @@ impl AppState {
                 engine,
                 store,
                 config,
-                live: Mutex::new(SentenceCache::new()),
+                live: SentenceCache::new(),
                 csrf: random_token(),
             }),
         }
@@ -121,7 +121,7 @@ impl AppState {
     }
 
     /// The shared sentence cache for live re-scoring.
-    pub fn live_cache(&self) -> &Mutex<SentenceCache> {
+    pub fn live_cache(&self) -> &SentenceCache {
         &self.inner.live
     }
 }

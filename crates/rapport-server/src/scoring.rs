@@ -5,17 +5,13 @@
 //! answer leaves nothing behind.
 
 use axum::http::StatusCode;
-use rapport_engine::{Comparison, MAX_ANSWER_CHARS, Report, ScoreError, SentenceCache};
+use rapport_engine::{Comparison, MAX_ANSWER_CHARS, Report, ScoreError};
 use rapport_pack::Guide;
 use rapport_store::{Attempt, AttemptFilter, LOCAL_USER, Mode, NewAttempt, Source, StepResult};
 
 use crate::contract::ReportJson;
 use crate::saved::ReportDoc;
 use crate::{AppError, AppState};
-
-/// Live re-scoring keeps answer sentences' vectors; past this many the cache starts
-/// again, so a server left running for days does not grow without bound.
-pub(crate) const LIVE_CACHE_LIMIT: usize = 5_000;
 
 /// What an answer answers: a guide by id, or a free question.
 #[derive(Debug, Clone)]
@@ -66,16 +62,7 @@ pub(crate) async fn score(
     let result = tokio::task::spawn_blocking(move || {
         let engine = state2.engine();
         match question {
-            Question::Id(id) if live => {
-                let mut cache = state2
-                    .live_cache()
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                if cache.len() > LIVE_CACHE_LIMIT {
-                    *cache = SentenceCache::new();
-                }
-                engine.score_live(&id, &answer, &mut cache)
-            }
+            Question::Id(id) if live => engine.score_live(&id, &answer, state2.live_cache()),
             Question::Id(id) => engine.score(&id, &answer),
             Question::Text(text) => engine.score_question_text(&text, &answer),
         }

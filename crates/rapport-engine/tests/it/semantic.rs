@@ -137,16 +137,16 @@ fn live_rescoring_embeds_only_the_sentences_that_changed() {
     engine
         .enable_semantic(model.clone(), Vec::new())
         .expect("stand-in model works");
-    let mut cache = SentenceCache::new();
+    let cache = SentenceCache::new();
     let before = model.embedded();
     engine
-        .score_live("difficult-customer", ANSWER, &mut cache)
+        .score_live("difficult-customer", ANSWER, &cache)
         .expect("scores");
     assert_eq!(model.embedded() - before, 3, "three new sentences");
     let edited = format!("{ANSWER} He has booked with us twice since.");
     let before = model.embedded();
     let r = engine
-        .score_live("difficult-customer", &edited, &mut cache)
+        .score_live("difficult-customer", &edited, &cache)
         .expect("scores");
     assert_eq!(
         model.embedded() - before,

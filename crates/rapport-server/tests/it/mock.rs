@@ -3,7 +3,7 @@
 
 use rapport_store::{AttemptFilter, LOCAL_USER, Mode, Source};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, escaped};
 
 /// An answer the engine scores: English, a real story, a few sentences.
 const ANSWER: &str = "Last spring a guest at the hotel where I worked was upset because \
@@ -78,7 +78,7 @@ async fn a_mock_interview_runs_from_start_to_report() {
             "{}",
             page.body
         );
-        assert!(page.body.contains(&escape(question)), "{}", page.body);
+        assert!(page.body.contains(&escaped(question)), "{}", page.body);
         let reply = app
             .post_form(&path, &[("csrf", &csrf), ("answer", ANSWER)])
             .await;
@@ -122,7 +122,7 @@ async fn a_mock_interview_runs_from_start_to_report() {
     let report = app.get(&format!("/mock/{}/report", session.id)).await;
     assert_eq!(report.status, 200, "{}", report.body);
     for (_, question) in &questions {
-        assert!(report.body.contains(&escape(question)), "{}", report.body);
+        assert!(report.body.contains(&escaped(question)), "{}", report.body);
     }
     let scores: Vec<u32> = attempts
         .iter()
@@ -146,7 +146,7 @@ async fn a_mock_interview_runs_from_start_to_report() {
         for c in doc["criteria"].as_array().into_iter().flatten() {
             let follow_up = c["follow_up"].as_str().unwrap_or_default().trim();
             if c["met"] == false && !follow_up.is_empty() {
-                assert!(report.body.contains(&escape(follow_up)), "{follow_up}");
+                assert!(report.body.contains(&escaped(follow_up)), "{follow_up}");
             }
         }
     }
@@ -333,15 +333,6 @@ async fn the_script_and_stylesheet_are_served() {
     assert_eq!(css.status, 200);
     assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
     assert!(css.body.contains(".mock-question"));
-}
-
-/// Text as askama's HTML escaping writes it.
-fn escape(text: &str) -> String {
-    text.replace('&', "&#38;")
-        .replace('<', "&#60;")
-        .replace('>', "&#62;")
-        .replace('"', "&#34;")
-        .replace('\'', "&#39;")
 }
 
 /// Reads a session id as the server writes it: `<seed in hex>-<count>[-t<seconds>]`.

@@ -3,7 +3,7 @@
 
 use rapport_store::{AttemptFilter, LOCAL_USER, Scorecard};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, escaped};
 
 /// The guide every test scores against.
 const GUIDE: &str = "difficult-customer";
@@ -334,7 +334,7 @@ async fn bad_input_shows_the_form_again_with_everything_kept() {
         if !text.trim().is_empty() {
             let first_line = text.lines().next().unwrap_or_default();
             assert!(
-                reply.body.contains(&escape(first_line)),
+                reply.body.contains(&escaped(first_line)),
                 "{message}: answer kept"
             );
         }
@@ -454,13 +454,4 @@ async fn the_stylesheet_is_served_and_lays_the_card_out_on_paper() {
     assert_eq!(css.status, 200);
     assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
     assert!(css.body.contains("@media print"));
-}
-
-/// Text as askama's HTML escaping writes it.
-fn escape(text: &str) -> String {
-    text.replace('&', "&#38;")
-        .replace('<', "&#60;")
-        .replace('>', "&#62;")
-        .replace('"', "&#34;")
-        .replace('\'', "&#39;")
 }
