@@ -47,7 +47,7 @@ const RECENT_ATTEMPTS: u32 = 500;
 /// How many past interviews the start page lists.
 const PAST_SESSIONS: usize = 10;
 
-/// The routes of the mock interview, and its script.
+/// The routes of the mock interview, its script and its stylesheet.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/mock", get(start_page).post(start))
