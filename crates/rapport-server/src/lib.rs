@@ -49,6 +49,8 @@ struct Inner {
     /// Sentence vectors shared by live re-scoring (semantic engine only); it starts
     /// again empty past its limit, so a long-running server does not grow without bound.
     live: SentenceCache,
+    /// Permits to score, one per core (see `scoring.rs`).
+    scoring_slots: tokio::sync::Semaphore,
     /// The token every form post must carry (see `security.rs`); random per start.
     csrf: String,
 }
@@ -89,6 +91,9 @@ impl AppState {
                 store,
                 config,
                 live: SentenceCache::new(),
+                scoring_slots: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, usize::from),
+                ),
                 csrf: random_token(),
             }),
         }
@@ -118,6 +123,11 @@ impl AppState {
     /// `<meta name="csrf-token">` and as a hidden `csrf` field in forms.
     pub fn csrf_token(&self) -> &str {
         &self.inner.csrf
+    }
+
+    /// Permits to run the engine, one per core.
+    pub(crate) fn scoring_slots(&self) -> &tokio::sync::Semaphore {
+        &self.inner.scoring_slots
     }
 
     /// The shared sentence cache for live re-scoring.

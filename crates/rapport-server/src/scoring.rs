@@ -58,17 +58,32 @@ pub(crate) async fn score(
     if chars > MAX_ANSWER_CHARS {
         return Err(score_error(ScoreError::TooLong { chars }));
     }
-    let state2 = state.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        let engine = state2.engine();
+    let run = move |state: &AppState| {
+        let engine = state.engine();
         match question {
-            Question::Id(id) if live => engine.score_live(&id, &answer, state2.live_cache()),
+            Question::Id(id) if live => engine.score_live(&id, &answer, state.live_cache()),
             Question::Id(id) => engine.score(&id, &answer),
             Question::Text(text) => engine.score_question_text(&text, &answer),
         }
-    })
-    .await
-    .map_err(|_| internal("the answer could not be scored"))?;
+    };
+    // The rules take well under a millisecond: scoring right here on the async worker
+    // costs less than handing over to another thread, and the runtime's one worker per
+    // core keeps requests first come, first served.
+    if state.engine().engine_name() == "lexical" {
+        return run(state).map_err(score_error);
+    }
+    // The model takes tens of milliseconds, so it runs off the async workers, one answer
+    // per core at a time: more threads than cores would only share the cores unfairly
+    // and stretch the slowest requests.
+    let _slot = state
+        .scoring_slots()
+        .acquire()
+        .await
+        .map_err(|_| internal("the server is shutting down"))?;
+    let state2 = state.clone();
+    let result = tokio::task::spawn_blocking(move || run(&state2))
+        .await
+        .map_err(|_| internal("the answer could not be scored"))?;
     result.map_err(score_error)
 }
 
