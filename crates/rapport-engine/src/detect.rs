@@ -135,6 +135,9 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
             {
                 return (0.0, "");
             }
+            if the_problem(f, i, ctx) {
+                return (0.0, "");
+            }
             let after = match ctx.first_action {
                 Some(a) => i > a || (i == a && f.result_marker),
                 None => i > 0,
@@ -255,6 +258,13 @@ pub(crate) fn result_sentences(feats: &[Features], ctx: &Context) -> Vec<usize> 
         .collect()
 }
 
+/// The trouble told before what the candidate did about it ("he was furious and said he
+/// would never stay with us again") is the problem, not the result, whatever words of a
+/// result it uses.
+fn the_problem(f: &Features, i: usize, ctx: &Context) -> bool {
+    f.difficulty && ctx.last_action.is_some_and(|a| i < a)
+}
+
 fn story_signal(sig: Signal) -> bool {
     matches!(
         sig,
@@ -369,6 +379,9 @@ pub(crate) fn rate(
             || (step.signal == Signal::Situation && after_actions)
         {
             strength = strength.min(0.4);
+        }
+        if step.signal == Signal::Outcome && the_problem(f, i, ctx) {
+            strength = 0.0;
         }
         if strength <= 0.0 {
             continue;

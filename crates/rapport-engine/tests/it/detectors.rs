@@ -34,6 +34,8 @@ struct Case {
     answer: String,
     /// Text that must lie inside one of the step's evidence spans when it is met.
     evidence: Option<String>,
+    /// Text that must not lie inside any of the step's evidence spans.
+    not_evidence: Option<String>,
     /// Why the engine currently gives the other verdict. The case then asserts the
     /// current, wrong verdict.
     fixme: Option<String>,
@@ -126,6 +128,18 @@ fn check(signal: Signal) {
             let got: Vec<&str> = c.evidence.iter().map(|e| e.text.as_str()).collect();
             failures.push(format!(
                 "{at}: evidence {got:?} does not hold {want:?}\n    answer: {}",
+                case.answer.trim()
+            ));
+        }
+        if let Some(unwanted) = &case.not_evidence
+            && let Some(e) = c
+                .evidence
+                .iter()
+                .find(|e| e.text.contains(unwanted.as_str()))
+        {
+            failures.push(format!(
+                "{at}: evidence {:?} holds {unwanted:?}\n    answer: {}",
+                e.text,
                 case.answer.trim()
             ));
         }
