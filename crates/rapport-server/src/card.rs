@@ -282,7 +282,7 @@ pub(crate) fn highlight(text: &str, steps: &[(&str, &str)], spans: &[Span]) -> V
 }
 
 /// `1 min 05 s`, or `45 s` under a minute.
-pub(crate) fn speaking_time(seconds: u32) -> String {
+pub fn speaking_time(seconds: u32) -> String {
     if seconds < 60 {
         format!("{seconds} s")
     } else {
@@ -290,8 +290,9 @@ pub(crate) fn speaking_time(seconds: u32) -> String {
     }
 }
 
-/// The delivery line: words, fillers, hedges, clichés, negativity.
-fn delivery(report: &Report) -> String {
+/// The delivery line: words, fillers, hedges, clichés, negativity; the terminal card
+/// prints the same line.
+pub fn delivery(report: &Report) -> String {
     let d = &report.delivery;
     let mut parts = Vec::new();
     let words = plural(d.words, "word", "words");

@@ -13,7 +13,7 @@
 
 pub mod api;
 mod assets;
-mod card;
+pub mod card;
 pub mod contract;
 mod error;
 mod extract;

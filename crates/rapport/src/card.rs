@@ -13,7 +13,8 @@
 
 use std::fmt::Write;
 
-use rapport_engine::{Found, GENERAL_ID, Report};
+use rapport_engine::{GENERAL_ID, Report};
+use rapport_server::card::{delivery, speaking_time};
 
 use crate::term::Style;
 
@@ -118,59 +119,6 @@ pub fn render(report: &Report, style: Style) -> String {
         let _ = writeln!(out, " {}  {}", style.bold("next"), next.trim());
     }
     out
-}
-
-/// `1 min 05 s`, or `45 s` under a minute.
-pub fn speaking_time(seconds: u32) -> String {
-    if seconds < 60 {
-        format!("{seconds} s")
-    } else {
-        format!("{} min {:02} s", seconds / 60, seconds % 60)
-    }
-}
-
-/// The delivery line: words, fillers, hedges, clichés, negativity.
-fn delivery(report: &Report) -> String {
-    let d = &report.delivery;
-    let mut parts = Vec::new();
-    let words = plural(d.words, "word", "words");
-    parts.push(if d.length == "good" || d.length.is_empty() {
-        words
-    } else {
-        format!("{words} ({})", d.length)
-    });
-    parts.push(found(d.filler_words, &d.fillers, "filler", "fillers"));
-    let hedges = d.hedges.iter().map(|f| f.count).sum();
-    parts.push(found(hedges, &d.hedges, "hedge", "hedges"));
-    let cliches = d.cliches.iter().map(|f| f.count).sum();
-    if cliches > 0 {
-        parts.push(found(cliches, &d.cliches, "cliché", "clichés"));
-    }
-    if !d.negativity.is_empty() {
-        parts.push(plural(
-            d.negativity.len(),
-            "negative sentence",
-            "negative sentences",
-        ));
-    }
-    parts.join(" · ")
-}
-
-/// `no fillers`, or `2 fillers ("like", "you know")`.
-fn found(total: usize, list: &[Found], one: &str, many: &str) -> String {
-    if total == 0 {
-        return format!("no {many}");
-    }
-    let quoted: Vec<String> = list.iter().map(|f| format!("\"{}\"", f.phrase)).collect();
-    if quoted.is_empty() {
-        plural(total, one, many)
-    } else {
-        format!("{} ({})", plural(total, one, many), quoted.join(", "))
-    }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A span as one line: whitespace collapsed, closing punctuation dropped, and cut on a
