@@ -337,7 +337,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// A span as one line: whitespace collapsed, closing punctuation dropped, and cut on a
 /// word boundary with `…` when longer than `max` characters.
-pub(crate) fn quote(text: &str, max: usize) -> String {
+pub fn quote(text: &str, max: usize) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     let flat = words.join(" ");
     let flat = flat.trim_end_matches(['.', ',', ';', ':', '!']);
@@ -356,6 +356,7 @@ pub(crate) fn quote(text: &str, max: usize) -> String {
         out.push_str(word);
     }
     if out.is_empty() {
+        // One very long word: cut it.
         out = flat.chars().take(max.saturating_sub(1)).collect();
     }
     let out = out.trim_end_matches([',', ';', ':', '-', '—']).trim_end();

@@ -14,7 +14,7 @@
 use std::fmt::Write;
 
 use rapport_engine::{GENERAL_ID, Report};
-use rapport_server::card::{delivery, speaking_time};
+use rapport_server::card::{delivery, quote, speaking_time};
 
 use crate::term::Style;
 
@@ -119,34 +119,6 @@ pub fn render(report: &Report, style: Style) -> String {
         let _ = writeln!(out, " {}  {}", style.bold("next"), next.trim());
     }
     out
-}
-
-/// A span as one line: whitespace collapsed, closing punctuation dropped, and cut on a
-/// word boundary with `…` when longer than `max` characters.
-pub fn quote(text: &str, max: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let flat = words.join(" ");
-    let flat = flat.trim_end_matches(['.', ',', ';', ':', '!']);
-    if flat.chars().count() <= max {
-        return flat.to_owned();
-    }
-    let mut out = String::new();
-    for word in flat.split(' ') {
-        let next = out.chars().count() + usize::from(!out.is_empty()) + word.chars().count();
-        if next > max.saturating_sub(1) {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    if out.is_empty() {
-        // One very long word: cut it.
-        out = flat.chars().take(max.saturating_sub(1)).collect();
-    }
-    let out = out.trim_end_matches([',', ';', ':', '-', '—']).trim_end();
-    format!("{out}…")
 }
 
 #[cfg(test)]
