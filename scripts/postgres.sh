@@ -9,6 +9,10 @@
 # Run as root the first time. Run as another user it only checks that the server is up.
 set -euo pipefail
 
+# Everything the tools say (pg_ctlcluster prints "Removed stale pid file." on stdout, for
+# one) goes to stderr, so that stdout carries the URL alone.
+exec 3>&1 1>&2
+
 readonly ROLE=rapport PASSWORD=rapport DATABASE=rapport_test
 
 die() {
@@ -34,7 +38,7 @@ wait_ready() {
 }
 
 url() {
-    printf 'postgres://%s:%s@127.0.0.1:%s/%s\n' "$ROLE" "$PASSWORD" "$1" "$DATABASE"
+    printf 'postgres://%s:%s@127.0.0.1:%s/%s\n' "$ROLE" "$PASSWORD" "$1" "$DATABASE" >&3
 }
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -71,7 +75,7 @@ read -r version name port status <<<"$cluster"
 
 # As root, pg_ctlcluster runs the server as the cluster's owner.
 if [[ "$status" != online* ]]; then
-    pg_ctlcluster "$version" "$name" start
+    pg_ctlcluster "$version" "$name" start 3>&-  # the server must not hold the URL pipe open
 fi
 wait_ready "$port" || die "PostgreSQL $version/$name did not start on port $port"
 

@@ -30,6 +30,13 @@ postgres_url() {
     if [ -z "${RAPPORT_TEST_POSTGRES:-}" ]; then
         RAPPORT_TEST_POSTGRES=$(scripts/postgres.sh) || return
     fi
+    case $RAPPORT_TEST_POSTGRES in
+    postgres://* | postgresql://*) ;;
+    *)
+        printf 'RAPPORT_TEST_POSTGRES is not a postgres:// URL: %s\n' "$RAPPORT_TEST_POSTGRES" >&2
+        return 1
+        ;;
+    esac
     export RAPPORT_TEST_POSTGRES
     printf '%s\n' "$RAPPORT_TEST_POSTGRES"
 }
@@ -40,6 +47,6 @@ stage "clippy" cargo clippy --workspace --all-targets -- -D warnings
 stage "docs" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 stage "postgres" postgres_url
 stage "browser" scripts/install-browser.sh
-stage "tests" cargo test --workspace
+stage "tests" cargo test --workspace --no-fail-fast
 
 printf '\nall stages passed: model, format, clippy, docs, postgres, browser, tests\n'
