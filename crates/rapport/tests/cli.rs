@@ -823,6 +823,8 @@ fn the_model_agrees_with_the_labels_at_least_as_well_as_the_rules() {
 struct Server {
     child: std::process::Child,
     base: String,
+    /// Kept open, so that what the server prints after its address has a reader.
+    _stdout: Option<std::io::BufReader<std::process::ChildStdout>>,
 }
 
 impl Server {
@@ -841,7 +843,8 @@ impl Server {
             .expect("the server starts");
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut first = String::new();
-        std::io::BufReader::new(stdout)
+        let mut stdout = std::io::BufReader::new(stdout);
+        stdout
             .read_line(&mut first)
             .expect("the server prints its address");
         let base = first
@@ -850,7 +853,11 @@ impl Server {
             .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
             .trim_end_matches('/')
             .to_owned();
-        Server { child, base }
+        Server {
+            child,
+            base,
+            _stdout: Some(stdout),
+        }
     }
 
     /// `GET path` over a plain socket, returning the body.
@@ -927,6 +934,43 @@ fn terminal_practice_is_saved_where_the_web_app_reads_it_and_score_never_saves()
     assert_eq!(attempts[0]["source"], "terminal");
     assert_eq!(attempts[0]["mode"], "practice");
     assert_eq!(attempts[0]["guide_id"], "difficult-customer");
+}
+
+/// A script that reads the address and closes the pipe must not stop the server (CI once
+/// lost the browser test's server this way: the banner's second line hit a closed stdout
+/// and panicked). Here the pipe is closed before the server writes anything at all.
+#[test]
+fn serve_keeps_running_when_its_output_is_closed() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["--engine", "lexical", "serve", "--addr", &addr])
+        .env("RAPPORT_DATA_DIR", data_dir.path())
+        .env_remove("RAPPORT_DB")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    drop(child.stdout.take());
+    let server = Server {
+        child,
+        base: format!("http://{addr}"),
+        _stdout: None,
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server never listened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(server.get("/api/guides").contains("difficult-customer"));
 }
 
 /// The whole loop in real headless Chromium (scripts/install-browser.sh installs it):

@@ -1,5 +1,6 @@
 //! `rapport serve`: the web app on this computer.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -26,10 +27,13 @@ pub fn run(library: Library, args: &ServeArgs, db: Option<&str>) -> Result<u8> {
         let addr = listener.local_addr().context("reading the bound address")?;
         let engine_name = library.engine.engine_name();
         let state = AppState::new(Arc::new(library.engine), store, Config::new(addr));
-        // The first line is the address, so that scripts and tests can read it.
-        println!("Rapport is running at http://{addr}/");
-        println!(
-            "  engine {engine_name} · attempts in {} · stop with Ctrl-C",
+        // The first line is the address, so that scripts and tests can read it. Whoever
+        // started the server may close the pipe once they have it: that must not stop the
+        // server, so write errors are ignored.
+        let _ = write!(
+            std::io::stdout(),
+            "Rapport is running at http://{addr}/\n  engine {engine_name} · attempts in {} · \
+             stop with Ctrl-C\n",
             rapport_store::redact_password(&location)
         );
         axum::serve(listener, rapport_server::app(state))
