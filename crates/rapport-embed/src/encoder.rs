@@ -8,118 +8,87 @@
 //! module checks the two against each other.
 //!
 //! The element-wise work (bias, the exact GELU, residual and layer normalisation,
-//! attention) is fused into single passes from [`crate::kernels`] and spread over rayon's
-//! threads, the ones candle's matrix products already use.
+//! attention) is fused into single passes from [`crate::kernels`], compiled for the CPU's
+//! widest vectors by [`crate::simd`], and runs on the calling thread: the caller shares a
+//! batch out between threads by whole sentences (see `model.rs`), which needs no
+//! synchronisation inside a layer at all.
 
 use std::collections::HashMap;
 
 use candle_core::{Device, Layout, Storage, Tensor};
 use candle_transformers::models::bert::Config as BertConfig;
+use rayon::ThreadPool;
 use rayon::prelude::*;
 
 use crate::kernels::{self, Norm};
+use crate::simd::vectorized;
 use crate::weights::Raw;
 
-/// Below this many floats, an element-wise pass runs on the calling thread alone.
-const PARALLEL_MIN: usize = 16 * 1024;
-
-/// The width, in output columns, of the panels a dense layer's weight is cut into.
-const PANEL: usize = 64;
-
-/// A dense layer. The weight is stored in panels of [`PANEL`] output columns, each a
-/// contiguous `[in, PANEL]` block, so that a product with few rows (one sentence) streams
-/// the weight through the cache once, in order: with the whole `[in, out]` matrix, candle's
-/// `gemm` walks it in strided slices and runs at less than half the speed on a short
-/// sentence. The panels are shared out between rayon's threads, one batched product per
-/// thread. The bias is added by the fused pass that follows the product.
+/// A dense layer: `x W + b`.
 struct Linear {
-    /// `[panels, in, width]`.
+    /// `[in, out]`, the transpose of the `[out, in]` matrix the file stores, so that the
+    /// product is a plain row-major `x W`, which candle's `gemm` runs at full speed for
+    /// any number of rows (the stored layout ran at half speed on a short sentence).
     weight: Tensor,
-    /// The panels each thread multiplies: first and count.
-    groups: Vec<(usize, usize)>,
-    width: usize,
     bias: Vec<f32>,
 }
 
 impl Linear {
     /// A `[out, in]` weight (row-major, as stored) and its bias.
     fn new(weight: &[f32], bias: Vec<f32>) -> candle_core::Result<Linear> {
-        let out = bias.len();
-        let inputs = weight.len() / out.max(1);
-        let width = if out.is_multiple_of(PANEL) {
-            PANEL
-        } else {
-            out.max(1)
-        };
-        let panels = out / width;
-        let mut data = vec![0f32; weight.len()];
-        for (p, panel) in data.chunks_exact_mut(inputs * width).enumerate() {
-            for c in 0..width {
-                let column = &weight[(p * width + c) * inputs..][..inputs];
-                for (row, &value) in panel.chunks_exact_mut(width).zip(column) {
-                    row[c] = value;
-                }
-            }
-        }
-        let threads = rayon::current_num_threads().clamp(1, panels.max(1));
-        let groups = (0..threads)
-            .map(|g| {
-                let first = g * panels / threads;
-                (first, (g + 1) * panels / threads - first)
-            })
-            .collect();
+        let out = bias.len().max(1);
+        let inputs = weight.len() / out;
         Ok(Linear {
-            weight: Tensor::from_vec(data, (panels, inputs, width), &Device::Cpu)?,
-            groups,
-            width,
+            weight: Tensor::from_vec(transpose(weight, out, inputs), (inputs, out), &Device::Cpu)?,
             bias,
         })
     }
 
-    /// `x Wᵀ` for `x` of `[rows, in]`, as a row-major `[rows, out]`, with `finish(first,
-    /// rows)` then run on each group of rows while it is in cache (to add the bias and
-    /// whatever follows).
-    fn forward<F>(&self, x: &Tensor, finish: F) -> candle_core::Result<Vec<f32>>
-    where
-        F: Fn(usize, &mut [f32]) + Sync,
-    {
-        let rows = x.dim(0)?;
-        let multiply = |&(first, count): &(usize, usize)| {
-            x.broadcast_left(count)?
-                .matmul(&self.weight.narrow(0, first, count)?)
-        };
-        let parts: Vec<Tensor> = if self.groups.len() == 1 {
-            vec![multiply(&self.groups[0])?]
-        } else {
-            self.groups
-                .par_iter()
-                .map(multiply)
-                .collect::<candle_core::Result<_>>()?
-        };
-        // Each part is `[count, rows, width]`: put the panels side by side again.
-        let width = self.width;
-        let guards: Vec<_> = parts.iter().map(Tensor::storage_and_layout).collect();
-        let mut panels: Vec<&[f32]> = Vec::new();
-        for (storage, layout) in &guards {
-            panels.extend(cpu_values(storage, layout)?.chunks_exact(rows * width));
-        }
+    /// `x W` for `x` of `[rows, in]`: `[rows, out]`, the bias not yet added (the fused
+    /// pass that follows adds it). With `split` workers, each multiplies its own band of
+    /// columns: with few rows the product is bound by reading the weight from memory, and
+    /// this way each core reads only its part.
+    fn product(&self, x: &Tensor, split: &[ThreadPool]) -> candle_core::Result<Tensor> {
         let out = self.bias.len();
-        let mut dst = vec![0f32; rows * out];
-        for_rows(&mut dst, out, |first, chunk| {
-            for (r, row) in (first..).zip(chunk.chunks_exact_mut(out)) {
-                for (panel, segment) in panels.iter().zip(row.chunks_exact_mut(width)) {
-                    segment.copy_from_slice(&panel[r * width..(r + 1) * width]);
+        if split.len() < 2 || out < split.len() {
+            return x.matmul(&self.weight);
+        }
+        let bands: Vec<(usize, usize)> = (0..split.len())
+            .map(|i| {
+                let first = i * out / split.len();
+                (first, (i + 1) * out / split.len() - first)
+            })
+            .collect();
+        let parts = bands
+            .par_iter()
+            .zip(split)
+            .map(|(&(first, width), worker)| {
+                worker.install(|| x.matmul(&self.weight.narrow(1, first, width)?))
+            })
+            .collect::<candle_core::Result<Vec<Tensor>>>()?;
+        Tensor::cat(&parts, 1)
+    }
+}
+
+/// The transpose of a row-major `[rows, columns]` matrix, in tiles that stay in cache.
+fn transpose(m: &[f32], rows: usize, columns: usize) -> Vec<f32> {
+    const TILE: usize = 32;
+    let mut t = vec![0f32; m.len()];
+    for r0 in (0..rows).step_by(TILE) {
+        for c0 in (0..columns).step_by(TILE) {
+            for r in r0..(r0 + TILE).min(rows) {
+                for c in c0..(c0 + TILE).min(columns) {
+                    t[c * rows + r] = m[r * columns + c];
                 }
             }
-            finish(first, chunk);
-        });
-        Ok(dst)
+        }
     }
+    t
 }
 
 /// One transformer layer.
 struct Layer {
-    /// Query, key and value stacked: one product instead of three.
+    /// Query, key and value side by side: one product instead of three.
     qkv: Linear,
     output: Linear,
     attention_norm: Norm,
@@ -175,27 +144,6 @@ fn with_values<R>(t: &Tensor, f: impl FnOnce(&[f32]) -> R) -> candle_core::Resul
     Ok(f(cpu_values(&storage, layout)?))
 }
 
-/// Calls `f(first_row, rows)` on groups of rows of `dst` (rows of `width`), on several
-/// threads when there is enough work.
-fn for_rows<F>(dst: &mut [f32], width: usize, f: F)
-where
-    F: Fn(usize, &mut [f32]) + Sync,
-{
-    match rows_per_task(dst.len() / width, width) {
-        None => f(0, dst),
-        Some(per_task) => dst
-            .par_chunks_mut(per_task * width)
-            .enumerate()
-            .for_each(|(task, d)| f(task * per_task, d)),
-    }
-}
-
-/// How many rows of `width` floats each parallel task takes, or `None` when `rows` rows
-/// are too little work to share out.
-fn rows_per_task(rows: usize, width: usize) -> Option<usize> {
-    (rows * width >= PARALLEL_MIN).then(|| (PARALLEL_MIN / 4 / width).clamp(1, rows.div_ceil(2)))
-}
-
 impl Encoder {
     /// Builds the encoder from tensors already checked against `config` (see
     /// [`crate::weights::load`]).
@@ -205,7 +153,11 @@ impl Encoder {
     ) -> candle_core::Result<Encoder> {
         let t = &mut tensors;
         let eps = config.layer_norm_eps as f32;
-        let mut layers = Vec::with_capacity(config.num_hidden_layers);
+        // Each layer's dense weights, `[out, in]` with their biases (query, key and value
+        // stacked), taken out first and then transposed on every core at once: the
+        // transposing is most of the loading time after reading the file.
+        let mut dense = Vec::with_capacity(config.num_hidden_layers * 4);
+        let mut norms = Vec::with_capacity(config.num_hidden_layers);
         for layer in 0..config.num_hidden_layers {
             let p = format!("encoder.layer.{layer}");
             let mut weight = Vec::new();
@@ -214,20 +166,41 @@ impl Encoder {
                 weight.extend(take(t, &format!("{p}.attention.self.{part}.weight"))?.data);
                 bias.extend(take(t, &format!("{p}.attention.self.{part}.bias"))?.data);
             }
-            let qkv = Linear::new(&weight, bias)?;
-            let get = |t: &mut HashMap<String, Raw>, name: &str| {
-                Linear::new(
-                    &take(t, &format!("{p}.{name}.weight"))?.data,
+            dense.push((weight, bias));
+            for name in [
+                "attention.output.dense",
+                "intermediate.dense",
+                "output.dense",
+            ] {
+                dense.push((
+                    take(t, &format!("{p}.{name}.weight"))?.data,
                     take(t, &format!("{p}.{name}.bias"))?.data,
-                )
+                ));
+            }
+            norms.push((
+                norm(t, &format!("{p}.attention.output.LayerNorm"), eps)?,
+                norm(t, &format!("{p}.output.LayerNorm"), eps)?,
+            ));
+        }
+        let mut dense = dense
+            .into_par_iter()
+            .map(|(weight, bias)| Linear::new(&weight, bias))
+            .collect::<candle_core::Result<Vec<Linear>>>()?
+            .into_iter();
+        let mut layers = Vec::with_capacity(config.num_hidden_layers);
+        for (attention_norm, output_norm) in norms {
+            let mut next = || {
+                dense
+                    .next()
+                    .ok_or_else(|| candle_core::Error::Msg("a dense layer is missing".into()))
             };
             layers.push(Layer {
-                qkv,
-                output: get(t, "attention.output.dense")?,
-                attention_norm: norm(t, &format!("{p}.attention.output.LayerNorm"), eps)?,
-                intermediate: get(t, "intermediate.dense")?,
-                down: get(t, "output.dense")?,
-                output_norm: norm(t, &format!("{p}.output.LayerNorm"), eps)?,
+                qkv: next()?,
+                output: next()?,
+                attention_norm,
+                intermediate: next()?,
+                down: next()?,
+                output_norm,
             });
         }
         Ok(Encoder {
@@ -243,16 +216,30 @@ impl Encoder {
 
     /// Encodes sentences packed end to end: `ids` and `type_ids` hold every sentence's
     /// tokens one after the other, `lengths` the number of tokens of each. Returns the
-    /// last hidden state, `[tokens, hidden]`.
+    /// last hidden state, `[tokens, hidden]`, row-major. The matrix products are shared
+    /// out between the `split` workers by columns (none: on the calling thread).
     pub(crate) fn forward(
         &self,
         ids: &[u32],
         type_ids: &[u32],
         lengths: &[usize],
-    ) -> candle_core::Result<Tensor> {
+        split: &[ThreadPool],
+    ) -> candle_core::Result<Vec<f32>> {
+        let mut x = vectorized(
+            #[inline(always)]
+            || self.embed(ids, type_ids, lengths),
+        );
+        for layer in &self.layers {
+            x = self.layer(layer, x, lengths, split)?;
+        }
+        Ok(x)
+    }
+
+    /// The normalised sum of the word, position and token-type embeddings of each token.
+    #[inline(always)]
+    fn embed(&self, ids: &[u32], type_ids: &[u32], lengths: &[usize]) -> Vec<f32> {
         let h = self.hidden;
-        let n = ids.len();
-        let mut x = vec![0f32; n * h];
+        let mut x = vec![0f32; ids.len() * h];
         let mut rows = x.chunks_exact_mut(h);
         let mut token = 0;
         for &length in lengths {
@@ -270,82 +257,107 @@ impl Encoder {
                 token += 1;
             }
         }
-        let mut hidden = Tensor::from_vec(x, (n, h), &Device::Cpu)?;
-        for layer in &self.layers {
-            hidden = self.layer(layer, &hidden, lengths)?;
-        }
-        Ok(hidden)
+        x
     }
 
-    /// One transformer layer.
-    fn layer(&self, layer: &Layer, x: &Tensor, lengths: &[usize]) -> candle_core::Result<Tensor> {
+    /// One transformer layer: `x` in, `[tokens, hidden]`, the layer's output out.
+    fn layer(
+        &self,
+        layer: &Layer,
+        x: Vec<f32>,
+        lengths: &[usize],
+        split: &[ThreadPool],
+    ) -> candle_core::Result<Vec<f32>> {
         let h = self.hidden;
-        let n = x.dim(0)?;
-        let qkv = layer.qkv.forward(x, |_, _| {})?;
-        let context = self.attention(&qkv, &layer.qkv.bias, lengths);
+        let n = x.len() / h;
+        let x = Tensor::from_vec(x, (n, h), &Device::Cpu)?;
+
+        let qkv = layer.qkv.product(&x, split)?;
+        let context = with_values(&qkv, |qkv| {
+            vectorized(
+                #[inline(always)]
+                || self.attention(qkv, &layer.qkv.bias, lengths),
+            )
+        })?;
         let context = Tensor::from_vec(context, (n, h), &Device::Cpu)?;
 
-        let attended = with_values(x, |x| {
-            layer.output.forward(&context, |first, rows| {
-                let residual = &x[first * h..first * h + rows.len()];
-                layer
-                    .attention_norm
-                    .add_rows(rows, &layer.output.bias, residual);
+        let projected = layer.output.product(&context, split)?;
+        let attended = with_values(&projected, |p| {
+            with_values(&x, |x| {
+                vectorized(
+                    #[inline(always)]
+                    || layer.attention_norm.add_rows(p, &layer.output.bias, x),
+                )
             })
         })??;
         let attended = Tensor::from_vec(attended, (n, h), &Device::Cpu)?;
 
         let bias = &layer.intermediate.bias;
-        let activated = layer
-            .intermediate
-            .forward(&attended, |_, rows| kernels::bias_gelu(rows, bias))?;
+        let activated = with_values(&layer.intermediate.product(&attended, split)?, |v| {
+            vectorized(
+                #[inline(always)]
+                || kernels::bias_gelu(v, bias),
+            )
+        })?;
         let activated = Tensor::from_vec(activated, (n, bias.len()), &Device::Cpu)?;
 
-        let out = with_values(&attended, |a| {
-            layer.down.forward(&activated, |first, rows| {
-                let residual = &a[first * h..first * h + rows.len()];
-                layer.output_norm.add_rows(rows, &layer.down.bias, residual);
+        let down = layer.down.product(&activated, split)?;
+        with_values(&down, |d| {
+            with_values(&attended, |a| {
+                vectorized(
+                    #[inline(always)]
+                    || layer.output_norm.add_rows(d, &layer.down.bias, a),
+                )
             })
-        })??;
-        Tensor::from_vec(out, (n, h), &Device::Cpu)
+        })?
     }
 
     /// Multi-head self-attention of each sentence against itself. `qkv` is `[tokens, 3 *
     /// hidden]` (queries, keys, values, before their bias); returns the context vectors,
     /// `[tokens, hidden]`, heads side by side.
+    #[inline(always)]
     fn attention(&self, qkv: &[f32], bias: &[f32], lengths: &[usize]) -> Vec<f32> {
         let h = self.hidden;
-        let heads = self.heads;
-        let head = h / heads;
+        let head = h / self.heads;
         let n = qkv.len() / (3 * h);
         let scale = 1.0 / (head as f32).sqrt();
         let longest = lengths.iter().copied().max().unwrap_or(0);
-        // Each head's context vectors, `[heads][tokens][head]`, one block per head.
-        let mut by_head = vec![0f32; n * h];
-        let one_head = |(index, out): (usize, &mut [f32])| {
-            // This head's queries, keys and values, `[tokens][head]` each, bias added.
-            let mut q = vec![0f32; n * head];
-            let mut k = vec![0f32; n * head];
-            let mut v = vec![0f32; n * head];
-            for (part, (dst, factor)) in [(&mut q, scale), (&mut k, 1.0), (&mut v, 1.0)]
-                .into_iter()
-                .enumerate()
-            {
-                let at = part * h + index * head;
-                let b = &bias[at..at + head];
-                for (row, d) in qkv.chunks_exact(3 * h).zip(dst.chunks_exact_mut(head)) {
-                    for ((d, &x), &b) in d.iter_mut().zip(&row[at..at + head]).zip(b) {
-                        *d = (x + b) * factor;
-                    }
-                }
-            }
-            let mut scores = vec![0f32; longest];
+        let mut context = vec![0f32; n * h];
+        // One head's queries, values and context, `[tokens][head]` each, and its keys,
+        // each sentence's block transposed to `[head][length]`.
+        let mut q = vec![0f32; n * head];
+        let mut k_t = vec![0f32; n * head];
+        let mut v = vec![0f32; n * head];
+        let mut out = vec![0f32; n * head];
+        let mut scores = vec![0f32; longest];
+        for index in 0..self.heads {
+            let (at_q, at_k, at_v) = (index * head, h + index * head, 2 * h + index * head);
+            let (bq, bk, bv) = (
+                &bias[at_q..at_q + head],
+                &bias[at_k..at_k + head],
+                &bias[at_v..at_v + head],
+            );
             let mut start = 0;
             for &length in lengths {
+                let rows = qkv[start * 3 * h..(start + length) * 3 * h].chunks_exact(3 * h);
                 let block = start * head..(start + length) * head;
+                let q_rows = q[block.clone()].chunks_exact_mut(head);
+                let v_rows = v[block.clone()].chunks_exact_mut(head);
+                let k_block = &mut k_t[block.clone()];
+                for (j, ((row, qd), vd)) in rows.zip(q_rows).zip(v_rows).enumerate() {
+                    for ((d, &x), &b) in qd.iter_mut().zip(&row[at_q..at_q + head]).zip(bq) {
+                        *d = (x + b) * scale;
+                    }
+                    for ((d, &x), &b) in vd.iter_mut().zip(&row[at_v..at_v + head]).zip(bv) {
+                        *d = x + b;
+                    }
+                    for (c, (&x, &b)) in row[at_k..at_k + head].iter().zip(bk).enumerate() {
+                        k_block[c * length + j] = x + b;
+                    }
+                }
                 kernels::attend(
                     &q[block.clone()],
-                    &k[block.clone()],
+                    &k_t[block.clone()],
                     &v[block.clone()],
                     head,
                     &mut out[block],
@@ -353,30 +365,12 @@ impl Encoder {
                 );
                 start += length;
             }
-        };
-        let work = 3 * n * h + lengths.iter().map(|l| l * l).sum::<usize>() * h;
-        if work < PARALLEL_MIN {
-            by_head.chunks_mut(n * head).enumerate().for_each(one_head);
-        } else {
-            by_head
-                .par_chunks_mut(n * head)
-                .enumerate()
-                .for_each(one_head);
-        }
-        // Heads side by side again.
-        let mut context = vec![0f32; n * h];
-        for (index, block) in by_head.chunks_exact(n * head).enumerate() {
-            for (row, src) in context.chunks_exact_mut(h).zip(block.chunks_exact(head)) {
+            for (row, src) in context.chunks_exact_mut(h).zip(out.chunks_exact(head)) {
                 row[index * head..(index + 1) * head].copy_from_slice(src);
             }
         }
         context
     }
-}
-
-/// Runs `f` on the values of a hidden state returned by [`Encoder::forward`].
-pub(crate) fn values<R>(t: &Tensor, f: impl FnOnce(&[f32]) -> R) -> candle_core::Result<R> {
-    with_values(t, f)
 }
 
 #[cfg(test)]
@@ -476,7 +470,7 @@ mod tests {
             .collect();
         let encoder = Encoder::new(raw, &config).expect("encoder");
 
-        // Sentences of several lengths (one long enough to go parallel), packed.
+        // Sentences of several lengths, packed.
         let sentences: Vec<Vec<u32>> = [3usize, 11, 1, 7, 30]
             .iter()
             .enumerate()
@@ -485,8 +479,9 @@ mod tests {
         let ids: Vec<u32> = sentences.concat();
         let type_ids: Vec<u32> = ids.iter().map(|&i| i % 2).collect();
         let lengths: Vec<usize> = sentences.iter().map(Vec::len).collect();
-        let packed = encoder.forward(&ids, &type_ids, &lengths).expect("forward");
-        let packed = values(&packed, <[f32]>::to_vec).expect("values");
+        let packed = encoder
+            .forward(&ids, &type_ids, &lengths, &[])
+            .expect("forward");
 
         let mut start = 0;
         let mut worst = 0f32;

@@ -1,6 +1,8 @@
 //! The encoder's element-wise and row-wise arithmetic, written over plain `f32` slices so
 //! that the compiler vectorises it: the exponential, the exact (erf) GELU, layer
 //! normalisation and attention. The matrix products stay with candle (and its `gemm`).
+//! Everything is `#[inline(always)]`, so that [`crate::simd::vectorized`] compiles it for
+//! the CPU's widest vectors.
 //!
 //! Nothing here branches per element: both sides of a choice are computed and one is
 //! selected, which is what lets LLVM turn the loops into SIMD code. The accuracy of each
@@ -112,13 +114,17 @@ pub(crate) fn gelu(x: f32) -> f32 {
     x * phi
 }
 
-/// `x = gelu(x + bias)`, row by row; `bias` has the length of a row.
-pub(crate) fn bias_gelu(rows: &mut [f32], bias: &[f32]) {
-    for row in rows.chunks_exact_mut(bias.len()) {
-        for (x, &b) in row.iter_mut().zip(bias) {
-            *x = gelu(*x + b);
+/// `gelu(x + bias)` for each row `x` of `rows`; `bias` has the length of a row.
+#[inline(always)]
+pub(crate) fn bias_gelu(rows: &[f32], bias: &[f32]) -> Vec<f32> {
+    let mut out = vec![0f32; rows.len()];
+    let width = bias.len();
+    for (o, row) in out.chunks_exact_mut(width).zip(rows.chunks_exact(width)) {
+        for ((o, &x), &b) in o.iter_mut().zip(row).zip(bias) {
+            *o = gelu(x + b);
         }
     }
+    out
 }
 
 /// The sum of a slice, in eight interleaved partial sums (which vectorises).
@@ -164,7 +170,7 @@ pub(crate) struct Norm {
 
 impl Norm {
     /// Normalises one row in place.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn row(&self, row: &mut [f32]) {
         let n = row.len() as f32;
         let mean = sum(row) / n;
@@ -178,36 +184,48 @@ impl Norm {
         }
     }
 
-    /// `x = norm(x + bias + residual)`, row by row.
-    pub(crate) fn add_rows(&self, rows: &mut [f32], bias: &[f32], residual: &[f32]) {
+    /// `norm(x + bias + residual)` for each row `x` of `rows` and the matching row of
+    /// `residual`.
+    #[inline(always)]
+    pub(crate) fn add_rows(&self, rows: &[f32], bias: &[f32], residual: &[f32]) -> Vec<f32> {
         let width = bias.len();
-        for (row, r) in rows
+        let mut out = vec![0f32; rows.len()];
+        for ((o, x), r) in out
             .chunks_exact_mut(width)
+            .zip(rows.chunks_exact(width))
             .zip(residual.chunks_exact(width))
         {
-            for ((x, &b), &r) in row.iter_mut().zip(bias).zip(r) {
-                *x += b + r;
+            for (((o, &x), &b), &r) in o.iter_mut().zip(x).zip(bias).zip(r) {
+                *o = x + b + r;
             }
-            self.row(row);
+            self.row(o);
         }
+        out
     }
 }
 
 /// Scaled dot-product attention of one sentence and one head, with no padding to mask:
-/// `q`, `k` and `v` are that head's `[length, head]` blocks (`q` already scaled by
-/// `1 / √head`), and the context vectors are written to `out`, `[length, head]`. `scores`
-/// is scratch space of exactly `length` floats.
+/// `q` and `v` are that head's `[length, head]` blocks (`q` already scaled by `1 / √head`),
+/// `k_t` its keys transposed, `[head, length]`, so that a query's scores against every key
+/// are built a column of the head at a time, across all keys at once (which vectorises,
+/// where one dot product of 32 floats per key would not). The context vectors are written
+/// to `out`, `[length, head]`. `scores` is scratch space of exactly `length` floats.
+#[inline(always)]
 pub(crate) fn attend(
     q: &[f32],
-    k: &[f32],
+    k_t: &[f32],
     v: &[f32],
     head: usize,
     out: &mut [f32],
     scores: &mut [f32],
 ) {
+    let length = scores.len();
     for (qi, oi) in q.chunks_exact(head).zip(out.chunks_exact_mut(head)) {
-        for (s, kj) in scores.iter_mut().zip(k.chunks_exact(head)) {
-            *s = dot(qi, kj);
+        scores.fill(0.0);
+        for (&qd, keys) in qi.iter().zip(k_t.chunks_exact(length)) {
+            for (s, &k) in scores.iter_mut().zip(keys) {
+                *s += qd * k;
+            }
         }
         let max = scores.iter().fold(f32::NEG_INFINITY, |m, &s| m.max(s));
         for s in scores.iter_mut() {

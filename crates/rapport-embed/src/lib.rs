@@ -24,6 +24,7 @@ mod encoder;
 mod error;
 mod kernels;
 mod model;
+mod simd;
 mod tokenize;
 mod weights;
 

@@ -7,11 +7,13 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rapport_engine::{EmbedError, Embedder};
+use rayon::ThreadPool;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use tokenizers::Encoding;
 
 use crate::config::{self, Pooling, io_error};
-use crate::encoder::{self, Encoder};
+use crate::encoder::Encoder;
 use crate::tokenize::Tokens;
 use crate::{LoadError, weights};
 
@@ -30,6 +32,11 @@ pub struct Model {
     dimension: usize,
     max_length: usize,
     id: String,
+    /// One single-thread pool per core. A call with several sentences shares them out
+    /// between these by whole sentences, and each encodes its share alone, start to
+    /// finish, with no synchronisation inside a layer; a single sentence is encoded on the
+    /// calling thread, its matrix products spread over rayon's threads.
+    workers: Vec<ThreadPool>,
 }
 
 impl fmt::Debug for Model {
@@ -94,9 +101,10 @@ impl Model {
 
     /// Embeds each sentence as an L2-normalised vector, in input order.
     ///
-    /// The sentences are tokenised and run through the encoder [`MAX_BATCH`] at a time,
-    /// packed end to end with no padding (so that sentences of any lengths batch together
-    /// without wasted work), then pooled and normalised.
+    /// The sentences are tokenised and shared out between the cores by whole sentences,
+    /// about the same number of tokens each; each core runs its share through the encoder
+    /// [`MAX_BATCH`] at a time, packed end to end with no padding (so that sentences of any
+    /// lengths batch together without wasted work), then pools and normalises.
     pub fn embed_batch(&self, sentences: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
         if sentences.is_empty() {
             return Ok(Vec::new());
@@ -105,12 +113,32 @@ impl Model {
             .tokens
             .encode(sentences)
             .map_err(|e| EmbedError(format!("cannot tokenize: {e}")))?;
-        let mut out = Vec::with_capacity(sentences.len());
-        for batch in encodings.chunks(MAX_BATCH) {
-            let vectors = self
-                .forward(batch)
-                .map_err(|e| EmbedError(format!("cannot run the model: {e}")))?;
-            out.extend(vectors);
+        let lengths: Vec<usize> = encodings.iter().map(Encoding::len).collect();
+        let shares = shares(&lengths, self.workers.len());
+        let encode = |share: &[usize], split: &[ThreadPool]| {
+            let picked: Vec<&Encoding> = share.iter().map(|&i| &encodings[i]).collect();
+            let mut out = Vec::with_capacity(picked.len());
+            for batch in picked.chunks(MAX_BATCH) {
+                out.extend(self.forward(batch, split)?);
+            }
+            Ok::<_, candle_core::Error>(out)
+        };
+        let encoded: candle_core::Result<Vec<Vec<Vec<f32>>>> = if shares.len() == 1 {
+            // One sentence: its products are shared out by columns instead.
+            encode(&shares[0], &self.workers).map(|v| vec![v])
+        } else {
+            shares
+                .par_iter()
+                .zip(&self.workers)
+                .map(|(share, worker)| worker.install(|| encode(share, &[])))
+                .collect()
+        };
+        let encoded = encoded.map_err(|e| EmbedError(format!("cannot run the model: {e}")))?;
+        let mut out = vec![Vec::new(); sentences.len()];
+        for (share, vectors) in shares.iter().zip(encoded) {
+            for (&i, v) in share.iter().zip(vectors) {
+                out[i] = v;
+            }
         }
         Ok(out)
     }
@@ -126,7 +154,11 @@ impl Model {
     }
 
     /// Runs one batch through the encoder, pools and normalises.
-    fn forward(&self, encodings: &[Encoding]) -> candle_core::Result<Vec<Vec<f32>>> {
+    fn forward(
+        &self,
+        encodings: &[&Encoding],
+        split: &[ThreadPool],
+    ) -> candle_core::Result<Vec<Vec<f32>>> {
         let lengths: Vec<usize> = encodings.iter().map(|e| e.len()).collect();
         let total = lengths.iter().sum();
         let mut ids = Vec::with_capacity(total);
@@ -135,20 +167,54 @@ impl Model {
             ids.extend_from_slice(e.get_ids());
             type_ids.extend_from_slice(e.get_type_ids());
         }
-        let hidden = self.encoder.forward(&ids, &type_ids, &lengths)?;
+        let hidden = self.encoder.forward(&ids, &type_ids, &lengths, split)?;
         let h = self.dimension;
-        encoder::values(&hidden, |hidden| {
-            let mut start = 0;
-            lengths
-                .iter()
-                .map(|&length| {
-                    let tokens = &hidden[start * h..(start + length) * h];
-                    start += length;
-                    pool(tokens, h, self.pooling)
-                })
-                .collect()
-        })
+        let mut start = 0;
+        Ok(lengths
+            .iter()
+            .map(|&length| {
+                let tokens = &hidden[start * h..(start + length) * h];
+                start += length;
+                pool(tokens, h, self.pooling)
+            })
+            .collect())
     }
+}
+
+/// Shares sentences of these token lengths out between at most `workers` workers, by
+/// whole sentences, so that each gets about the same number of tokens (longest first,
+/// each to the least loaded). Each share lists sentence indices in input order; there is
+/// always at least one share.
+fn shares(lengths: &[usize], workers: usize) -> Vec<Vec<usize>> {
+    let count = workers.min(lengths.len()).max(1);
+    let mut order: Vec<usize> = (0..lengths.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(lengths[i]));
+    let mut load = vec![0usize; count];
+    let mut shares = vec![Vec::new(); count];
+    for i in order {
+        let lightest = (0..count).min_by_key(|&w| load[w]).unwrap_or(0);
+        load[lightest] += lengths[i];
+        shares[lightest].push(i);
+    }
+    for share in &mut shares {
+        share.sort_unstable();
+    }
+    shares
+}
+
+/// One single-thread pool per rayon thread (one per core unless `RAYON_NUM_THREADS` says
+/// otherwise); fewer, or none, if the system will not start more threads, which only
+/// costs speed.
+fn workers() -> Vec<ThreadPool> {
+    (0..rayon::current_num_threads())
+        .map_while(|i| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .thread_name(move |_| format!("rapport-embed-{i}"))
+                .build()
+                .ok()
+        })
+        .collect()
 }
 
 /// Pools the `[length, h]` token vectors of one sentence and L2-normalises the result, as
@@ -231,6 +297,7 @@ fn load_parts(dir: &Path) -> Result<Model, LoadError> {
         dimension: config.hidden_size,
         max_length,
         id: String::new(),
+        workers: workers(),
     })
 }
 
