@@ -35,7 +35,7 @@ pub struct Model {
     /// One single-thread pool per core. A call with several sentences shares them out
     /// between these by whole sentences, and each encodes its share alone, start to
     /// finish, with no synchronisation inside a layer; a single sentence is encoded on the
-    /// calling thread, its matrix products spread over rayon's threads.
+    /// calling thread, each of its matrix products split by columns between these pools.
     workers: Vec<ThreadPool>,
 }
 
@@ -124,7 +124,7 @@ impl Model {
             Ok::<_, candle_core::Error>(out)
         };
         let encoded: candle_core::Result<Vec<Vec<Vec<f32>>>> = if shares.len() == 1 {
-            // One sentence: its products are shared out by columns instead.
+            // One sentence (or one core): its products are shared out by columns instead.
             encode(&shares[0], &self.workers).map(|v| vec![v])
         } else {
             shares
