@@ -85,6 +85,21 @@ pub fn run(dir: &Path, bin: &Path, root: &Path, runs: usize) -> anyhow::Result<(
         engine.score(QUESTION, &ten_answer).map(|r| r.score)
     });
     row("score a 10-sentence answer", &answer10, millis);
+    // Cold: what a fresh process pays for its first answer, prototypes read from the cache.
+    let mut cold = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        let fresh = Arc::new(rapport_embed::Model::load(dir).context("loading the model")?);
+        let mut engine = crate::lexical_engine();
+        engine.enable_semantic(fresh, cached.clone())?;
+        black_box(engine.score(QUESTION, &ten_answer)?);
+        cold.push(start.elapsed());
+    }
+    row(
+        "load + first 10-sentence answer (cold)",
+        &Stats::of(cold),
+        millis,
+    );
 
     // A one-sentence edit: the cache holds the answer; each edit appends a new sentence.
     let cache = SentenceCache::new();

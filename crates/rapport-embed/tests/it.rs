@@ -16,6 +16,9 @@ use rapport_embed::{Embedder, LoadError, MAX_BATCH, Model, Pooling};
 use serde::Deserialize;
 use serde_json::json;
 
+mod common;
+use common::real_model_dir;
+
 // ---------------------------------------------------------------------------------------
 // A tiny BERT, written by the test.
 
@@ -545,25 +548,6 @@ fn bad_model_folders() {
 
 // ---------------------------------------------------------------------------------------
 // The real model against sentence-transformers.
-
-/// Where the real model is: `$RAPPORT_MODEL_DIR`, else `models/all-MiniLM-L6-v2` in the
-/// data directory (`$RAPPORT_DATA_DIR`, else `$XDG_DATA_HOME/rapport`, else
-/// `~/.local/share/rapport`), as `rapport model install` puts it.
-fn real_model_dir() -> PathBuf {
-    let var = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if let Some(dir) = var("RAPPORT_MODEL_DIR") {
-        return dir;
-    }
-    let data = var("RAPPORT_DATA_DIR")
-        .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("rapport")))
-        .or_else(|| var("HOME").map(|h| h.join(".local/share/rapport")))
-        .expect("no data directory: set RAPPORT_DATA_DIR or HOME");
-    data.join("models").join("all-MiniLM-L6-v2")
-}
 
 /// Embeddings written by sentence-transformers (`scripts/` holds the script).
 #[derive(Deserialize)]

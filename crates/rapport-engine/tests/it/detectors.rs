@@ -39,6 +39,9 @@ struct Case {
     /// Why the engine currently gives the other verdict. The case then asserts the
     /// current, wrong verdict.
     fixme: Option<String>,
+    /// With a `fixme`: the engine with the sentence-embedding model gets the case right
+    /// (checked with the real model by `rapport-embed`'s `tests/steps.rs`).
+    fixed_by_model: Option<bool>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
@@ -82,6 +85,9 @@ fn check(signal: Signal) {
             case.guide,
             case.step
         );
+        if case.fixed_by_model.is_some() && case.fixme.is_none() {
+            failures.push(format!("{at}: `fixed_by_model` without a `fixme`"));
+        }
         let Some(guide) = engine().guide(&case.guide) else {
             failures.push(format!("{at}: no guide `{}`", case.guide));
             continue;
