@@ -40,7 +40,7 @@ struct Case {
     /// current, wrong verdict.
     fixme: Option<String>,
     /// With a `fixme`: the engine with the sentence-embedding model gets the case right
-    /// (checked with the real model by `rapport-embed`'s `tests/steps.rs`).
+    /// (checked with the real model by `rapport-embed`'s `tests/fixtures.rs`).
     fixed_by_model: Option<bool>,
 }
 

@@ -6,12 +6,13 @@
 //! model enabled: every case without a `fixme` must stay right, every case marked
 //! `fixed_by_model` must now be right, with evidence that names the prototype sentence it
 //! resembled, and the other `fixme` cases are asserted as they are, so a case the model
-//! newly gets right shows up as a failure asking for the mark.
+//! newly gets right shows up as a failure asking for the mark. The answers written to
+//! game the rubric (`test_data/gaming/weak.toml`) must stay under 50 with the model too.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rapport_embed::Model;
 use rapport_engine::Engine;
@@ -43,19 +44,29 @@ fn engine() -> Engine {
     Engine::new(guides, &rapport_pack::builtin_lexicons())
 }
 
+/// The engine with the real model, built once for both tests (embedding every
+/// prototype takes a second or two).
+fn semantic_engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let dir = common::real_model_dir();
+        assert!(
+            dir.join("model.safetensors").exists(),
+            "the sentence-embedding model is not installed in {}: run `rapport model install`",
+            dir.display()
+        );
+        let model = Arc::new(Model::load(&dir).unwrap_or_else(|e| panic!("{e}")));
+        let mut semantic = engine();
+        semantic.enable_semantic(model, Vec::new()).unwrap();
+        assert_eq!(semantic.engine_name(), "semantic");
+        semantic
+    })
+}
+
 #[test]
 fn the_model_gets_the_marked_paraphrases_right_and_breaks_no_case() {
-    let dir = common::real_model_dir();
-    assert!(
-        dir.join("model.safetensors").exists(),
-        "the sentence-embedding model is not installed in {}: run `rapport model install`",
-        dir.display()
-    );
-    let model = Arc::new(Model::load(&dir).unwrap_or_else(|e| panic!("{e}")));
     let lexical = engine();
-    let mut semantic = engine();
-    semantic.enable_semantic(model, Vec::new()).unwrap();
-    assert_eq!(semantic.engine_name(), "semantic");
+    let semantic = semantic_engine();
 
     let steps = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rapport-engine/test_data/steps");
     let mut files: Vec<_> = std::fs::read_dir(&steps)
@@ -89,7 +100,7 @@ fn the_model_gets_the_marked_paraphrases_right_and_breaks_no_case() {
                     .unwrap_or_else(|| panic!("{at}: no verdict"))
                     .clone()
             };
-            let (by_rules, by_model) = (verdict(&lexical), verdict(&semantic));
+            let (by_rules, by_model) = (verdict(&lexical), verdict(semantic));
             cases += 1;
             right_lexical += usize::from(by_rules.met == right);
             right_semantic += usize::from(by_model.met == right);
@@ -140,4 +151,51 @@ fn the_model_gets_the_marked_paraphrases_right_and_breaks_no_case() {
         failures.join("\n")
     );
     assert_eq!(right_semantic, right_lexical + marked);
+}
+
+/// An answer from `rapport-engine`'s `test_data/gaming/weak.toml`.
+#[derive(Deserialize)]
+struct Weak {
+    kind: String,
+    guide: String,
+    answer: String,
+    fixme: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WeakFile {
+    case: Vec<Weak>,
+}
+
+/// Meaning must not undo the guards against gaming: keyword lists, padding, plans, blame
+/// and off-topic answers that stay under 50 with the rules stay under 50 with the model.
+#[test]
+fn answers_that_game_the_rubric_stay_under_50_with_the_model() {
+    let semantic = semantic_engine();
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../rapport-engine/test_data/gaming/weak.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let weak: WeakFile =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (n, case) in weak.case.iter().enumerate() {
+        let report = semantic.score(&case.guide, &case.answer).unwrap();
+        if case.fixme.is_some() {
+            continue;
+        }
+        checked += 1;
+        if report.score > 49 {
+            failures.push(format!(
+                "case {} ({}, {}): {} with the model\n    answer: {}",
+                n + 1,
+                case.kind,
+                case.guide,
+                report.score,
+                case.answer.trim()
+            ));
+        }
+    }
+    assert!(checked >= 10, "only {checked} cases checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
