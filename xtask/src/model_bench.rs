@@ -85,22 +85,6 @@ pub fn run(dir: &Path, bin: &Path, root: &Path, runs: usize) -> anyhow::Result<(
         engine.score(QUESTION, &ten_answer).map(|r| r.score)
     });
     row("score a 10-sentence answer", &answer10, millis);
-    // Cold: what a fresh process pays for its first answer, prototypes read from the cache.
-    let mut cold = Vec::new();
-    for _ in 0..5 {
-        let start = Instant::now();
-        let fresh = Arc::new(rapport_embed::Model::load(dir).context("loading the model")?);
-        let mut engine = crate::lexical_engine();
-        engine.enable_semantic(fresh, cached.clone())?;
-        black_box(engine.score(QUESTION, &ten_answer)?);
-        cold.push(start.elapsed());
-    }
-    row(
-        "load + first 10-sentence answer (cold)",
-        &Stats::of(cold),
-        millis,
-    );
-
     // A one-sentence edit: the cache holds the answer; each edit appends a new sentence.
     let cache = SentenceCache::new();
     engine.score_live(QUESTION, ANSWER, &cache)?;
@@ -138,6 +122,24 @@ pub fn run(dir: &Path, bin: &Path, root: &Path, runs: usize) -> anyhow::Result<(
     println!(
         "  peak resident memory of this bench process: {}",
         peak_rss()
+    );
+
+    // After the memory figure: each fresh load holds a second copy of the weights.
+    println!();
+    // Cold: what a fresh process pays for its first answer, prototypes read from the cache.
+    let mut cold = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        let fresh = Arc::new(rapport_embed::Model::load(dir).context("loading the model")?);
+        let mut engine = crate::lexical_engine();
+        engine.enable_semantic(fresh, cached.clone())?;
+        black_box(engine.score(QUESTION, &ten_answer)?);
+        cold.push(start.elapsed());
+    }
+    row(
+        "load + first 10-sentence answer (cold)",
+        &Stats::of(cold),
+        millis,
     );
 
     println!();
