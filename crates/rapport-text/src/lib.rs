@@ -6,6 +6,7 @@
 //! apostrophes) and stemming. Every offset points into the text exactly as received.
 
 mod analyzer;
+mod clauses;
 mod fold;
 mod phrase;
 mod sentences;

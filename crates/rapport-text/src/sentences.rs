@@ -1,11 +1,14 @@
 //! Sentence splitting with byte offsets.
 //!
 //! Uses the Unicode sentence boundaries, and also breaks at blank lines and at line
-//! breaks that start a list item, since typed answers often come as bullet points.
+//! breaks that start a list item, since typed answers often come as bullet points. Long
+//! unpunctuated sentences (spoken answers) are cut into clauses (`clauses.rs`).
 
 use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
+
+use crate::clauses::split_clauses;
 
 /// Splits `text` into sentences, returned as byte ranges with surrounding whitespace
 /// trimmed. Empty pieces are dropped.
@@ -21,6 +24,9 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
         }
     }
     merge_fragments(text, out)
+        .into_iter()
+        .flat_map(|r| split_clauses(text, r))
+        .collect()
 }
 
 /// Splits at line breaks that end a paragraph or start a list item.
