@@ -2,6 +2,7 @@
 //! `cargo xtask tune FILE.jsonl` (per-item scores against labels, for tuning the rules).
 
 mod bench;
+mod fit;
 mod model_bench;
 mod tune;
 
@@ -10,10 +11,11 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("bench") => bench::run(&args[1..]),
         Some("tune") => tune::run(&args[1..]),
+        Some("fit") => fit::run(&args[1..]),
         Some("match") => tune::matches(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask bench | cargo xtask tune FILE.jsonl [ID...] | cargo xtask match FILE.jsonl"
+                "usage: cargo xtask bench | cargo xtask fit [--write] FILE.jsonl... | cargo xtask tune FILE.jsonl [ID...] | cargo xtask match FILE.jsonl"
             );
             std::process::exit(2);
         }

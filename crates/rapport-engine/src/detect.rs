@@ -33,7 +33,7 @@ impl Context {
     }
 }
 
-fn is_action(f: &Features) -> bool {
+pub(crate) fn is_action(f: &Features) -> bool {
     f.candidate_acts() && f.narrative()
 }
 
@@ -294,14 +294,32 @@ pub(crate) struct StepVerdict {
     pub met: bool,
     /// Sentences that take the step, strongest first.
     pub hits: Vec<Hit>,
+    /// The best sentences for the step whether or not the rules count it taken (the
+    /// evidence when the fitted model does), strongest first.
+    pub candidates: Vec<Hit>,
+    /// The strength of the second-best sentence.
+    pub second: f32,
+    /// How many sentences rate for the step after competing.
+    pub count: usize,
+    pub parts: Parts,
 }
 
-/// Rates every sentence for the step and combines the best two.
+/// The strongest of each kind of evidence for a step over all sentences, before the
+/// rules combine them: what the fitted step model reads besides the rules' verdict.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Parts {
+    pub cue: f32,
+    pub signal: f32,
+    pub example: f32,
+    pub meaning: f32,
+}
+
 /// Every sentence's rating for one step, before the steps compete for sentences.
 pub(crate) struct Rated {
     pub hits: Vec<Hit>,
     /// The most the step can reach (a stance that names every quality commits to none).
     pub cap: f32,
+    pub parts: Parts,
 }
 
 /// Rates every sentence of the answer for one step.
@@ -312,6 +330,7 @@ pub(crate) fn rate(
     ctx: &Context,
 ) -> Rated {
     let mut hits: Vec<Hit> = Vec::new();
+    let mut parts = Parts::default();
     for (i, f) in feats.iter().enumerate() {
         let tokens = analysis.sentence_tokens(i);
         let mut cues: Vec<usize> = step
@@ -346,6 +365,14 @@ pub(crate) fn rate(
         let by_meaning = meaning.map_or(0.0, |(_, _, s)| if f.hypothetical { s * 0.6 } else { s });
         let lexical = either(either(either(cue, skill), example), by_meaning);
         let (sig, sig_why) = signal(step.signal, f, i, ctx);
+        let blocked = (step.signal == Signal::Outcome && the_problem(f, i, ctx))
+            || (story_signal(step.signal) && f.hypothetical);
+        if !blocked {
+            parts.cue = parts.cue.max(cue.max(skill));
+            parts.signal = parts.signal.max(sig);
+            parts.example = parts.example.max(example);
+            parts.meaning = parts.meaning.max(by_meaning);
+        }
         let mut strength = if step.signal == Signal::Topic {
             // "I would ..." describes a plan, not what the candidate does.
             if f.hypothetical {
@@ -424,7 +451,7 @@ pub(crate) fn rate(
     } else {
         1.0
     };
-    Rated { hits, cap }
+    Rated { hits, cap, parts }
 }
 
 /// How far below the best step a sentence may rate for another step and still count
@@ -468,7 +495,11 @@ pub(crate) fn compete(signals: &[Signal], rated: &mut [Rated]) {
 
 /// Combines a step's remaining sentences into its verdict.
 pub(crate) fn verdict(rated: Rated) -> StepVerdict {
-    let Rated { mut hits, cap } = rated;
+    let Rated {
+        mut hits,
+        cap,
+        parts,
+    } = rated;
     hits.sort_by(|a, b| {
         b.strength
             .total_cmp(&a.strength)
@@ -479,6 +510,9 @@ pub(crate) fn verdict(rated: Rated) -> StepVerdict {
     let second = hits.get(1).filter(|h| h.cued).map_or(0.0, |h| h.strength);
     let strength = either(best, 0.5 * second).min(cap);
     let met = strength >= MET;
+    let count = hits.len();
+    let raw_second = hits.get(1).map_or(0.0, |h| h.strength);
+    let candidates: Vec<Hit> = hits.iter().filter(|h| h.strength >= 0.2).take(2).cloned().collect();
     // The evidence is what made the step count: the best two sentences, and any other
     // that takes the step on its own.
     let mut k = 0;
@@ -491,6 +525,10 @@ pub(crate) fn verdict(rated: Rated) -> StepVerdict {
         strength,
         met,
         hits,
+        candidates,
+        second: raw_second,
+        count,
+        parts,
     }
 }
 

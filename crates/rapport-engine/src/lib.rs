@@ -13,6 +13,8 @@ mod embed;
 mod error;
 pub mod eval;
 mod features;
+pub mod fitted;
+pub mod fitting;
 mod guide;
 mod lexicon;
 mod matching;
@@ -59,6 +61,8 @@ pub struct Engine {
     index: OnceLock<QuestionIndex>,
     skill_names: Vec<String>,
     semantic: Option<semantic::Semantic>,
+    /// The fitted score's coefficients, one per engine (see [`Engine::set_scoring`]).
+    fits: Vec<rapport_pack::Fit>,
 }
 
 impl Engine {
@@ -99,7 +103,30 @@ impl Engine {
             index: OnceLock::new(),
             skill_names,
             semantic: None,
+            fits: Vec::new(),
         }
+    }
+
+    /// Scores with these fitted coefficients (a pack's `scoring`): the fit for the engine
+    /// that judges decides which steps are taken and the score. Without a fit for it
+    /// (an empty list), the hand-set rules do.
+    pub fn set_scoring(&mut self, fits: Vec<rapport_pack::Fit>) {
+        self.fits = fits;
+    }
+
+    /// The fit in use for the engine that judges, if any.
+    pub fn fit(&self, engine: &str) -> Option<&rapport_pack::Fit> {
+        self.fits.iter().find(|f| f.engine == engine)
+    }
+
+    /// What the fitted models read on this answer, without applying any fit: for
+    /// fitting them (`cargo xtask fit`).
+    pub fn measure(
+        &self,
+        question_id: &str,
+        answer: &str,
+    ) -> Result<fitted::Measures, ScoreError> {
+        Ok(self.run(self.known(question_id)?, answer, None, false)?.1)
     }
 
     /// Adds matching by meaning: every prototype sentence of every guide (step examples,
@@ -304,6 +331,16 @@ impl Engine {
         answer: &str,
         cache: Option<&SentenceCache>,
     ) -> Result<Report, ScoreError> {
+        Ok(self.run(guide, answer, cache, true)?.0)
+    }
+
+    fn run(
+        &self,
+        guide: &CompiledGuide,
+        answer: &str,
+        cache: Option<&SentenceCache>,
+        fitted: bool,
+    ) -> Result<(Report, fitted::Measures), ScoreError> {
         validate::check_text(answer)?;
         let analysis = self.analyzer.analyze(answer);
         validate::check_english(answer, &analysis, &self.lex)?;
@@ -328,16 +365,18 @@ impl Engine {
                 engine = "semantic";
             }
         }
-        let mut report = score::report(
+        let fit = self.fit(engine).filter(|_| fitted);
+        let (mut report, measures) = score::report(
             guide,
             answer,
             &analysis,
             &feats,
             &self.lex,
             &self.skill_names,
+            fit,
         );
         report.engine = engine;
-        Ok(report)
+        Ok((report, measures))
     }
 
     /// `count` guides in interview order (opening, then core, then closing), chosen by

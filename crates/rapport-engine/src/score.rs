@@ -3,7 +3,12 @@
 use rapport_text::Analysis;
 
 use crate::delivery::delivery;
-use crate::detect::{Context, Hit, MET, compete, list_like, rate, result_sentences, verdict};
+use rapport_pack::Fit;
+
+use crate::detect::{
+    Context, Hit, MET, StepVerdict, compete, list_like, rate, result_sentences, verdict,
+};
+use crate::fitted::{self, Measures, StepMeasure};
 use crate::features::Features;
 use crate::guide::CompiledGuide;
 use crate::lexicon::Compiled;
@@ -57,7 +62,8 @@ pub(crate) fn report(
     feats: &[Features],
     lex: &Compiled,
     skill_names: &[String],
-) -> Report {
+    fit: Option<&Fit>,
+) -> (Report, Measures) {
     let guide = &cg.guide;
     let ctx = Context::new(feats);
     let mut rated: Vec<_> = cg
@@ -67,7 +73,7 @@ pub(crate) fn report(
         .collect();
     let signals: Vec<_> = cg.steps.iter().map(|s| s.signal).collect();
     compete(&signals, &mut rated);
-    let verdicts: Vec<_> = rated.into_iter().map(verdict).collect();
+    let mut verdicts: Vec<_> = rated.into_iter().map(verdict).collect();
     let delivery = delivery(text, analysis, feats, lex);
     let tip_verdicts = tips(
         feats,
@@ -142,6 +148,44 @@ pub(crate) fn report(
         // Rubric words without a story or a statement are not an answer.
         score = score.min(35.0);
     }
+    let cap = match (off_topic, listy) {
+        (true, _) => 15.0,
+        (false, true) => 35.0,
+        (false, false) => 100.0,
+    };
+    let substance = fitted::substance(feats, &ctx, &delivery);
+    let measures = Measures {
+        steps: guide
+            .steps
+            .iter()
+            .zip(&verdicts)
+            .zip(&signals)
+            .map(|((step, v), sig)| StepMeasure {
+                id: step.id.clone(),
+                weight: step.weight,
+                features: fitted::step_features(*sig, v, &substance),
+            })
+            .collect(),
+        tips: tip_frac,
+        substance,
+        cap,
+    };
+    // With a fitted model, it decides which steps are taken and the score; the rules
+    // above stay in charge without one.
+    let fitted = fit.map(|fit| {
+        let (likelihoods, fitted_score) = fitted::predict(fit, &measures);
+        for (v, p) in verdicts.iter_mut().zip(&likelihoods) {
+            v.met = *p >= fitted::TAKEN;
+            v.strength = *p;
+            if !v.met {
+                v.hits.clear();
+            } else if v.hits.is_empty() {
+                v.hits = v.candidates.clone();
+            }
+        }
+        score = fitted_score;
+        (fit, likelihoods, fitted_score)
+    });
     let score = score.round().clamp(0.0, 100.0) as u8;
 
     let criteria: Vec<Criterion> = guide
@@ -190,7 +234,20 @@ pub(crate) fn report(
             ),
         ));
     }
+    if let Some((fit, likelihoods, now)) = &fitted {
+        fitted_feedback(
+            guide,
+            &verdicts,
+            &tip_verdicts,
+            &measures,
+            (fit, likelihoods, *now),
+            &mut lines,
+        );
+    }
     for (step, v) in guide.steps.iter().zip(&verdicts) {
+        if fitted.is_some() {
+            break;
+        }
         let share = STEP_POINTS * step.weight / total_weight;
         if !v.met {
             lines.push((
@@ -208,7 +265,7 @@ pub(crate) fn report(
             ));
         }
     }
-    for t in &tip_verdicts {
+    for t in tip_verdicts.iter().filter(|_| fitted.is_none()) {
         if !t.met {
             let gain =
                 TIP_POINTS * t.weight / tip_weight * (1.0 - t.strength) * (0.3 + 0.7 * step_frac);
@@ -247,7 +304,7 @@ pub(crate) fn report(
     }
     strengths.truncate(5);
 
-    Report {
+    let report = Report {
         question_id: guide.id.clone(),
         question: guide.question.clone(),
         matched: None,
@@ -261,6 +318,55 @@ pub(crate) fn report(
         strengths,
         off_topic,
         relevance: on_topic,
+    };
+    (report, measures)
+}
+
+/// Feedback priced by the fitted score: each missing or weak step and each missed tip,
+/// with the score the answer would get if it were done, best first.
+fn fitted_feedback(
+    guide: &rapport_pack::Guide,
+    verdicts: &[StepVerdict],
+    tip_verdicts: &[crate::tips::TipVerdict],
+    m: &Measures,
+    (fit, likelihoods, now): (&Fit, &[f32], f32),
+    lines: &mut Vec<(f32, String)>,
+) {
+    let shown = now.round();
+    let priced = |gain: f32, line: &str| -> (f32, String) {
+        let after = (now + gain).round().min(100.0);
+        if after >= shown + 2.0 {
+            (gain, format!("{line} (that would take this answer from {shown} to about {after})"))
+        } else {
+            (gain, line.to_string())
+        }
+    };
+    for (k, (step, v)) in guide.steps.iter().zip(verdicts).enumerate() {
+        if v.met && v.strength >= 0.65 {
+            continue;
+        }
+        let mut with = likelihoods.to_vec();
+        with[k] = 1.0;
+        let gain = fitted::score_with(fit, m, &with) - now;
+        let line = if v.met {
+            format!(
+                "Make \"{}\" clearer: {}",
+                step.label.to_lowercase(),
+                step.guidance
+            )
+        } else {
+            step.missing.clone()
+        };
+        lines.push(priced(gain.max(0.0), &line));
+    }
+    let tip_weight: f32 = tip_verdicts.iter().map(|t| t.weight).sum::<f32>().max(f32::EPSILON);
+    for t in tip_verdicts.iter().filter(|t| !t.met) {
+        let with = Measures {
+            tips: (m.tips + t.weight * (1.0 - t.strength) / tip_weight).min(1.0),
+            ..m.clone()
+        };
+        let gain = fitted::score_with(fit, &with, likelihoods) - now;
+        lines.push(priced(gain.max(0.0), &t.advice));
     }
 }
 

@@ -6,6 +6,7 @@ use toml::de::DeTable;
 
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::model::{Guide, Origin, Pack, Sample, Signal, Stage, Step};
+use crate::scoring::{Fit, read_scoring};
 use crate::toml_walk::{
     Field, Report, Table, non_empty_string, number, quoted_list, string_list, type_name,
 };
@@ -27,7 +28,7 @@ impl PackLoad {
     }
 }
 
-const ROOT_FIELDS: &[&str] = &["pack", "guide"];
+const ROOT_FIELDS: &[&str] = &["pack", "guide", "scoring"];
 const PACK_FIELDS: &[&str] = &["id", "name", "version", "description"];
 const GUIDE_FIELDS: &[&str] = &[
     "id",
@@ -135,6 +136,7 @@ pub fn parse_pack(files: &[(String, String)]) -> PackLoad {
         version: header.version,
         description: header.description,
         guides: state.guides,
+        scoring: state.scoring,
     });
     PackLoad { pack, diagnostics }
 }
@@ -169,6 +171,8 @@ struct State {
     guides: Vec<Guide>,
     /// Where each guide id was first used, loaded or not.
     guide_ids: HashMap<String, Origin>,
+    /// The fitted score's coefficients, one fit per engine.
+    scoring: Vec<Fit>,
 }
 
 /// The fields of the `[pack]` table.
@@ -183,9 +187,25 @@ fn read_file(root: &DeTable<'_>, report: &mut Report<'_>, state: &mut State) {
     let root = Table::new(root, "", 1);
     let pack = root.table(report, "pack", false);
     let guides = root.tables(report, "guide", "guide", false);
+    let scoring = root.table(report, "scoring", false);
     root.warn_unknown(report, ROOT_FIELDS);
 
-    if !root.has("pack") && !root.has("guide") {
+    if let Some(scoring) = scoring {
+        report.guide = None;
+        for fit in read_scoring(&scoring, report) {
+            if state.scoring.iter().any(|f| f.engine == fit.engine) {
+                report.error(
+                    scoring.line,
+                    Some("scoring"),
+                    format!("duplicate `[scoring.{}]` table, ignored", fit.engine),
+                );
+            } else {
+                state.scoring.push(fit);
+            }
+        }
+    }
+
+    if !root.has("pack") && !root.has("guide") && !root.has("scoring") {
         report.diagnostics.push(Diagnostic::warning(
             report.file(),
             "no `[pack]` or `[[guide]]` table in this file",

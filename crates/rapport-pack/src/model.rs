@@ -24,6 +24,9 @@ pub struct Pack {
     pub description: String,
     /// The guides that loaded without errors, in file order.
     pub guides: Vec<Guide>,
+    /// The fitted score's coefficients (`[scoring.<engine>]`), one per engine; empty
+    /// when the pack ships none.
+    pub scoring: Vec<crate::scoring::Fit>,
 }
 
 /// Where a question usually sits in an interview.

@@ -1,0 +1,193 @@
+//! The fitted score: what the engine found, turned into numbers a fitted model reads.
+//!
+//! The rules find evidence (cues, structure, closeness by meaning); a step model fitted
+//! to rated answers (`cargo xtask fit`) turns each step's evidence into how likely the
+//! step is taken, and a score model turns the step likelihoods and the answer's substance
+//! into 0–100. Both are plain weighted sums whose coefficients are data
+//! (`[scoring.<engine>]` in the pack, see `rapport_pack::Fit`), so a score can always be
+//! explained and a change ("add the result") priced by scoring the answer again with it.
+
+use rapport_pack::{Fit, SCORE_FEATURES, STEP_FEATURES, Signal};
+
+use crate::detect::{Context, StepVerdict, is_action};
+use crate::features::Features;
+use crate::report::Delivery;
+
+/// The step model's verdict: a step counts as taken from this likelihood up.
+pub const TAKEN: f32 = 0.5;
+
+/// Facts about the whole answer, for both models.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Substance {
+    /// How much of a real story the answer tells (0 to 1).
+    pub story: f32,
+    /// Particulars: numbers, times, places, named things and people (log count).
+    pub concrete: f32,
+    /// The candidate's own past actions (log count of verbs).
+    pub actions: f32,
+    /// Share of the words in hypothetical sentences ("I would ...").
+    pub hypothetical: f32,
+    /// Sentences that speak badly of someone.
+    pub negativity: f32,
+    /// Filler words per hundred words.
+    pub fillers: f32,
+    /// Log word count.
+    pub words: f32,
+    /// Under fifty words.
+    pub short: f32,
+}
+
+/// What was measured on one answer: everything the fitted models read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measures {
+    /// Per step of the guide, in order: its id, weight and [`STEP_FEATURES`] values.
+    pub steps: Vec<StepMeasure>,
+    /// The five tips' weighted strength, 0 to 1.
+    pub tips: f32,
+    /// The answer's substance.
+    pub substance: Substance,
+    /// The highest score the answer may get (off-topic and keyword lists are capped).
+    pub cap: f32,
+}
+
+/// One step's features.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepMeasure {
+    /// The step's id.
+    pub id: String,
+    /// The step's weight in the guide.
+    pub weight: f32,
+    /// Its [`STEP_FEATURES`] values.
+    pub features: Vec<f32>,
+}
+
+pub(crate) fn substance(feats: &[Features], ctx: &Context, delivery: &Delivery) -> Substance {
+    let words = delivery.words.max(1) as f32;
+    let particulars: usize = feats
+        .iter()
+        .map(|f| {
+            usize::from(f.number)
+                + usize::from(f.specific_unit)
+                + usize::from(f.anchor)
+                + usize::from(f.customer_noun)
+        })
+        .sum();
+    let actions: usize = feats
+        .iter()
+        .filter(|f| is_action(f))
+        .map(|f| f.past_actions)
+        .sum();
+    let hypothetical: usize = feats
+        .iter()
+        .filter(|f| f.hypothetical)
+        .map(|f| f.words)
+        .sum();
+    Substance {
+        story: ctx.story.iter().copied().fold(0.0, f32::max),
+        concrete: (1.0 + particulars as f32).ln(),
+        actions: (1.0 + actions as f32).ln(),
+        hypothetical: hypothetical as f32 / words,
+        negativity: delivery.negativity.len() as f32,
+        fillers: 100.0 * delivery.filler_words as f32 / words,
+        words: words.ln(),
+        short: if delivery.words < 50 { 1.0 } else { 0.0 },
+    }
+}
+
+/// The [`STEP_FEATURES`] of one step.
+pub(crate) fn step_features(signal: Signal, v: &StepVerdict, s: &Substance) -> Vec<f32> {
+    let kind = |k: Signal| if signal == k { 1.0 } else { 0.0 };
+    let values = [
+        v.strength,
+        if v.met { 1.0 } else { 0.0 },
+        v.parts.cue,
+        v.parts.signal,
+        v.parts.example,
+        v.parts.meaning,
+        v.second,
+        v.count.min(3) as f32 / 3.0,
+        kind(Signal::Situation),
+        kind(Signal::Example),
+        kind(Signal::Actions),
+        kind(Signal::Outcome),
+        kind(Signal::Skills),
+        kind(Signal::Reflection),
+        kind(Signal::Stance),
+        kind(Signal::Reasoning),
+        kind(Signal::Topic),
+        s.story,
+        s.concrete,
+        s.hypothetical,
+        s.words,
+    ];
+    debug_assert_eq!(values.len(), STEP_FEATURES.len());
+    values.to_vec()
+}
+
+/// The [`SCORE_FEATURES`] of an answer, given each step's likelihood.
+pub fn score_features(m: &Measures, likelihoods: &[f32]) -> Vec<f32> {
+    let total: f32 = m.steps.iter().map(|s| s.weight).sum::<f32>().max(f32::EPSILON);
+    let steps = m
+        .steps
+        .iter()
+        .zip(likelihoods)
+        .map(|(s, p)| s.weight * p)
+        .sum::<f32>()
+        / total;
+    let met = m
+        .steps
+        .iter()
+        .zip(likelihoods)
+        .filter(|(_, p)| **p >= TAKEN)
+        .map(|(s, _)| s.weight)
+        .sum::<f32>()
+        / total;
+    let s = &m.substance;
+    let values = [
+        steps,
+        met,
+        m.tips,
+        s.story,
+        s.concrete,
+        s.actions,
+        s.hypothetical,
+        s.negativity,
+        s.fillers,
+        s.words,
+        s.short,
+    ];
+    debug_assert_eq!(values.len(), SCORE_FEATURES.len());
+    values.to_vec()
+}
+
+fn dot(intercept: f64, coefficients: &[f64], x: &[f32]) -> f64 {
+    intercept
+        + coefficients
+            .iter()
+            .zip(x)
+            .map(|(c, v)| c * f64::from(*v))
+            .sum::<f64>()
+}
+
+/// How likely the step is taken, from its features.
+pub fn step_likelihood(fit: &Fit, features: &[f32]) -> f32 {
+    let z = dot(fit.step_intercept, &fit.step, features);
+    (1.0 / (1.0 + (-z).exp())) as f32
+}
+
+/// The score for these step likelihoods, 0 to 100 (not rounded, cap applied).
+pub fn score_with(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> f32 {
+    let y = dot(fit.score_intercept, &fit.score, &score_features(m, likelihoods)) as f32;
+    y.clamp(0.0, 100.0).min(m.cap)
+}
+
+/// Every step's likelihood and the score.
+pub fn predict(fit: &Fit, m: &Measures) -> (Vec<f32>, f32) {
+    let likelihoods: Vec<f32> = m
+        .steps
+        .iter()
+        .map(|s| step_likelihood(fit, &s.features))
+        .collect();
+    let score = score_with(fit, m, &likelihoods);
+    (likelihoods, score)
+}

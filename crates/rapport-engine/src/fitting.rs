@@ -1,0 +1,405 @@
+//! Fitting the score to rated answers, and measuring it honestly: cross-validated.
+//!
+//! Pure arithmetic over [`Measures`]: a logistic step model (L2-penalised, Newton's
+//! method) fitted to the raters' step labels, then a ridge score model fitted to their
+//! scores on the step likelihoods and the answer's substance. `cargo xtask fit` runs it
+//! on the calibration set and writes the coefficients; the tests run the same
+//! cross-validation to hold its figures to floors.
+
+use rapport_pack::{Fit, SCORE_FEATURES, STEP_FEATURES};
+
+use crate::eval::spearman;
+use crate::fitted::{Measures, TAKEN, score_features, score_with, step_likelihood};
+use crate::report::Band;
+
+/// One rated answer with what the engine measured on it.
+#[derive(Debug, Clone)]
+pub struct Rated {
+    /// The item's id (a transcript form shares its typed form's id).
+    pub id: String,
+    /// The guide it answers.
+    pub question_id: String,
+    /// The raters' mean score.
+    pub score: f64,
+    /// The steps both raters say it takes.
+    pub steps: Vec<String>,
+    /// What the engine measured.
+    pub measures: Measures,
+}
+
+/// Penalties: on the standardised features of each model.
+#[derive(Debug, Clone, Copy)]
+pub struct Penalty {
+    /// The step model's L2 penalty.
+    pub step: f64,
+    /// The score model's ridge penalty.
+    pub score: f64,
+}
+
+impl Default for Penalty {
+    fn default() -> Penalty {
+        Penalty {
+            step: 2.0,
+            score: 2.0,
+        }
+    }
+}
+
+/// Fits both models to these answers.
+pub fn fit(engine: &str, items: &[&Rated], penalty: Penalty, note: &str) -> Fit {
+    // The step model: one row per step of every answer.
+    let mut xs: Vec<Vec<f64>> = Vec::new();
+    let mut ys: Vec<f64> = Vec::new();
+    for item in items {
+        for s in &item.measures.steps {
+            xs.push(s.features.iter().map(|v| f64::from(*v)).collect());
+            ys.push(if item.steps.contains(&s.id) { 1.0 } else { 0.0 });
+        }
+    }
+    let (step_intercept, step) = logistic(&xs, &ys, penalty.step);
+    let mut fit = Fit {
+        engine: engine.to_owned(),
+        note: note.to_owned(),
+        step_intercept,
+        step,
+        score_intercept: 0.0,
+        score: vec![0.0; SCORE_FEATURES.len()],
+    };
+    // The score model, on the likelihoods the step model gives.
+    let rows: Vec<Vec<f64>> = items
+        .iter()
+        .map(|item| {
+            let likelihoods = likelihoods(&fit, &item.measures);
+            score_features(&item.measures, &likelihoods)
+                .into_iter()
+                .map(f64::from)
+                .collect()
+        })
+        .collect();
+    let targets: Vec<f64> = items.iter().map(|i| i.score).collect();
+    let (score_intercept, score) = ridge(&rows, &targets, penalty.score);
+    fit.score_intercept = score_intercept;
+    fit.score = score;
+    fit
+}
+
+fn likelihoods(fit: &Fit, m: &Measures) -> Vec<f32> {
+    m.steps
+        .iter()
+        .map(|s| step_likelihood(fit, &s.features))
+        .collect()
+}
+
+/// A prediction for one held-out answer.
+#[derive(Debug, Clone)]
+pub struct Prediction {
+    /// Which answer.
+    pub index: usize,
+    /// The score, rounded as the card shows it.
+    pub score: f64,
+    /// The steps the fit says it takes.
+    pub steps: Vec<String>,
+}
+
+/// Predicts one answer with a fit, as the engine would score it.
+pub fn predict(fit: &Fit, index: usize, item: &Rated) -> Prediction {
+    let likelihoods = likelihoods(fit, &item.measures);
+    let score = f64::from(score_with(fit, &item.measures, &likelihoods).round());
+    let steps = item
+        .measures
+        .steps
+        .iter()
+        .zip(&likelihoods)
+        .filter(|(_, p)| **p >= TAKEN)
+        .map(|(s, _)| s.id.clone())
+        .collect();
+    Prediction {
+        index,
+        score,
+        steps,
+    }
+}
+
+/// How held-out answers are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folds {
+    /// `k` folds by answer (an answer and its transcript form share a fold).
+    ByAnswer(usize),
+    /// Each question held out in turn.
+    ByQuestion,
+}
+
+/// Cross-validates: every answer is predicted by a fit that never saw it (nor its
+/// transcript twin, nor with [`Folds::ByQuestion`] any answer to its question).
+pub fn cross_validate(
+    engine: &str,
+    items: &[Rated],
+    folds: Folds,
+    penalty: Penalty,
+) -> Vec<Prediction> {
+    let mut ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+    ids.dedup();
+    let mut keys: Vec<String> = Vec::new();
+    let fold_of: Vec<String> = items
+        .iter()
+        .map(|item| match folds {
+            Folds::ByAnswer(k) => {
+                let position = ids.iter().position(|i| *i == item.id).unwrap_or(0);
+                (position % k.max(2)).to_string()
+            }
+            Folds::ByQuestion => item.question_id.clone(),
+        })
+        .collect();
+    for f in &fold_of {
+        if !keys.contains(f) {
+            keys.push(f.clone());
+        }
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for key in &keys {
+        let train: Vec<&Rated> = items
+            .iter()
+            .zip(&fold_of)
+            .filter(|(_, f)| *f != key)
+            .map(|(i, _)| i)
+            .collect();
+        let fit = fit(engine, &train, penalty, "");
+        for (index, item) in items.iter().enumerate() {
+            if &fold_of[index] == key {
+                out.push(predict(&fit, index, item));
+            }
+        }
+    }
+    out.sort_by_key(|p| p.index);
+    out
+}
+
+/// Agreement between predictions and the raters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Figures {
+    /// Answers compared.
+    pub n: usize,
+    /// Spearman's ρ between the score and the raters' mean score.
+    pub rho: f64,
+    /// Share of pairs of answers to the same question, in different bands by the raters,
+    /// put in the raters' order (ties count half).
+    pub pairwise: f64,
+    /// Share in the raters' band.
+    pub band_exact: f64,
+    /// Share at most one band away.
+    pub band_within_one: f64,
+    /// Steps found that both raters name, over all steps found.
+    pub step_precision: f64,
+    /// Steps both raters name that were found.
+    pub step_recall: f64,
+}
+
+fn band_index(score: f64) -> i32 {
+    match Band::from_score(score.round().clamp(0.0, 100.0) as u8) {
+        Band::Weak => 0,
+        Band::Developing => 1,
+        Band::Solid => 2,
+        Band::Strong => 3,
+    }
+}
+
+/// The figures for these predictions of `items` (those at each prediction's index).
+pub fn figures(items: &[Rated], predictions: &[Prediction]) -> Figures {
+    let n = predictions.len();
+    let ours: Vec<f64> = predictions.iter().map(|p| p.score).collect();
+    let theirs: Vec<f64> = predictions.iter().map(|p| items[p.index].score).collect();
+    let rho = spearman(&ours, &theirs).unwrap_or(0.0);
+    let (mut right, mut pairs) = (0.0, 0usize);
+    for (a, pa) in predictions.iter().enumerate() {
+        for pb in &predictions[a + 1..] {
+            let (ia, ib) = (&items[pa.index], &items[pb.index]);
+            if ia.question_id != ib.question_id || band_index(ia.score) == band_index(ib.score)
+            {
+                continue;
+            }
+            pairs += 1;
+            let truth = ia.score > ib.score;
+            if pa.score == pb.score {
+                right += 0.5;
+            } else if (pa.score > pb.score) == truth {
+                right += 1.0;
+            }
+        }
+    }
+    let exact = predictions
+        .iter()
+        .filter(|p| band_index(p.score) == band_index(items[p.index].score))
+        .count();
+    let within = predictions
+        .iter()
+        .filter(|p| (band_index(p.score) - band_index(items[p.index].score)).abs() <= 1)
+        .count();
+    let (mut found, mut named, mut both) = (0usize, 0usize, 0usize);
+    for p in predictions {
+        let truth = &items[p.index].steps;
+        found += p.steps.len();
+        named += truth.len();
+        both += p.steps.iter().filter(|s| truth.contains(s)).count();
+    }
+    let share = |a: f64, b: usize| if b == 0 { 0.0 } else { a / b as f64 };
+    Figures {
+        n,
+        rho,
+        pairwise: share(right, pairs),
+        band_exact: share(exact as f64, n),
+        band_within_one: share(within as f64, n),
+        step_precision: share(both as f64, found),
+        step_recall: share(both as f64, named),
+    }
+}
+
+/// Standardises columns: (means, scales); a constant column gets scale 0 (left out).
+fn standardise(xs: &[Vec<f64>]) -> (Vec<f64>, Vec<f64>) {
+    let d = xs.first().map_or(0, Vec::len);
+    let n = xs.len().max(1) as f64;
+    let mut mean = vec![0.0; d];
+    let mut scale = vec![0.0; d];
+    for x in xs {
+        for j in 0..d {
+            mean[j] += x[j] / n;
+        }
+    }
+    for x in xs {
+        for j in 0..d {
+            scale[j] += (x[j] - mean[j]).powi(2) / n;
+        }
+    }
+    for s in &mut scale {
+        *s = if *s > 1e-12 { s.sqrt() } else { 0.0 };
+    }
+    (mean, scale)
+}
+
+fn z(x: &[f64], mean: &[f64], scale: &[f64]) -> Vec<f64> {
+    x.iter()
+        .zip(mean.iter().zip(scale))
+        .map(|(v, (m, s))| if *s > 0.0 { (v - m) / s } else { 0.0 })
+        .collect()
+}
+
+/// Back from standardised coefficients to coefficients on the raw features.
+fn unstandardise(intercept: f64, w: &[f64], mean: &[f64], scale: &[f64]) -> (f64, Vec<f64>) {
+    let raw: Vec<f64> = w
+        .iter()
+        .zip(scale)
+        .map(|(w, s)| if *s > 0.0 { w / s } else { 0.0 })
+        .collect();
+    let shift: f64 = raw.iter().zip(mean).map(|(r, m)| r * m).sum();
+    (intercept - shift, raw)
+}
+
+/// L2-penalised logistic regression by Newton's method: (intercept, coefficients).
+fn logistic(xs: &[Vec<f64>], ys: &[f64], lambda: f64) -> (f64, Vec<f64>) {
+    let (mean, scale) = standardise(xs);
+    let zs: Vec<Vec<f64>> = xs.iter().map(|x| z(x, &mean, &scale)).collect();
+    let d = mean.len() + 1;
+    let mut w = vec![0.0; d];
+    for _ in 0..50 {
+        let mut grad = vec![0.0; d];
+        let mut hess = vec![vec![0.0; d]; d];
+        for (x, y) in zs.iter().zip(ys) {
+            let row: Vec<f64> = std::iter::once(1.0).chain(x.iter().copied()).collect();
+            let t: f64 = row.iter().zip(&w).map(|(a, b)| a * b).sum();
+            let p = 1.0 / (1.0 + (-t).exp());
+            let weight = (p * (1.0 - p)).max(1e-9);
+            for a in 0..d {
+                grad[a] += (p - y) * row[a];
+                for b in 0..d {
+                    hess[a][b] += weight * row[a] * row[b];
+                }
+            }
+        }
+        for a in 1..d {
+            grad[a] += lambda * w[a];
+            hess[a][a] += lambda;
+        }
+        hess[0][0] += 1e-9;
+        let Some(step) = solve(hess, grad) else { break };
+        let mut largest: f64 = 0.0;
+        for (wi, si) in w.iter_mut().zip(&step) {
+            *wi -= si;
+            largest = largest.max(si.abs());
+        }
+        if largest < 1e-10 {
+            break;
+        }
+    }
+    unstandardise(w[0], &w[1..], &mean, &scale)
+}
+
+/// Ridge regression: (intercept, coefficients).
+fn ridge(xs: &[Vec<f64>], ys: &[f64], lambda: f64) -> (f64, Vec<f64>) {
+    let (mean, scale) = standardise(xs);
+    let zs: Vec<Vec<f64>> = xs.iter().map(|x| z(x, &mean, &scale)).collect();
+    let d = mean.len();
+    let n = ys.len().max(1) as f64;
+    let ybar = ys.iter().sum::<f64>() / n;
+    let mut a = vec![vec![0.0; d]; d];
+    let mut b = vec![0.0; d];
+    for (x, y) in zs.iter().zip(ys) {
+        for i in 0..d {
+            b[i] += x[i] * (y - ybar);
+            for j in 0..d {
+                a[i][j] += x[i] * x[j];
+            }
+        }
+    }
+    for (i, row) in a.iter_mut().enumerate() {
+        row[i] += lambda;
+    }
+    let w = solve(a, b).unwrap_or_else(|| vec![0.0; d]);
+    unstandardise(ybar, &w, &mean, &scale)
+}
+
+/// Solves `a x = b` by Gaussian elimination with partial pivoting.
+fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
+    let n = b.len();
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        if a[pivot][col].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        for row in col + 1..n {
+            let f = a[row][col] / a[col][col];
+            if f == 0.0 {
+                continue;
+            }
+            for k in col..n {
+                a[row][k] -= f * a[col][k];
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = vec![0.0; n];
+    for row in (0..n).rev() {
+        let s: f64 = (row + 1..n).map(|k| a[row][k] * x[k]).sum();
+        x[row] = (b[row] - s) / a[row][row];
+    }
+    Some(x)
+}
+
+/// The fit as a `[scoring.<engine>]` table for a pack file.
+pub fn to_toml(fit: &Fit) -> String {
+    let mut s = format!("[scoring.{}]\n", fit.engine);
+    if !fit.note.is_empty() {
+        s.push_str(&format!("note = {:?}\n", fit.note));
+    }
+    s.push_str(&format!("step_intercept = {:.6}\n", fit.step_intercept));
+    s.push_str(&format!("score_intercept = {:.6}\n", fit.score_intercept));
+    s.push_str(&format!("\n[scoring.{}.step]\n", fit.engine));
+    for (name, c) in STEP_FEATURES.iter().zip(&fit.step) {
+        s.push_str(&format!("{name} = {c:.6}\n"));
+    }
+    s.push_str(&format!("\n[scoring.{}.score]\n", fit.engine));
+    for (name, c) in SCORE_FEATURES.iter().zip(&fit.score) {
+        s.push_str(&format!("{name} = {c:.6}\n"));
+    }
+    s
+}

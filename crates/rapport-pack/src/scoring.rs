@@ -1,0 +1,199 @@
+//! The fitted score: coefficients fitted to rated answers (`cargo xtask fit`), shipped as
+//! a `[scoring.<engine>]` table in a pack file and checked here like every other field.
+//!
+//! Two models per engine: a step model (logistic: how likely a step is taken, from what
+//! the rules and the model found for it) and a score model (linear on the step
+//! likelihoods and the answer's substance). The feature names are fixed here so the
+//! fitter, the pack check and the engine agree on them.
+
+use crate::toml_walk::{Report, Table, non_empty_string, number, quoted_list, type_name};
+
+/// What the step model reads, for one step of the guide.
+pub const STEP_FEATURES: &[&str] = &[
+    // What the rules found for the step.
+    "rule",
+    "met",
+    "cue",
+    "signal",
+    "example",
+    "meaning",
+    "second",
+    "hits",
+    // The step's kind, one-hot: a bias per kind.
+    "kind_situation",
+    "kind_example",
+    "kind_actions",
+    "kind_outcome",
+    "kind_skills",
+    "kind_reflection",
+    "kind_stance",
+    "kind_reasoning",
+    "kind_topic",
+    // The answer around it.
+    "story",
+    "concrete",
+    "hypothetical",
+    "words",
+];
+
+/// What the score model reads, for the whole answer.
+pub const SCORE_FEATURES: &[&str] = &[
+    "steps",
+    "steps_met",
+    "tips",
+    "story",
+    "concrete",
+    "actions",
+    "hypothetical",
+    "negativity",
+    "fillers",
+    "words",
+    "short",
+];
+
+/// The engines a fit can be for.
+pub const ENGINES: &[&str] = &["lexical", "semantic"];
+
+/// Coefficients for one engine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    /// `lexical` or `semantic`.
+    pub engine: String,
+    /// How it was fitted (the command and data), for people.
+    pub note: String,
+    /// The step model's intercept.
+    pub step_intercept: f64,
+    /// The step model's coefficients, in [`STEP_FEATURES`] order.
+    pub step: Vec<f64>,
+    /// The score model's intercept.
+    pub score_intercept: f64,
+    /// The score model's coefficients, in [`SCORE_FEATURES`] order.
+    pub score: Vec<f64>,
+}
+
+const FIT_FIELDS: &[&str] = &["note", "step_intercept", "step", "score_intercept", "score"];
+
+/// Reads the `[scoring]` table: one fit per engine.
+pub(crate) fn read_scoring(table: &Table<'_, '_>, report: &mut Report<'_>) -> Vec<Fit> {
+    let mut fits = Vec::new();
+    for (key, line, value) in table.entries(report) {
+        let path = table.path_of(key);
+        if !ENGINES.contains(&key) {
+            report.error(
+                line,
+                Some(&path),
+                format!(
+                    "unknown engine, ignored: expected {}",
+                    quoted_list(ENGINES)
+                ),
+            );
+            continue;
+        }
+        let Some(inner) = value.as_table() else {
+            report.error(
+                line,
+                Some(&path),
+                format!("expected a table, found {}", type_name(value)),
+            );
+            continue;
+        };
+        let fit = Table::new(inner, path, line);
+        if let Some(f) = read_fit(key, &fit, report) {
+            fits.push(f);
+        }
+    }
+    fits
+}
+
+fn read_fit(engine: &str, table: &Table<'_, '_>, report: &mut Report<'_>) -> Option<Fit> {
+    let before = report.error_count();
+    let note = table
+        .field(report, "note", false)
+        .and_then(|f| non_empty_string(report, f.value, f.line, &f.path))
+        .unwrap_or_default();
+    let step_intercept = coefficient(table, report, "step_intercept");
+    let score_intercept = coefficient(table, report, "score_intercept");
+    let step = coefficients(table, report, "step", STEP_FEATURES);
+    let score = coefficients(table, report, "score", SCORE_FEATURES);
+    table.warn_unknown(report, FIT_FIELDS);
+    if report.error_count() > before {
+        return None;
+    }
+    Some(Fit {
+        engine: engine.to_owned(),
+        note,
+        step_intercept: step_intercept?,
+        step: step?,
+        score_intercept: score_intercept?,
+        score: score?,
+    })
+}
+
+/// A finite number field.
+fn coefficient(table: &Table<'_, '_>, report: &mut Report<'_>, key: &'static str) -> Option<f64> {
+    let field = table.field(report, key, true)?;
+    finite(report, field.value, field.line, &field.path)
+}
+
+fn finite(
+    report: &mut Report<'_>,
+    value: &toml::de::DeValue<'_>,
+    line: usize,
+    path: &str,
+) -> Option<f64> {
+    match number(value) {
+        Some(x) if x.is_finite() && x.abs() <= 1e6 => Some(x),
+        Some(x) => {
+            report.error(line, Some(path), format!("expected a finite coefficient, found {x}"));
+            None
+        }
+        None => {
+            report.error(
+                line,
+                Some(path),
+                format!("expected a number, found {}", type_name(value)),
+            );
+            None
+        }
+    }
+}
+
+/// A table with exactly one coefficient per feature name, returned in `names` order.
+fn coefficients(
+    table: &Table<'_, '_>,
+    report: &mut Report<'_>,
+    key: &'static str,
+    names: &[&str],
+) -> Option<Vec<f64>> {
+    let inner = table.table(report, key, true)?;
+    let mut out = vec![None; names.len()];
+    let mut ok = true;
+    for (name, line, value) in inner.entries(report) {
+        let path = inner.path_of(name);
+        match names.iter().position(|n| *n == name) {
+            Some(i) => match finite(report, value, line, &path) {
+                Some(x) => out[i] = Some(x),
+                None => ok = false,
+            },
+            None => {
+                report.error(
+                    line,
+                    Some(&path),
+                    format!("unknown feature: expected one of {}", quoted_list(names)),
+                );
+                ok = false;
+            }
+        }
+    }
+    for (name, x) in names.iter().zip(&out) {
+        if x.is_none() {
+            report.error(
+                inner.line,
+                Some(&inner.path_of(name)),
+                "missing coefficient: every feature needs one (0 to leave it out)",
+            );
+            ok = false;
+        }
+    }
+    ok.then(|| out.into_iter().flatten().collect())
+}
