@@ -108,6 +108,28 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     );
     for (name, engine) in &engines {
         let (typed, spoken) = measure(engine, &lines)?;
+        if let Ok(dump) = std::env::var("RAPPORT_FIT_DUMP") {
+            // For exploring other models: every measure as JSON lines.
+            let mut text = String::new();
+            for (form, items) in [("typed", &typed), ("transcript", &spoken)] {
+                for r in items.iter() {
+                    let steps: Vec<serde_json::Value> = r
+                        .measures
+                        .steps
+                        .iter()
+                        .map(|s| serde_json::json!({"id": s.id, "features": s.features, "taken": r.steps.contains(&s.id)}))
+                        .collect();
+                    let sub = &r.measures.substance;
+                    text.push_str(&serde_json::json!({
+                        "id": r.id, "form": form, "question_id": r.question_id, "score": r.score,
+                        "tips": r.measures.tips, "cap": r.measures.cap, "steps": steps,
+                        "substance": [sub.story, sub.concrete, sub.actions, sub.hypothetical, sub.negativity, sub.fillers, sub.words, sub.short],
+                    }).to_string());
+                    text.push('\n');
+                }
+            }
+            std::fs::write(format!("{dump}.{name}.jsonl"), text)?;
+        }
         println!("\n{name}: {} answers, each also in transcript form", typed.len());
         println!(
             "  {:<34} {:>4}  {:>6} {:>8} {:>6} {:>6} {:>6} {:>6}",

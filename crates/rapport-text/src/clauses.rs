@@ -13,7 +13,7 @@ use crate::fold;
 use crate::split_words;
 
 /// A sentence this long is cut into clauses whatever its punctuation.
-const LONG: usize = 40;
+const LONG: usize = 80;
 /// A sentence this long is cut when it has fewer than one comma per `COMMA_EVERY` words.
 const SPARSE: usize = 20;
 const COMMA_EVERY: usize = 8;
@@ -144,12 +144,12 @@ const BINDERS: &[&str] = &[
 /// Cuts `range` of `text` (one sentence) into clauses when it reads as unpunctuated
 /// speech; otherwise returns it whole. The clauses cover the sentence's words in order,
 /// each trimmed of surrounding whitespace.
-pub(crate) fn split_clauses(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+pub(crate) fn split_clauses(text: &str, range: Range<usize>, spoken: bool) -> Vec<Range<usize>> {
     let piece = &text[range.clone()];
     let words: Vec<Range<usize>> = split_words(piece);
     let n = words.len();
     let commas = piece.matches([',', ';']).count();
-    let sparse = n >= SPARSE && commas * COMMA_EVERY < n;
+    let sparse = spoken && n >= SPARSE && commas * COMMA_EVERY < n;
     if n < LONG && !sparse {
         return vec![range];
     }
@@ -226,7 +226,7 @@ mod tests {
     use super::split_clauses;
 
     fn clauses(text: &str) -> Vec<&str> {
-        split_clauses(text, 0..text.len())
+        split_clauses(text, 0..text.len(), true)
             .into_iter()
             .map(|r| &text[r])
             .collect()
@@ -267,6 +267,9 @@ mod tests {
     fn leaves_typed_sentences_of_ordinary_length_alone() {
         let text = "When she called, I listened, apologised and then booked her a new slot.";
         assert_eq!(clauses(text), [text]);
+        let typed = "If a regular told me about a problem at home I would remember it and ask \
+                     how things were next time she came in.";
+        assert_eq!(split_clauses(typed, 0..typed.len(), false), [0..typed.len()]);
     }
 
     #[test]
@@ -274,7 +277,7 @@ mod tests {
         let text = "x. so we had a queue of twenty people and i was alone on the till so i \
                     called my manager and she opened a second till straight away";
         let start = 3;
-        for r in split_clauses(text, start..text.len()) {
+        for r in split_clauses(text, start..text.len(), true) {
             assert!(r.start >= start && r.end <= text.len());
             assert_eq!(&text[r.clone()], text[r].trim());
         }

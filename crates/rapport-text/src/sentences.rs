@@ -23,10 +23,19 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
             push_trimmed(&mut out, block_start + offset, original);
         }
     }
-    merge_fragments(text, out)
+    let sentences = merge_fragments(text, out);
+    let spoken = reads_as_speech(text, sentences.len());
+    sentences
         .into_iter()
-        .flat_map(|r| split_clauses(text, r))
+        .flat_map(|r| split_clauses(text, r, spoken))
         .collect()
+}
+
+/// Whether the answer reads as an unpunctuated transcript: sentences that average 35
+/// words or more. Typed answers keep their sentences; only a run-on of 80 words is cut.
+fn reads_as_speech(text: &str, sentences: usize) -> bool {
+    let words = text.split_whitespace().count();
+    words >= 20 && words >= 35 * sentences.max(1)
 }
 
 /// Splits at line breaks that end a paragraph or start a list item.
