@@ -123,7 +123,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                     text.push_str(&serde_json::json!({
                         "id": r.id, "form": form, "question_id": r.question_id, "score": r.score,
                         "tips": r.measures.tips, "cap": r.measures.cap, "steps": steps,
-                        "substance": [sub.story, sub.concrete, sub.actions, sub.hypothetical, sub.negativity, sub.fillers, sub.words, sub.short],
+                        "substance": [sub.story, sub.concrete, sub.actions, sub.hypothetical, sub.negativity, sub.fillers, sub.words, sub.short, sub.abstract_words, sub.buzz, sub.relevance],
                     }).to_string());
                     text.push('\n');
                 }

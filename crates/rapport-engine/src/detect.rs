@@ -312,6 +312,8 @@ pub(crate) struct Parts {
     pub signal: f32,
     pub example: f32,
     pub meaning: f32,
+    /// The closest any sentence comes to one of the step's prototypes (cosine).
+    pub cosine: f32,
 }
 
 /// Every sentence's rating for one step, before the steps compete for sentences.
@@ -372,6 +374,7 @@ pub(crate) fn rate(
             parts.signal = parts.signal.max(sig);
             parts.example = parts.example.max(example);
             parts.meaning = parts.meaning.max(by_meaning);
+            parts.cosine = parts.cosine.max(meaning.map_or(0.0, |(_, c, _)| c));
         }
         let mut strength = if step.signal == Signal::Topic {
             // "I would ..." describes a plan, not what the candidate does.

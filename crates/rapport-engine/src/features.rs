@@ -67,6 +67,8 @@ pub(crate) struct Features {
     pub commas: usize,
     /// Content stems (stop words dropped).
     pub content: HashSet<String>,
+    /// Content words as folded, in order (stop words dropped).
+    pub content_words: Vec<String>,
     /// The sentence's embedding, when a model is enabled.
     pub meaning: Option<std::sync::Arc<[f32]>>,
 }
@@ -208,6 +210,11 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
             .iter()
             .filter(|t| !lex.stopwords.contains(&t.folded) && t.folded.len() > 2)
             .map(|t| t.stem.clone())
+            .collect(),
+        content_words: tokens
+            .iter()
+            .filter(|t| !lex.stopwords.contains(&t.folded) && t.folded.len() > 2)
+            .map(|t| t.folded.clone())
             .collect(),
         meaning: None,
     }

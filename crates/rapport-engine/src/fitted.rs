@@ -35,7 +35,20 @@ pub struct Substance {
     pub words: f32,
     /// Under fifty words.
     pub short: f32,
+    /// Share of the content words that are abstract nouns ("satisfaction",
+    /// "commitment"): templates are made of them, stories of things and people.
+    pub abstract_words: f32,
+    /// Share of the words that are rubric phrases (skills, results, reflection, ...) or
+    /// clichés.
+    pub buzz: f32,
+    /// How close the answer stays to what the guide is about (0 to 1).
+    pub relevance: f32,
 }
+
+/// Endings of abstract nouns and adjectives ("-tion", "-ment", "-ity").
+const ABSTRACT_ENDINGS: [&str; 10] = [
+    "tion", "sion", "ment", "ity", "ness", "ance", "ence", "ship", "ism", "ive",
+];
 
 /// What was measured on one answer: everything the fitted models read.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,8 +74,25 @@ pub struct StepMeasure {
     pub features: Vec<f32>,
 }
 
-pub(crate) fn substance(feats: &[Features], ctx: &Context, delivery: &Delivery) -> Substance {
+pub(crate) fn substance(
+    feats: &[Features],
+    ctx: &Context,
+    delivery: &Delivery,
+    relevance: f32,
+) -> Substance {
     let words = delivery.words.max(1) as f32;
+    let content: Vec<&String> = feats.iter().flat_map(|f| f.content_words.iter()).collect();
+    let abstract_words = content
+        .iter()
+        .filter(|w| w.len() > 5 && ABSTRACT_ENDINGS.iter().any(|e| w.ends_with(e)))
+        .count() as f32
+        / content.len().max(1) as f32;
+    let covered = feats
+        .iter()
+        .flat_map(|f| f.covered.iter())
+        .filter(|c| **c)
+        .count()
+        + delivery.cliches.iter().map(|c| c.count * 3).sum::<usize>();
     let particulars: usize = feats
         .iter()
         .map(|f| {
@@ -91,6 +121,9 @@ pub(crate) fn substance(feats: &[Features], ctx: &Context, delivery: &Delivery) 
         fillers: 100.0 * delivery.filler_words as f32 / words,
         words: words.ln(),
         short: if delivery.words < 50 { 1.0 } else { 0.0 },
+        abstract_words,
+        buzz: (covered as f32 / words).min(1.0),
+        relevance,
     }
 }
 
@@ -104,6 +137,7 @@ pub(crate) fn step_features(signal: Signal, v: &StepVerdict, s: &Substance) -> V
         v.parts.signal,
         v.parts.example,
         v.parts.meaning,
+        v.parts.cosine,
         v.second,
         v.count.min(3) as f32 / 3.0,
         kind(Signal::Situation),
@@ -119,6 +153,8 @@ pub(crate) fn step_features(signal: Signal, v: &StepVerdict, s: &Substance) -> V
         s.concrete,
         s.hypothetical,
         s.words,
+        s.abstract_words,
+        s.buzz,
     ];
     debug_assert_eq!(values.len(), STEP_FEATURES.len());
     values.to_vec()
@@ -155,6 +191,9 @@ pub fn score_features(m: &Measures, likelihoods: &[f32]) -> Vec<f32> {
         s.fillers,
         s.words,
         s.short,
+        s.abstract_words,
+        s.buzz,
+        s.relevance,
     ];
     debug_assert_eq!(values.len(), SCORE_FEATURES.len());
     values.to_vec()

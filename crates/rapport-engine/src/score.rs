@@ -153,7 +153,7 @@ pub(crate) fn report(
         (false, true) => 35.0,
         (false, false) => 100.0,
     };
-    let substance = fitted::substance(feats, &ctx, &delivery);
+    let substance = fitted::substance(feats, &ctx, &delivery, on_topic);
     let measures = Measures {
         steps: guide
             .steps

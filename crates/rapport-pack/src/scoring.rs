@@ -17,6 +17,7 @@ pub const STEP_FEATURES: &[&str] = &[
     "signal",
     "example",
     "meaning",
+    "cosine",
     "second",
     "hits",
     // The step's kind, one-hot: a bias per kind.
@@ -34,6 +35,8 @@ pub const STEP_FEATURES: &[&str] = &[
     "concrete",
     "hypothetical",
     "words",
+    "abstract",
+    "buzz",
 ];
 
 /// What the score model reads, for the whole answer.
@@ -49,6 +52,9 @@ pub const SCORE_FEATURES: &[&str] = &[
     "fillers",
     "words",
     "short",
+    "abstract",
+    "buzz",
+    "relevance",
 ];
 
 /// The engines a fit can be for.
