@@ -32,9 +32,13 @@ fn lexical_engine() -> rapport_engine::Engine {
     rapport_engine::Engine::new(guides, &rapport_pack::builtin_lexicons())
 }
 
-/// The engine, with the model when `RAPPORT_MODEL_DIR` names one.
+/// The engine as the CLI scores (the fitted score on), with the model when
+/// `RAPPORT_MODEL_DIR` names one.
 fn engine() -> rapport_engine::Engine {
     let mut engine = lexical_engine();
+    if let Some(pack) = rapport_pack::builtin_pack().pack {
+        engine.set_scoring(pack.scoring);
+    }
     // `RAPPORT_MODEL_DIR=... cargo xtask tune` measures the engine with the model.
     if let Some(dir) = std::env::var_os("RAPPORT_MODEL_DIR") {
         match rapport_embed::Model::load(std::path::Path::new(&dir)) {

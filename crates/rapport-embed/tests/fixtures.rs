@@ -40,8 +40,10 @@ struct Fixture {
 fn engine() -> Engine {
     let load = rapport_pack::builtin_pack();
     assert!(load.diagnostics.is_empty(), "{:?}", load.diagnostics);
-    let guides = load.pack.map(|p| p.guides).unwrap_or_default();
-    Engine::new(guides, &rapport_pack::builtin_lexicons())
+    let pack = load.pack.expect("the built-in pack loads");
+    let mut engine = Engine::new(pack.guides, &rapport_pack::builtin_lexicons());
+    engine.set_scoring(pack.scoring);
+    engine
 }
 
 /// The engine with the real model, built once for both tests (embedding every

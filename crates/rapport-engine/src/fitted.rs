@@ -13,8 +13,13 @@ use crate::detect::{Context, StepVerdict, is_action};
 use crate::features::Features;
 use crate::report::Delivery;
 
-/// The step model's verdict: a step counts as taken from this likelihood up.
-pub const TAKEN: f32 = 0.5;
+/// Whether a step is taken: the rules' verdict stands unless the step model finds it
+/// unlikely, and the step model alone can take a step it finds likely enough.
+pub fn taken(fit: &Fit, features: &[f32], likelihood: f32) -> bool {
+    let by_rules = features.get(1).is_some_and(|m| *m > 0.5);
+    let p = f64::from(likelihood);
+    (by_rules && p >= fit.taken_with_rules) || p >= fit.taken_alone
+}
 
 /// Facts about the whole answer, for both models.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -161,7 +166,7 @@ pub(crate) fn step_features(signal: Signal, v: &StepVerdict, s: &Substance) -> V
 }
 
 /// The [`SCORE_FEATURES`] of an answer, given each step's likelihood.
-pub fn score_features(m: &Measures, likelihoods: &[f32]) -> Vec<f32> {
+pub fn score_features(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> Vec<f32> {
     let total: f32 = m.steps.iter().map(|s| s.weight).sum::<f32>().max(f32::EPSILON);
     let steps = m
         .steps
@@ -174,7 +179,7 @@ pub fn score_features(m: &Measures, likelihoods: &[f32]) -> Vec<f32> {
         .steps
         .iter()
         .zip(likelihoods)
-        .filter(|(_, p)| **p >= TAKEN)
+        .filter(|(s, p)| taken(fit, &s.features, **p))
         .map(|(s, _)| s.weight)
         .sum::<f32>()
         / total;
@@ -216,7 +221,11 @@ pub fn step_likelihood(fit: &Fit, features: &[f32]) -> f32 {
 
 /// The score for these step likelihoods, 0 to 100 (not rounded, cap applied).
 pub fn score_with(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> f32 {
-    let y = dot(fit.score_intercept, &fit.score, &score_features(m, likelihoods)) as f32;
+    let y = dot(
+        fit.score_intercept,
+        &fit.score,
+        &score_features(fit, m, likelihoods),
+    ) as f32;
     y.clamp(0.0, 100.0).min(m.cap)
 }
 

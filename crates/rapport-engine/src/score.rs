@@ -174,9 +174,9 @@ pub(crate) fn report(
     // above stay in charge without one.
     let fitted = fit.map(|fit| {
         let (likelihoods, fitted_score) = fitted::predict(fit, &measures);
-        for (v, p) in verdicts.iter_mut().zip(&likelihoods) {
-            v.met = *p >= fitted::TAKEN;
-            v.strength = *p;
+        for ((v, p), m) in verdicts.iter_mut().zip(&likelihoods).zip(&measures.steps) {
+            v.met = fitted::taken(fit, &m.features, *p);
+            v.strength = if v.met { p.max(0.5) } else { p.min(0.49) };
             if !v.met {
                 v.hits.clear();
             } else if v.hits.is_empty() {

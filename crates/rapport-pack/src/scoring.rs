@@ -75,9 +75,21 @@ pub struct Fit {
     pub score_intercept: f64,
     /// The score model's coefficients, in [`SCORE_FEATURES`] order.
     pub score: Vec<f64>,
+    /// A step the rules count taken stays taken from this likelihood up.
+    pub taken_with_rules: f64,
+    /// A step is taken from this likelihood up whatever the rules say.
+    pub taken_alone: f64,
 }
 
-const FIT_FIELDS: &[&str] = &["note", "step_intercept", "step", "score_intercept", "score"];
+const FIT_FIELDS: &[&str] = &[
+    "note",
+    "step_intercept",
+    "step",
+    "score_intercept",
+    "score",
+    "taken_with_rules",
+    "taken_alone",
+];
 
 /// Reads the `[scoring]` table: one fit per engine.
 pub(crate) fn read_scoring(table: &Table<'_, '_>, report: &mut Report<'_>) -> Vec<Fit> {
@@ -121,6 +133,8 @@ fn read_fit(engine: &str, table: &Table<'_, '_>, report: &mut Report<'_>) -> Opt
     let score_intercept = coefficient(table, report, "score_intercept");
     let step = coefficients(table, report, "step", STEP_FEATURES);
     let score = coefficients(table, report, "score", SCORE_FEATURES);
+    let taken_with_rules = likelihood(table, report, "taken_with_rules");
+    let taken_alone = likelihood(table, report, "taken_alone");
     table.warn_unknown(report, FIT_FIELDS);
     if report.error_count() > before {
         return None;
@@ -132,7 +146,25 @@ fn read_fit(engine: &str, table: &Table<'_, '_>, report: &mut Report<'_>) -> Opt
         step: step?,
         score_intercept: score_intercept?,
         score: score?,
+        taken_with_rules: taken_with_rules?,
+        taken_alone: taken_alone?,
     })
+}
+
+/// A likelihood threshold, between 0 and 1.
+fn likelihood(table: &Table<'_, '_>, report: &mut Report<'_>, key: &'static str) -> Option<f64> {
+    let field = table.field(report, key, true)?;
+    let x = finite(report, field.value, field.line, &field.path)?;
+    if (0.0..=1.0).contains(&x) {
+        Some(x)
+    } else {
+        report.error(
+            field.line,
+            Some(&field.path),
+            format!("expected a likelihood between 0 and 1, found {x}"),
+        );
+        None
+    }
 }
 
 /// A finite number field.

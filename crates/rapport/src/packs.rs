@@ -38,7 +38,11 @@ impl Library {
             .iter()
             .flat_map(|p| p.guides.iter().cloned())
             .collect();
-        let engine = Engine::new(guides, &rapport_pack::builtin_lexicons());
+        let mut engine = Engine::new(guides, &rapport_pack::builtin_lexicons());
+        // The fitted score ships with the built-in pack; a user pack may bring its own.
+        if let Some(pack) = packs.iter().rev().find(|p| !p.scoring.is_empty()) {
+            engine.set_scoring(pack.scoring.clone());
+        }
         Library { packs, engine }
     }
 
