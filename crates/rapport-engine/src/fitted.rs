@@ -154,12 +154,7 @@ pub(crate) fn step_features(signal: Signal, v: &StepVerdict, s: &Substance) -> V
         kind(Signal::Stance),
         kind(Signal::Reasoning),
         kind(Signal::Topic),
-        s.story,
-        s.concrete,
         s.hypothetical,
-        s.words,
-        s.abstract_words,
-        s.buzz,
     ];
     debug_assert_eq!(values.len(), STEP_FEATURES.len());
     values.to_vec()

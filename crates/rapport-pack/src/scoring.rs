@@ -30,13 +30,10 @@ pub const STEP_FEATURES: &[&str] = &[
     "kind_stance",
     "kind_reasoning",
     "kind_topic",
-    // The answer around it.
-    "story",
-    "concrete",
+    // Whether the answer tells what happened or what would happen. Nothing else about
+    // the answer as a whole: a step is taken by what carries it, so taking out the passage
+    // that carries a step loses it however good the rest is.
     "hypothetical",
-    "words",
-    "abstract",
-    "buzz",
 ];
 
 /// What the score model reads, for the whole answer.
