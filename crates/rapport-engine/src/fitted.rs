@@ -212,11 +212,14 @@ pub fn step_likelihood(fit: &Fit, features: &[f32]) -> f32 {
 
 /// The score for these step likelihoods, 0 to 100 (not rounded, cap applied).
 pub fn score_with(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> f32 {
-    let y = dot(
+    // The score model is linear in the log-odds of the score, so that it saturates
+    // towards 0 and 100 rather than running past them.
+    let z = dot(
         fit.score_intercept,
         &fit.score,
         &score_features(fit, m, likelihoods),
-    ) as f32;
+    );
+    let y = (100.0 / (1.0 + (-z).exp())) as f32;
     y.clamp(0.0, 100.0).min(m.cap)
 }
 

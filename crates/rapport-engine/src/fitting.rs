@@ -1,8 +1,8 @@
 //! Fitting the score to rated answers, and measuring it honestly: cross-validated.
 //!
 //! Pure arithmetic over [`Measures`]: a logistic step model (L2-penalised, Newton's
-//! method) fitted to the raters' step labels, then a ridge score model fitted to their
-//! scores on the step likelihoods and the answer's substance. `cargo xtask fit` runs it
+//! method) fitted to the raters' step labels, then a ridge score model fitted to the
+//! log-odds of their scores on the step likelihoods and the answer's manner. `cargo xtask fit` runs it
 //! on the calibration set and writes the coefficients; the tests run the same
 //! cross-validation to hold its figures to floors.
 
@@ -84,7 +84,14 @@ pub fn fit(engine: &str, items: &[&Rated], penalty: Penalty, note: &str) -> Fit 
                 .collect()
         })
         .collect();
-    let targets: Vec<f64> = items.iter().map(|i| i.score).collect();
+    // Fitted on the log-odds of the score (kept 3 points from either end).
+    let targets: Vec<f64> = items
+        .iter()
+        .map(|i| {
+            let t = i.score.clamp(3.0, 97.0) / 100.0;
+            (t / (1.0 - t)).ln()
+        })
+        .collect();
     let (score_intercept, score) = ridge(&rows, &targets, penalty.score);
     fit.score_intercept = score_intercept;
     fit.score = score;

@@ -1,5 +1,6 @@
 //! The fitted score: coefficients fitted to rated answers (`cargo xtask fit`), shipped as
 //! a `[scoring.<engine>]` table in a pack file and checked here like every other field.
+//! The score model is linear in the log-odds of the score: score = 100 / (1 + e^-z).
 //!
 //! Two models per engine: a step model (logistic: how likely a step is taken, from what
 //! the rules and the model found for it) and a score model (linear on the step
