@@ -25,7 +25,11 @@ fn read(paths: &[&String]) -> anyhow::Result<Vec<Line>> {
     let mut out = Vec::new();
     for path in paths {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
-        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
             let v: serde_json::Value =
                 serde_json::from_str(line).with_context(|| format!("{path}:{}", n + 1))?;
             let field = |k: &str| v[k].as_str().map(str::to_owned);
@@ -39,7 +43,11 @@ fn read(paths: &[&String]) -> anyhow::Result<Vec<Line>> {
             };
             let steps = v["steps"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default();
             out.push(Line {
                 id,
@@ -130,7 +138,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             }
             std::fs::write(format!("{dump}.{name}.jsonl"), text)?;
         }
-        println!("\n{name}: {} answers, each also in transcript form", typed.len());
+        println!(
+            "\n{name}: {} answers, each also in transcript form",
+            typed.len()
+        );
         println!(
             "  {:<34} {:>4}  {:>6} {:>8} {:>6} {:>6} {:>6} {:>6}",
             "cross-validated", "n", "rho", "pairwise", "exact", "within", "step P", "step R"
@@ -144,14 +155,24 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             let predictions = fitting::cross_validate(name, &both, folds, penalty);
             let n = typed.len();
             let (t, s): (Vec<_>, Vec<_>) = predictions.into_iter().partition(|p| p.index < n);
-            row(&format!("{label}, as written"), &fitting::figures(&both, &t));
-            row(&format!("{label}, transcript"), &fitting::figures(&both, &s));
+            row(
+                &format!("{label}, as written"),
+                &fitting::figures(&both, &t),
+            );
+            row(
+                &format!("{label}, transcript"),
+                &fitting::figures(&both, &s),
+            );
         }
         let all: Vec<&Rated> = both.iter().collect();
         let note = format!(
             "fitted on {} answers of {} and their transcript forms",
             typed.len(),
-            paths.iter().map(|p| p.rsplit('/').next().unwrap_or(p)).collect::<Vec<_>>().join(", ")
+            paths
+                .iter()
+                .map(|p| p.rsplit('/').next().unwrap_or(p))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let fit = fitting::fit(name, &all, penalty, &note);
         let predictions: Vec<_> = typed
@@ -159,7 +180,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             .enumerate()
             .map(|(i, r)| fitting::predict(&fit, i, r))
             .collect();
-        row("(in-sample, for comparison)", &fitting::figures(&typed, &predictions));
+        row(
+            "(in-sample, for comparison)",
+            &fitting::figures(&typed, &predictions),
+        );
         out.push('\n');
         out.push_str(&fitting::to_toml(&fit));
     }

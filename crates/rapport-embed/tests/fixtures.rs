@@ -40,10 +40,8 @@ struct Fixture {
 fn engine() -> Engine {
     let load = rapport_pack::builtin_pack();
     assert!(load.diagnostics.is_empty(), "{:?}", load.diagnostics);
-    let pack = load.pack.expect("the built-in pack loads");
-    let mut engine = Engine::new(pack.guides, &rapport_pack::builtin_lexicons());
-    engine.set_scoring(pack.scoring);
-    engine
+    let guides = load.pack.map(|p| p.guides).unwrap_or_default();
+    Engine::new(guides, &rapport_pack::builtin_lexicons())
 }
 
 /// The engine with the real model, built once for both tests (embedding every

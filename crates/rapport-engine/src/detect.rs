@@ -515,7 +515,12 @@ pub(crate) fn verdict(rated: Rated) -> StepVerdict {
     let met = strength >= MET;
     let count = hits.len();
     let raw_second = hits.get(1).map_or(0.0, |h| h.strength);
-    let candidates: Vec<Hit> = hits.iter().filter(|h| h.strength >= 0.2).take(2).cloned().collect();
+    let candidates: Vec<Hit> = hits
+        .iter()
+        .filter(|h| h.strength >= 0.2)
+        .take(2)
+        .cloned()
+        .collect();
     // The evidence is what made the step count: the best two sentences, and any other
     // that takes the step on its own.
     let mut k = 0;

@@ -306,6 +306,39 @@ fn pearson(xs: &[f64], ys: &[f64]) -> Option<f64> {
     (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
 }
 
+/// The answer as speech to text would give it: lower case, no punctuation or
+/// paragraphs, with fillers and a false start now and then (deterministic). Used to check
+/// that spoken answers are judged as their typed form is.
+pub fn transcript_form(text: &str) -> String {
+    const FILLERS: [&str; 4] = ["um", "you know", "uh", "like"];
+    let cleaned: String = text
+        .chars()
+        .map(|c| match c {
+            '\u{2019}' | '\'' => '\'',
+            c if c.is_alphanumeric() || c == '-' || c == '%' || c == '$' || c == '£' => {
+                c.to_lowercase().next().unwrap_or(c)
+            }
+            _ => ' ',
+        })
+        .collect();
+    let mut out: Vec<&str> = Vec::new();
+    for (k, word) in cleaned.split_whitespace().enumerate() {
+        let word = word.trim_matches(['-', '\'']);
+        if word.is_empty() {
+            continue;
+        }
+        if k % 11 == 5 {
+            out.push(FILLERS[(k / 11) % FILLERS.len()]);
+        }
+        if k % 29 == 17 {
+            // A false start: the word said twice.
+            out.push(word);
+        }
+        out.push(word);
+    }
+    out.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,37 +395,4 @@ mod tests {
         assert_eq!(got.steps.false_negatives, 1);
         assert_eq!(got.steps.f1(), Some(0.5));
     }
-}
-
-/// The answer as speech to text would give it: lower case, no punctuation or
-/// paragraphs, with fillers and a false start now and then (deterministic). Used to check
-/// that spoken answers are judged as their typed form is.
-pub fn transcript_form(text: &str) -> String {
-    const FILLERS: [&str; 4] = ["um", "you know", "uh", "like"];
-    let cleaned: String = text
-        .chars()
-        .map(|c| match c {
-            '\u{2019}' | '\'' => '\'',
-            c if c.is_alphanumeric() || c == '-' || c == '%' || c == '$' || c == '£' => {
-                c.to_lowercase().next().unwrap_or(c)
-            }
-            _ => ' ',
-        })
-        .collect();
-    let mut out: Vec<&str> = Vec::new();
-    for (k, word) in cleaned.split_whitespace().enumerate() {
-        let word = word.trim_matches(['-', '\'']);
-        if word.is_empty() {
-            continue;
-        }
-        if k % 11 == 5 {
-            out.push(FILLERS[(k / 11) % FILLERS.len()]);
-        }
-        if k % 29 == 17 {
-            // A false start: the word said twice.
-            out.push(word);
-        }
-        out.push(word);
-    }
-    out.join(" ")
 }

@@ -162,7 +162,12 @@ pub(crate) fn step_features(signal: Signal, v: &StepVerdict, s: &Substance) -> V
 
 /// The [`SCORE_FEATURES`] of an answer, given each step's likelihood.
 pub fn score_features(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> Vec<f32> {
-    let total: f32 = m.steps.iter().map(|s| s.weight).sum::<f32>().max(f32::EPSILON);
+    let total: f32 = m
+        .steps
+        .iter()
+        .map(|s| s.weight)
+        .sum::<f32>()
+        .max(f32::EPSILON);
     let steps = m
         .steps
         .iter()

@@ -228,8 +228,7 @@ pub fn figures(items: &[Rated], predictions: &[Prediction]) -> Figures {
     for (a, pa) in predictions.iter().enumerate() {
         for pb in &predictions[a + 1..] {
             let (ia, ib) = (&items[pa.index], &items[pb.index]);
-            if ia.question_id != ib.question_id || band_index(ia.score) == band_index(ib.score)
-            {
+            if ia.question_id != ib.question_id || band_index(ia.score) == band_index(ib.score) {
                 continue;
             }
             pairs += 1;
@@ -386,8 +385,9 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
             if f == 0.0 {
                 continue;
             }
-            for k in col..n {
-                a[row][k] -= f * a[col][k];
+            let (upper, lower) = a.split_at_mut(row);
+            for (x, pivot_x) in lower[0][col..].iter_mut().zip(&upper[col][col..]) {
+                *x -= f * pivot_x;
             }
             b[row] -= f * b[col];
         }

@@ -121,11 +121,7 @@ impl Engine {
 
     /// What the fitted models read on this answer, without applying any fit: for
     /// fitting them (`cargo xtask fit`).
-    pub fn measure(
-        &self,
-        question_id: &str,
-        answer: &str,
-    ) -> Result<fitted::Measures, ScoreError> {
+    pub fn measure(&self, question_id: &str, answer: &str) -> Result<fitted::Measures, ScoreError> {
         Ok(self.run(self.known(question_id)?, answer, None, false)?.1)
     }
 

@@ -8,8 +8,8 @@ use rapport_pack::Fit;
 use crate::detect::{
     Context, Hit, MET, StepVerdict, compete, list_like, rate, result_sentences, verdict,
 };
-use crate::fitted::{self, Measures, StepMeasure};
 use crate::features::Features;
+use crate::fitted::{self, Measures, StepMeasure};
 use crate::guide::CompiledGuide;
 use crate::lexicon::Compiled;
 use crate::report::{Band, Criterion, Delivery, Evidence, Report};
@@ -336,7 +336,10 @@ fn fitted_feedback(
     let priced = |gain: f32, line: &str| -> (f32, String) {
         let after = (now + gain).round().min(100.0);
         if after >= shown + 2.0 {
-            (gain, format!("{line} (that would take this answer from {shown} to about {after})"))
+            (
+                gain,
+                format!("{line} (that would take this answer from {shown} to about {after})"),
+            )
         } else {
             (gain, line.to_string())
         }
@@ -359,7 +362,11 @@ fn fitted_feedback(
         };
         lines.push(priced(gain.max(0.0), &line));
     }
-    let tip_weight: f32 = tip_verdicts.iter().map(|t| t.weight).sum::<f32>().max(f32::EPSILON);
+    let tip_weight: f32 = tip_verdicts
+        .iter()
+        .map(|t| t.weight)
+        .sum::<f32>()
+        .max(f32::EPSILON);
     for t in tip_verdicts.iter().filter(|t| !t.met) {
         let with = Measures {
             tips: (m.tips + t.weight * (1.0 - t.strength) / tip_weight).min(1.0),

@@ -94,10 +94,7 @@ pub(crate) fn read_scoring(table: &Table<'_, '_>, report: &mut Report<'_>) -> Ve
             report.error(
                 line,
                 Some(&path),
-                format!(
-                    "unknown engine, ignored: expected {}",
-                    quoted_list(ENGINES)
-                ),
+                format!("unknown engine, ignored: expected {}", quoted_list(ENGINES)),
             );
             continue;
         }
@@ -176,7 +173,11 @@ fn finite(
     match number(value) {
         Some(x) if x.is_finite() && x.abs() <= 1e6 => Some(x),
         Some(x) => {
-            report.error(line, Some(path), format!("expected a finite coefficient, found {x}"));
+            report.error(
+                line,
+                Some(path),
+                format!("expected a finite coefficient, found {x}"),
+            );
             None
         }
         None => {
