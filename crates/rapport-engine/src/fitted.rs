@@ -225,7 +225,27 @@ pub fn score_with(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> f32 {
         &score_features(fit, m, likelihoods),
     );
     let y = (100.0 / (1.0 + (-z).exp())) as f32;
-    y.clamp(0.0, 100.0).min(m.cap)
+    y.clamp(0.0, 100.0)
+        .min(missing_ceiling(fit, m, likelihoods))
+        .min(m.cap)
+}
+
+/// The most an answer can score with the steps it leaves out: every missing step costs
+/// its share of `missing_step_ceiling` points off 100, so an answer that skips a step
+/// is not rated strong on its manner alone.
+pub fn missing_ceiling(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> f32 {
+    let total: f32 = m.steps.iter().map(|s| s.weight).sum();
+    if total <= 0.0 {
+        return 100.0;
+    }
+    let missing: f32 = m
+        .steps
+        .iter()
+        .zip(likelihoods)
+        .filter(|(s, p)| !taken(fit, &s.features, **p))
+        .map(|(s, _)| s.weight)
+        .sum();
+    100.0 - fit.missing_step_ceiling as f32 * missing / total
 }
 
 /// Every step's likelihood and the score.

@@ -72,6 +72,7 @@ pub fn fit(engine: &str, items: &[&Rated], penalty: Penalty, note: &str) -> Fit 
         score: vec![0.0; SCORE_FEATURES.len()],
         taken_with_rules: TAKEN_WITH_RULES,
         taken_alone: TAKEN_ALONE,
+        missing_step_ceiling: missing_step_ceiling(items),
     };
     // The score model, on the likelihoods the step model gives.
     let rows: Vec<Vec<f64>> = items
@@ -96,6 +97,36 @@ pub fn fit(engine: &str, items: &[&Rated], penalty: Penalty, note: &str) -> Fit 
     fit.score_intercept = score_intercept;
     fit.score = score;
     fit
+}
+
+/// The share of rated answers that may score above the missing-step ceiling.
+const CEILING_QUANTILE: f64 = 0.02;
+
+/// The steepest missing-step ceiling the raters themselves respect, bar
+/// [`CEILING_QUANTILE`] of their answers: for each answer that skips steps (by the
+/// raters' own steps), the points per missing share that would just reach its score.
+fn missing_step_ceiling(items: &[&Rated]) -> f64 {
+    let mut needed: Vec<f64> = items
+        .iter()
+        .filter_map(|item| {
+            let total: f32 = item.measures.steps.iter().map(|s| s.weight).sum();
+            let missing: f32 = item
+                .measures
+                .steps
+                .iter()
+                .filter(|s| !item.steps.contains(&s.id))
+                .map(|s| s.weight)
+                .sum();
+            (total > 0.0 && missing > 0.0)
+                .then(|| (100.0 - item.score) / f64::from(missing / total))
+        })
+        .collect();
+    if needed.is_empty() {
+        return 0.0;
+    }
+    needed.sort_by(f64::total_cmp);
+    let k = ((needed.len() as f64) * CEILING_QUANTILE).floor() as usize;
+    needed[k.min(needed.len() - 1)].clamp(0.0, 100.0)
 }
 
 fn likelihoods(fit: &Fit, m: &Measures) -> Vec<f32> {
@@ -410,6 +441,10 @@ pub fn to_toml(fit: &Fit) -> String {
     s.push_str(&format!("score_intercept = {:.6}\n", fit.score_intercept));
     s.push_str(&format!("taken_with_rules = {}\n", fit.taken_with_rules));
     s.push_str(&format!("taken_alone = {}\n", fit.taken_alone));
+    s.push_str(&format!(
+        "missing_step_ceiling = {:.1}\n",
+        fit.missing_step_ceiling
+    ));
     s.push_str(&format!("\n[scoring.{}.step]\n", fit.engine));
     for (name, c) in STEP_FEATURES.iter().zip(&fit.step) {
         s.push_str(&format!("{name} = {c:.6}\n"));

@@ -73,6 +73,10 @@ pub struct Fit {
     pub taken_with_rules: f64,
     /// A step is taken from this likelihood up whatever the rules say.
     pub taken_alone: f64,
+    /// Points of ceiling per share of missing steps: the score is at most
+    /// `100 - missing_step_ceiling × (weighted share of the steps not taken)`, as the
+    /// raters almost never rate an answer that skips a step as strong.
+    pub missing_step_ceiling: f64,
 }
 
 const FIT_FIELDS: &[&str] = &[
@@ -83,6 +87,7 @@ const FIT_FIELDS: &[&str] = &[
     "score",
     "taken_with_rules",
     "taken_alone",
+    "missing_step_ceiling",
 ];
 
 /// Reads the `[scoring]` table: one fit per engine.
@@ -126,6 +131,7 @@ fn read_fit(engine: &str, table: &Table<'_, '_>, report: &mut Report<'_>) -> Opt
     let score = coefficients(table, report, "score", SCORE_FEATURES);
     let taken_with_rules = likelihood(table, report, "taken_with_rules");
     let taken_alone = likelihood(table, report, "taken_alone");
+    let missing_step_ceiling = points(table, report, "missing_step_ceiling");
     table.warn_unknown(report, FIT_FIELDS);
     if report.error_count() > before {
         return None;
@@ -139,7 +145,24 @@ fn read_fit(engine: &str, table: &Table<'_, '_>, report: &mut Report<'_>) -> Opt
         score: score?,
         taken_with_rules: taken_with_rules?,
         taken_alone: taken_alone?,
+        missing_step_ceiling: missing_step_ceiling?,
     })
+}
+
+/// A number of points, between 0 and 100.
+fn points(table: &Table<'_, '_>, report: &mut Report<'_>, key: &'static str) -> Option<f64> {
+    let field = table.field(report, key, true)?;
+    let x = finite(report, field.value, field.line, &field.path)?;
+    if (0.0..=100.0).contains(&x) {
+        Some(x)
+    } else {
+        report.error(
+            field.line,
+            Some(&field.path),
+            format!("expected points between 0 and 100, found {x}"),
+        );
+        None
+    }
 }
 
 /// A likelihood threshold, between 0 and 1.

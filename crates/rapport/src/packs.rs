@@ -38,8 +38,9 @@ impl Library {
             .iter()
             .flat_map(|p| p.guides.iter().cloned())
             .collect();
-        // The fitted score (`scoring.toml`) is not switched on yet: with it, removing the
-        // passage that carries a step costs too little (see issue 9's note).
+        // The fitted score (`scoring.toml`) is not switched on yet: with it, 11 engine
+        // tests still fail (detector paraphrases the step model misses, our own eval
+        // sets' band floors, snapshots, the gaming fixtures); see issue 9's note.
         let engine = Engine::new(guides, &rapport_pack::builtin_lexicons());
         Library { packs, engine }
     }
