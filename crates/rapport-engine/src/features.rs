@@ -164,7 +164,13 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
             .filter(|t| lex.present.contains(&t.folded))
             .count()
             + 2 * present_after_subject(tokens, lex),
-        hypothetical: found(&lex.hypothetical),
+        hypothetical: lex.hypothetical.find_all(tokens).iter().any(|m| {
+            // "told him I would ..." reports what was said, it is not a plan.
+            let start = m.tokens.start;
+            !tokens[start.saturating_sub(3)..start]
+                .iter()
+                .any(|t| lex.reported.contains(&t.folded))
+        }),
         habitual: found(&lex.habitual),
         generic: tokens
             .iter()

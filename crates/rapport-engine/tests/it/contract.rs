@@ -469,12 +469,12 @@ fn snapshot_of_a_story_that_stops_before_the_result() {
          regulator off our display model, checked it fitted the box he had brought in, and \
          drove it round to his house on my lunch break.",
         expect![[r#"
-            difficult-customer · solid 64
+            difficult-customer · solid 68
             ✓ situation 0.9
             ✓ skills 0.9
             ✓ actions 1.0
             ✗ outcome 0.0
-            tips ✓specific ✗outcome-focus ✗skills-shown ✗honest ✓confident
+            tips ✓specific ✗outcome-focus ✓skills-shown ✗honest ✓confident
             next You stop at what you did: add one sentence on what happened for the customer afterwards — did they stay, return, thank you?
         "#]],
     );
