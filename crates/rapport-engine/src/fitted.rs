@@ -175,14 +175,7 @@ pub fn score_features(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> Vec<f32> 
         .map(|(s, p)| s.weight * p)
         .sum::<f32>()
         / total;
-    let met = m
-        .steps
-        .iter()
-        .zip(likelihoods)
-        .filter(|(s, p)| taken(fit, &s.features, **p))
-        .map(|(s, _)| s.weight)
-        .sum::<f32>()
-        / total;
+    let met = taken_share(fit, m, likelihoods).unwrap_or(0.0);
     let s = &m.substance;
     let values = [
         steps,
@@ -234,18 +227,22 @@ pub fn score_with(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> f32 {
 /// its share of `missing_step_ceiling` points off 100, so an answer that skips a step
 /// is not rated strong on its manner alone.
 pub fn missing_ceiling(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> f32 {
+    taken_share(fit, m, likelihoods).map_or(100.0, |share| {
+        100.0 - fit.missing_step_ceiling as f32 * (1.0 - share)
+    })
+}
+
+/// The weighted share of the steps taken; `None` when the steps weigh nothing.
+fn taken_share(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> Option<f32> {
     let total: f32 = m.steps.iter().map(|s| s.weight).sum();
-    if total <= 0.0 {
-        return 100.0;
-    }
-    let missing: f32 = m
+    let weight_taken: f32 = m
         .steps
         .iter()
         .zip(likelihoods)
-        .filter(|(s, p)| !taken(fit, &s.features, **p))
+        .filter(|(s, p)| taken(fit, &s.features, **p))
         .map(|(s, _)| s.weight)
         .sum();
-    100.0 - fit.missing_step_ceiling as f32 * missing / total
+    (total > 0.0).then(|| weight_taken / total)
 }
 
 /// Every step's likelihood and the score.

@@ -151,31 +151,35 @@ fn read_fit(engine: &str, table: &Table<'_, '_>, report: &mut Report<'_>) -> Opt
 
 /// A number of points, between 0 and 100.
 fn points(table: &Table<'_, '_>, report: &mut Report<'_>, key: &'static str) -> Option<f64> {
-    let field = table.field(report, key, true)?;
-    let x = finite(report, field.value, field.line, &field.path)?;
-    if (0.0..=100.0).contains(&x) {
-        Some(x)
-    } else {
-        report.error(
-            field.line,
-            Some(&field.path),
-            format!("expected points between 0 and 100, found {x}"),
-        );
-        None
-    }
+    bounded(table, report, key, 0.0..=100.0, "points")
 }
 
 /// A likelihood threshold, between 0 and 1.
 fn likelihood(table: &Table<'_, '_>, report: &mut Report<'_>, key: &'static str) -> Option<f64> {
+    bounded(table, report, key, 0.0..=1.0, "a likelihood")
+}
+
+/// A finite number field within `range`; `what` names it in the error.
+fn bounded(
+    table: &Table<'_, '_>,
+    report: &mut Report<'_>,
+    key: &'static str,
+    range: std::ops::RangeInclusive<f64>,
+    what: &str,
+) -> Option<f64> {
     let field = table.field(report, key, true)?;
     let x = finite(report, field.value, field.line, &field.path)?;
-    if (0.0..=1.0).contains(&x) {
+    if range.contains(&x) {
         Some(x)
     } else {
         report.error(
             field.line,
             Some(&field.path),
-            format!("expected a likelihood between 0 and 1, found {x}"),
+            format!(
+                "expected {what} between {} and {}, found {x}",
+                range.start(),
+                range.end()
+            ),
         );
         None
     }
