@@ -40,8 +40,8 @@ struct Fixture {
 fn engine() -> Engine {
     let load = rapport_pack::builtin_pack();
     assert!(load.diagnostics.is_empty(), "{:?}", load.diagnostics);
-    let guides = load.pack.map(|p| p.guides).unwrap_or_default();
-    Engine::new(guides, &rapport_pack::builtin_lexicons())
+    let packs: Vec<_> = load.pack.into_iter().collect();
+    Engine::from_packs(&packs, &rapport_pack::builtin_lexicons())
 }
 
 /// The engine with the real model, built once for both tests (embedding every

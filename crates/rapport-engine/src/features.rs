@@ -268,7 +268,7 @@ fn present_after_subject(tokens: &[Token], lex: &Compiled) -> usize {
 fn is_past_action(t: &Token, lex: &Compiled) -> bool {
     let w = t.folded.as_str();
     lex.past_action.contains(w)
-        || (w.len() > 4
+        || (w.len() > 3
             && w.ends_with("ed")
             && !lex.not_past.contains(w)
             && !lex.past_state.contains(w))

@@ -107,6 +107,21 @@ impl Engine {
         }
     }
 
+    /// Builds an engine over every guide of these packs, scoring with the fitted score of
+    /// the last pack that ships one (the built-in pack's, unless a later pack brings its
+    /// own). This is how the CLI and the web app build theirs.
+    pub fn from_packs(packs: &[rapport_pack::Pack], lexicons: &Lexicons) -> Engine {
+        let guides = packs
+            .iter()
+            .flat_map(|p| p.guides.iter().cloned())
+            .collect();
+        let mut engine = Engine::new(guides, lexicons);
+        if let Some(pack) = packs.iter().rev().find(|p| !p.scoring.is_empty()) {
+            engine.set_scoring(pack.scoring.clone());
+        }
+        engine
+    }
+
     /// Scores with these fitted coefficients (a pack's `scoring`): the fit for the engine
     /// that judges decides which steps are taken and the score. Without a fit for it
     /// (an empty list), the hand-set rules do.

@@ -234,6 +234,13 @@ pub(crate) fn report(
             ),
         ));
     }
+    if listy && !off_topic {
+        // Under the list cap no single step lifts the answer: the form is the problem.
+        lines.push((
+            99.0,
+            "This reads as a list of words, not an answer. Say it in sentences: one real situation, what you did and how it ended.".into(),
+        ));
+    }
     if let Some((fit, likelihoods, now)) = &fitted {
         fitted_feedback(
             guide,

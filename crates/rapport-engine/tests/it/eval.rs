@@ -2,11 +2,16 @@
 //!
 //! The sets are `test_data/eval/dev.jsonl` (tuned on) and `test_data/eval/heldout.jsonl`
 //! (written first, never tuned on). The figures are printed (`--nocapture`) so a change
-//! in either shows. The floors sit a few points under the figures measured when the
-//! lexical engine was finished (dev: exact 72.7%, within one 92.9%, pairwise 91.0%,
-//! ρ 0.862, step F1 0.858; held-out: 62.0%, 94.0%, 90.3%, 0.799, 0.822), so a change
+//! in either shows. Both sets were written and labelled by the team; the score is fitted
+//! to answers written and rated outside it (`cargo xtask fit`, cross-validated there), and
+//! on our own sets it agrees less than the hand rules did (held-out exact band 62% with
+//! the rules, 44% fitted; ρ 0.799 and 0.713): it scores lower than we labelled, most
+//! of all our short answers (held-out answers we labelled developing, 44 words on
+//! average, score 28 fitted and 45 by the rules; those we labelled strong, 71 and 74).
+//! The floors sit a few points under the figures
+//! measured with the fitted score (dev: exact 61.6%, within one 91.9%, pairwise 90.4%,
+//! ρ 0.833, step F1 0.860; held-out: 44.0%, 92.0%, 85.0%, 0.713, 0.818), so a change
 //! that makes judgement worse fails here, while every floor stays far above chance.
-
 use std::path::Path;
 
 use rapport_engine::eval::{Agreement, Labelled, Observation, Question, agreement};
@@ -31,18 +36,18 @@ struct Floors {
 }
 
 const DEV: Floors = Floors {
-    exact: 0.65,
-    within_one: 0.90,
-    pairwise: 0.88,
-    spearman: 0.82,
+    exact: 0.58,
+    within_one: 0.88,
+    pairwise: 0.87,
+    spearman: 0.80,
     step_f1: 0.82,
 };
 
 const HELDOUT: Floors = Floors {
-    exact: 0.55,
+    exact: 0.40,
     within_one: 0.88,
-    pairwise: 0.85,
-    spearman: 0.72,
+    pairwise: 0.82,
+    spearman: 0.68,
     step_f1: 0.78,
 };
 

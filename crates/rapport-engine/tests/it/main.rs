@@ -30,8 +30,9 @@ pub(crate) fn engine() -> &'static Engine {
             "built-in pack has diagnostics: {:?}",
             load.diagnostics
         );
-        let guides = load.pack.map(|p| p.guides).unwrap_or_default();
-        Engine::new(guides, &rapport_pack::builtin_lexicons())
+        // As the CLI and the web app score: with the fitted score the pack ships.
+        let packs: Vec<_> = load.pack.into_iter().collect();
+        Engine::from_packs(&packs, &rapport_pack::builtin_lexicons())
     })
 }
 

@@ -28,9 +28,15 @@ fn engine() -> Arc<Engine> {
     ENGINE
         .get_or_init(|| {
             let load = rapport_pack::builtin_pack();
-            let guides = load.pack.map(|p| p.guides).unwrap_or_default();
-            assert!(!guides.is_empty(), "the built-in pack has guides");
-            Arc::new(Engine::new(guides, &rapport_pack::builtin_lexicons()))
+            let packs: Vec<_> = load.pack.into_iter().collect();
+            assert!(
+                packs.iter().any(|p| !p.guides.is_empty()),
+                "the built-in pack has guides"
+            );
+            Arc::new(Engine::from_packs(
+                &packs,
+                &rapport_pack::builtin_lexicons(),
+            ))
         })
         .clone()
 }
