@@ -13,12 +13,14 @@ use crate::detect::{Context, StepVerdict, is_action};
 use crate::features::Features;
 use crate::report::Delivery;
 
-/// Whether a step is taken: the rules' verdict stands unless the step model finds it
-/// unlikely, and the step model alone can take a step it finds likely enough.
-pub fn taken(fit: &Fit, features: &[f32], likelihood: f32) -> bool {
+/// Whether a step of this answer is taken: the rules' verdict stands unless the step
+/// model finds it unlikely, and the step model alone can take a step it finds likely
+/// enough, except in an answer the rules cap (a keyword list, an off-topic answer),
+/// where words close to a step's are not the step.
+pub fn taken(fit: &Fit, m: &Measures, features: &[f32], likelihood: f32) -> bool {
     let by_rules = features.get(1).is_some_and(|m| *m > 0.5);
     let p = f64::from(likelihood);
-    (by_rules && p >= fit.taken_with_rules) || p >= fit.taken_alone
+    (by_rules && p >= fit.taken_with_rules) || (p >= fit.taken_alone && m.cap >= 100.0)
 }
 
 /// Facts about the whole answer, for both models.
@@ -239,7 +241,7 @@ fn taken_share(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> Option<f32> {
         .steps
         .iter()
         .zip(likelihoods)
-        .filter(|(s, p)| taken(fit, &s.features, **p))
+        .filter(|(s, p)| taken(fit, m, &s.features, **p))
         .map(|(s, _)| s.weight)
         .sum();
     (total > 0.0).then(|| weight_taken / total)

@@ -160,7 +160,7 @@ pub fn predict(fit: &Fit, index: usize, item: &Rated) -> Prediction {
         .steps
         .iter()
         .zip(&likelihoods)
-        .filter(|(s, p)| taken(fit, &s.features, **p))
+        .filter(|(s, p)| taken(fit, &item.measures, &s.features, **p))
         .map(|(s, _)| s.id.clone())
         .collect();
     Prediction {

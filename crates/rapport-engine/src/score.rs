@@ -175,7 +175,7 @@ pub(crate) fn report(
     let fitted = fit.map(|fit| {
         let (likelihoods, fitted_score) = fitted::predict(fit, &measures);
         for ((v, p), m) in verdicts.iter_mut().zip(&likelihoods).zip(&measures.steps) {
-            v.met = fitted::taken(fit, &m.features, *p);
+            v.met = fitted::taken(fit, &measures, &m.features, *p);
             v.strength = if v.met { p.max(0.5) } else { p.min(0.49) };
             if !v.met {
                 v.hits.clear();
