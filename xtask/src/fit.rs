@@ -153,6 +153,22 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             ("leave one question out", Folds::ByQuestion),
         ] {
             let predictions = fitting::cross_validate(name, &both, folds, penalty);
+            if let (Ok(prefix), Folds::ByQuestion) = (std::env::var("RAPPORT_FIT_DUMP"), folds) {
+                // For studying the errors: each held-out prediction beside the raters'.
+                let text: String = predictions
+                    .iter()
+                    .map(|p| {
+                        let r = &both[p.index];
+                        let form = if p.index < typed.len() { "typed" } else { "transcript" };
+                        format!(
+                            "{}\n",
+                            serde_json::json!({"id": r.id, "form": form, "question_id": r.question_id,
+                                "score": r.score, "predicted": p.score, "steps": r.steps, "predicted_steps": p.steps, "likelihoods": p.likelihoods})
+                        )
+                    })
+                    .collect();
+                std::fs::write(format!("{prefix}.{name}.loqo.jsonl"), text)?;
+            }
             let n = typed.len();
             let (t, s): (Vec<_>, Vec<_>) = predictions.into_iter().partition(|p| p.index < n);
             row(

@@ -55,6 +55,8 @@ pub(crate) struct Features {
     pub perspective: bool,
     pub difficulty: bool,
     pub honesty: bool,
+    /// The red-flag section a phrase of the sentence belongs to ("denial", ...).
+    pub red_flag: Option<usize>,
     pub question: bool,
     /// For each word, whether a general lexicon phrase covers it: a sentence that is
     /// nothing but rubric words reads as keyword stuffing.
@@ -202,6 +204,21 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
         perspective: reasoning_in("perspective"),
         difficulty: found(&lex.difficulty),
         honesty: found(&lex.honesty),
+        red_flag: lex
+            .red_flags
+            .set
+            .find_all(tokens)
+            .iter()
+            // "It was not my job, but I drove it round myself" says the opposite.
+            .find(|m| {
+                !tokens[m.tokens.end..].iter().any(|t| {
+                    matches!(
+                        t.folded.as_str(),
+                        "but" | "yet" | "though" | "although" | "still"
+                    )
+                })
+            })
+            .map(|m| lex.red_flags.section_of[m.phrase]),
         question: raw.trim_end().ends_with('?'),
         commas: raw.matches(',').count(),
         covered,

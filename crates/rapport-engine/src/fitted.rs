@@ -36,6 +36,9 @@ pub struct Substance {
     pub hypothetical: f32,
     /// Sentences that speak badly of someone.
     pub negativity: f32,
+    /// Sentences with a red flag: denying any fault, passing the problem on, brushing
+    /// the customer off, no interest in the work, bending the rules.
+    pub red_flags: f32,
     /// Filler words per hundred words.
     pub fillers: f32,
     /// Log word count.
@@ -88,12 +91,11 @@ pub(crate) fn substance(
     relevance: f32,
 ) -> Substance {
     let words = delivery.words.max(1) as f32;
-    let content: Vec<&String> = feats.iter().flat_map(|f| f.content_words.iter()).collect();
-    let abstract_words = content
+    let content: Vec<String> = feats
         .iter()
-        .filter(|w| w.len() > 5 && ABSTRACT_ENDINGS.iter().any(|e| w.ends_with(e)))
-        .count() as f32
-        / content.len().max(1) as f32;
+        .flat_map(|f| f.content_words.iter().cloned())
+        .collect();
+    let abstract_words = abstract_share(&content);
     let covered = feats
         .iter()
         .flat_map(|f| f.covered.iter())
@@ -125,6 +127,7 @@ pub(crate) fn substance(
         actions: (1.0 + actions as f32).ln(),
         hypothetical: hypothetical as f32 / words,
         negativity: delivery.negativity.len() as f32,
+        red_flags: feats.iter().filter(|f| f.red_flag.is_some()).count() as f32,
         fillers: 100.0 * delivery.filler_words as f32 / words,
         words: words.ln(),
         short: if delivery.words < 50 { 1.0 } else { 0.0 },
@@ -134,8 +137,60 @@ pub(crate) fn substance(
     }
 }
 
+/// What the sentences that carry a step (its two best) are like: particulars (a number,
+/// a name, a time or place, a unit, a customer), the candidate acting, and abstract
+/// words. Raters credit a step told with particulars, not a claim to have done it.
+fn carriers(v: &StepVerdict, feats: &[Features]) -> (f32, f32, f32) {
+    let best: Vec<&Features> = v
+        .candidates
+        .iter()
+        .take(2)
+        .filter_map(|h| feats.get(h.sentence))
+        .collect();
+    let particular = best
+        .iter()
+        .map(|f| {
+            [
+                f.number,
+                f.proper_noun,
+                f.specific_unit,
+                f.anchor,
+                f.customer_noun,
+            ]
+            .iter()
+            .filter(|x| **x)
+            .count() as f32
+                / 5.0
+        })
+        .fold(0.0, f32::max);
+    let acted = if best.iter().any(|f| is_action(f)) {
+        1.0
+    } else {
+        0.0
+    };
+    let abstractness = best
+        .iter()
+        .map(|f| abstract_share(&f.content_words))
+        .fold(0.0, f32::max);
+    (particular, acted, abstractness)
+}
+
+fn abstract_share(words: &[String]) -> f32 {
+    words
+        .iter()
+        .filter(|w| w.len() > 5 && ABSTRACT_ENDINGS.iter().any(|e| w.ends_with(e)))
+        .count() as f32
+        / words.len().max(1) as f32
+}
+
 /// The [`STEP_FEATURES`] of one step.
-pub(crate) fn step_features(signal: Signal, v: &StepVerdict, s: &Substance) -> Vec<f32> {
+pub(crate) fn step_features(
+    signal: Signal,
+    v: &StepVerdict,
+    s: &Substance,
+    feats: &[Features],
+) -> Vec<f32> {
+    let (particular, acted, abstractness) = carriers(v, feats);
     let kind = |k: Signal| if signal == k { 1.0 } else { 0.0 };
     let values = [
         v.strength,
@@ -156,7 +211,11 @@ pub(crate) fn step_features(signal: Signal, v: &StepVerdict, s: &Substance) -> V
         kind(Signal::Stance),
         kind(Signal::Reasoning),
         kind(Signal::Topic),
+        particular,
+        acted,
+        abstractness,
         s.hypothetical,
+        s.red_flags.min(2.0),
     ];
     debug_assert_eq!(values.len(), STEP_FEATURES.len());
     values.to_vec()
@@ -185,6 +244,7 @@ pub fn score_features(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> Vec<f32> 
         m.tips,
         s.hypothetical,
         s.negativity,
+        s.red_flags.min(3.0),
         s.fillers,
         s.short,
         s.abstract_words,
@@ -245,6 +305,20 @@ fn taken_share(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> Option<f32> {
         .map(|(s, _)| s.weight)
         .sum();
     (total > 0.0).then(|| weight_taken / total)
+}
+
+/// The score the answer would get without its red flags (in the score and in each
+/// step's likelihood).
+pub fn score_without_red_flags(fit: &Fit, m: &Measures) -> f32 {
+    let flag = STEP_FEATURES.iter().position(|f| *f == "red_flags");
+    let mut clean = m.clone();
+    clean.substance.red_flags = 0.0;
+    for s in &mut clean.steps {
+        if let Some(v) = flag.and_then(|k| s.features.get_mut(k)) {
+            *v = 0.0;
+        }
+    }
+    predict(fit, &clean).1
 }
 
 /// Every step's likelihood and the score.

@@ -149,6 +149,8 @@ pub struct Prediction {
     pub score: f64,
     /// The steps the fit says it takes.
     pub steps: Vec<String>,
+    /// Each step's likelihood, in the guide's order.
+    pub likelihoods: Vec<f32>,
 }
 
 /// Predicts one answer with a fit, as the engine would score it.
@@ -167,6 +169,7 @@ pub fn predict(fit: &Fit, index: usize, item: &Rated) -> Prediction {
         index,
         score,
         steps,
+        likelihoods,
     }
 }
 

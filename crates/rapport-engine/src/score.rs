@@ -163,7 +163,7 @@ pub(crate) fn report(
             .map(|((step, v), sig)| StepMeasure {
                 id: step.id.clone(),
                 weight: step.weight,
-                features: fitted::step_features(*sig, v, &substance),
+                features: fitted::step_features(*sig, v, &substance, feats),
             })
             .collect(),
         tips: tip_frac,
@@ -250,6 +250,21 @@ pub(crate) fn report(
             (fit, likelihoods, *now),
             &mut lines,
         );
+        if let Some(line) = red_flag_line(text, feats, lex) {
+            let gain = fitted::score_without_red_flags(fit, &measures) - now;
+            let after = (now + gain).round().min(100.0);
+            lines.push(if after >= now.round() + 2.0 {
+                (
+                    gain,
+                    format!(
+                        "{line} (that would take this answer from {} to about {after})",
+                        now.round()
+                    ),
+                )
+            } else {
+                (gain, line)
+            });
+        }
     }
     for (step, v) in guide.steps.iter().zip(&verdicts) {
         if fitted.is_some() {
@@ -327,6 +342,29 @@ pub(crate) fn report(
         relevance: on_topic,
     };
     (report, measures)
+}
+
+/// What to say about the first sentence with a red flag (`red-flags.txt`), quoting it.
+fn red_flag_line(text: &str, feats: &[Features], lex: &Compiled) -> Option<String> {
+    let (f, section) = feats.iter().find_map(|f| Some((f, f.red_flag?)))?;
+    let said = quote(&text[f.range.clone()]);
+    let advice = match lex.red_flags.names.get(section)?.as_str() {
+        "denial" => {
+            "sounds as if you see no fault in yourself, and owning one is what the question tests. Name a real slip and what you did about it."
+        }
+        "deflection" => {
+            "passes the problem to someone else. Say what you did yourself before anyone else stepped in."
+        }
+        "dismissal" => "brushes the customer off. Show how you made them feel heard instead.",
+        "disinterest" => {
+            "says the work is only a job to you. Say what draws you to working with customers."
+        }
+        "corners" => {
+            "says you went round the rules. Show how you helped within them, or whom you asked first."
+        }
+        _ => "is a warning sign to an interviewer. Leave it out or say what you would do now.",
+    };
+    Some(format!("\"{said}\" {advice}"))
 }
 
 /// Feedback priced by the fitted score: each missing or weak step and each missed tip,

@@ -31,10 +31,17 @@ pub const STEP_FEATURES: &[&str] = &[
     "kind_stance",
     "kind_reasoning",
     "kind_topic",
-    // Whether the answer tells what happened or what would happen. Nothing else about
-    // the answer as a whole: a step is taken by what carries it, so taking out the passage
-    // that carries a step loses it however good the rest is.
+    // What the sentences carrying the step are like: particulars, the candidate acting,
+    // abstract words.
+    "particular",
+    "acted",
+    "abstractness",
+    // Whether the answer tells what happened or what would happen, and its red flags
+    // (raters credit no step to an answer that denies any fault or brushes the customer
+    // off). Nothing else about the answer as a whole: a step is taken by what carries it,
+    // so taking out the passage that carries a step loses it however good the rest is.
     "hypothetical",
+    "red_flags",
 ];
 
 /// What the score model reads, for the whole answer.
@@ -44,6 +51,7 @@ pub const SCORE_FEATURES: &[&str] = &[
     "tips",
     "hypothetical",
     "negativity",
+    "red_flags",
     "fillers",
     "short",
     "abstract",

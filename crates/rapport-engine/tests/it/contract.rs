@@ -498,13 +498,13 @@ fn snapshot_of_a_story_that_stops_before_the_result() {
          regulator off our display model, checked it fitted the box he had brought in, and \
          drove it round to his house on my lunch break.",
         expect![[r#"
-            difficult-customer · developing 41
-            ✓ situation 0.6
-            ✓ skills 0.5
-            ✓ actions 0.6
+            difficult-customer · developing 53
+            ✓ situation 0.8
+            ✓ skills 0.6
+            ✓ actions 0.5
             ✗ outcome 0.0
             tips ✓specific ✗outcome-focus ✓skills-shown ✗honest ✓confident
-            next You stop at what you did: add one sentence on what happened for the customer afterwards — did they stay, return, thank you? (that would take this answer from 41 to about 65)
+            next You stop at what you did: add one sentence on what happened for the customer afterwards — did they stay, return, thank you? (that would take this answer from 53 to about 75)
         "#]],
     );
 }

@@ -3,7 +3,8 @@
 //!
 //! The answers live in `test_data/gaming/`: `weak.toml` (must stay under 50),
 //! `pairs.toml` (short strong against long vague) and `padding.toml` (generic
-//! sentences added to weak answers).
+//! sentences added to weak answers); `test_data/red-flags/cases.toml` holds answers with
+//! and without a red flag.
 
 use rapport_engine::{Band, Report};
 use serde::Deserialize;
@@ -257,4 +258,81 @@ fn padding_a_weak_answer_with_generic_sentences_does_not_lift_it_to_solid() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlagFile {
+    case: Vec<Flagged>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Flagged {
+    guide: String,
+    answer: String,
+    flagged: bool,
+    clean: Option<String>,
+}
+
+/// How every red-flag feedback line begins: the sentence, quoted.
+fn red_flag_lines(r: &Report) -> Vec<&String> {
+    const ADVICE: [&str; 5] = [
+        "owning one is what the question tests",
+        "passes the problem to someone else",
+        "brushes the customer off",
+        "only a job to you",
+        "went round the rules",
+    ];
+    r.feedback
+        .iter()
+        .filter(|l| l.starts_with('"') && ADVICE.iter().any(|a| l.contains(a)))
+        .collect()
+}
+
+#[test]
+fn a_red_flag_is_named_in_the_feedback_and_costs_points() {
+    let file: FlagFile = load_red_flags();
+    assert!(file.case.iter().filter(|c| c.flagged).count() >= 3);
+    assert!(file.case.iter().filter(|c| !c.flagged).count() >= 2);
+    let mut failures = Vec::new();
+    for case in &file.case {
+        let r = score(&case.guide, &case.answer);
+        let lines = red_flag_lines(&r);
+        if case.flagged == lines.is_empty() {
+            failures.push(format!(
+                "{}: flagged should be {}, feedback {:?}\n    answer: {}",
+                case.guide,
+                case.flagged,
+                r.feedback,
+                case.answer.trim()
+            ));
+        }
+        match (&case.clean, case.flagged) {
+            (Some(clean), true) => {
+                let c = score(&case.guide, clean);
+                if c.score <= r.score {
+                    failures.push(format!(
+                        "{}: without the flag {} is not above {} with it",
+                        case.guide, c.score, r.score
+                    ));
+                }
+            }
+            (None, true) => failures.push(format!("{}: a flagged case needs `clean`", case.guide)),
+            _ => {}
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+fn load_red_flags() -> FlagFile {
+    let path = test_data().join("red-flags").join("cases.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
