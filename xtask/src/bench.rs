@@ -163,6 +163,13 @@ fn bench_engine(iters: usize) -> anyhow::Result<Stats> {
         black_box(engine.score(QUESTION, black_box(ANSWER)).ok())
     });
     row("Engine::score", &score, micros);
+    // The hand rules alone, without the fitted score: what the fit adds.
+    let mut rules = crate::lexical_engine();
+    rules.set_scoring(Vec::new());
+    let by_rules = measure(iters, warm_up, || {
+        black_box(rules.score(QUESTION, black_box(ANSWER)).ok())
+    });
+    row("Engine::score, hand rules only", &by_rules, micros);
     let text = engine
         .guide(QUESTION)
         .map(|g| g.question.clone())
@@ -177,8 +184,9 @@ fn bench_engine(iters: usize) -> anyhow::Result<Stats> {
     row("Engine::score_question_text", &free, micros);
 
     println!(
-        "  Engine::score is {:.1}x the analysis alone; building the engine costs {:.0} answers",
+        "  Engine::score is {:.1}x the analysis alone and {:.2}x the hand rules alone; building the engine costs {:.0} answers",
         ratio(&score, &analysis),
+        ratio(&score, &by_rules),
         ratio(&build, &score),
     );
     println!(

@@ -22,23 +22,20 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-/// The lexical engine over the built-in pack and lexicons, as the CLI builds it.
+/// The lexical engine over the built-in pack and lexicons, as the CLI builds it (with
+/// the fitted score the pack ships).
 fn lexical_engine() -> rapport_engine::Engine {
     let load = rapport_pack::builtin_pack();
     for d in &load.diagnostics {
         eprintln!("{d}");
     }
-    let guides = load.pack.map(|p| p.guides).unwrap_or_default();
-    rapport_engine::Engine::new(guides, &rapport_pack::builtin_lexicons())
+    let packs: Vec<_> = load.pack.into_iter().collect();
+    rapport_engine::Engine::from_packs(&packs, &rapport_pack::builtin_lexicons())
 }
 
-/// The engine as the CLI scores (the fitted score on), with the model when
-/// `RAPPORT_MODEL_DIR` names one.
+/// The engine as the CLI scores, with the model when `RAPPORT_MODEL_DIR` names one.
 fn engine() -> rapport_engine::Engine {
     let mut engine = lexical_engine();
-    if let Some(pack) = rapport_pack::builtin_pack().pack {
-        engine.set_scoring(pack.scoring);
-    }
     // `RAPPORT_MODEL_DIR=... cargo xtask tune` measures the engine with the model.
     if let Some(dir) = std::env::var_os("RAPPORT_MODEL_DIR") {
         match rapport_embed::Model::load(std::path::Path::new(&dir)) {
