@@ -45,12 +45,14 @@ pub struct Cli {
     #[arg(long = "pack", value_name = "PATH", global = true)]
     pub packs: Vec<PathBuf>,
 
-    /// Which engine judges answers: `auto` uses the local model when it is installed
-    /// (`rapport model install`) and the lexical rules otherwise.
+    /// Which engine judges answers. The default, `lexical`, is the one that agrees best
+    /// with outside raters (cross-validated on the calibration set; README, "How
+    /// agreement is measured"); `semantic` adds the local model (`rapport model
+    /// install`), and `auto` uses it when it is installed.
     #[arg(
         long,
         value_enum,
-        default_value = "auto",
+        default_value = "lexical",
         env = "RAPPORT_ENGINE",
         global = true
     )]

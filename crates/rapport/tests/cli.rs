@@ -728,6 +728,23 @@ fn the_semantic_engine_judges_with_the_installed_model_and_says_so() {
     assert_eq!(lexical["engine"], "lexical");
 }
 
+/// The default engine is the one that agrees best with outside raters: the lexical rules
+/// with the fitted score, even where the model is installed.
+#[test]
+fn the_default_engine_is_lexical_even_with_the_model_installed() {
+    let model = installed_model();
+    let data = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rapport-semantic-data");
+    let run = rapport_env(
+        &data,
+        &[("RAPPORT_MODEL_DIR", model.to_str().expect("a UTF-8 path"))],
+        &["score", "--question", "difficult-customer", "--json"],
+        &answer(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["engine"], "lexical");
+}
+
 #[test]
 fn a_broken_model_falls_back_to_the_lexical_engine_with_a_warning() {
     let broken = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rapport-broken-model");
@@ -736,7 +753,14 @@ fn a_broken_model_falls_back_to_the_lexical_engine_with_a_warning() {
     let run = rapport_env(
         &broken,
         &[("RAPPORT_MODEL_DIR", broken.to_str().expect("UTF-8"))],
-        &["score", "--question", "difficult-customer", "--json"],
+        &[
+            "--engine",
+            "auto",
+            "score",
+            "--question",
+            "difficult-customer",
+            "--json",
+        ],
         &answer(),
     );
     assert_eq!(run.code, 0, "auto falls back: {}", run.stderr);
