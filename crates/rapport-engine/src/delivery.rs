@@ -36,12 +36,19 @@ pub(crate) fn delivery(
     let mut negativity = Vec::new();
     for (i, f) in feats.iter().enumerate() {
         let tokens = analysis.sentence_tokens(i);
-        count(&lex.fillers_always, tokens, &mut fillers, |_| true);
-        count(&lex.fillers_comma, tokens, &mut fillers, |m| {
+        count(&lex.fillers_always, tokens, &mut fillers, |_, _| true);
+        count(&lex.fillers_comma, tokens, &mut fillers, |m, _| {
             set_off_by_comma(text, f.range.start, &tokens[m])
         });
-        count(&lex.hedges, tokens, &mut hedges, |_| true);
-        count(&lex.cliches, tokens, &mut cliches, |_| true);
+        // A hedge is the word itself: "possibly" hedges, "the best possible" does not,
+        // though both have the same stem.
+        count(&lex.hedges, tokens, &mut hedges, |m, phrase| {
+            tokens[m]
+                .iter()
+                .map(|t| t.folded.as_str())
+                .eq(phrase.split_whitespace())
+        });
+        count(&lex.cliches, tokens, &mut cliches, |_, _| true);
         let negative = !lex.negativity.set.find_all(tokens).is_empty();
         let about_people =
             f.customer || tokens.iter().any(|t| EMPLOYER.contains(&t.folded.as_str()));
@@ -78,10 +85,10 @@ fn count(
     lex: &Sectioned,
     tokens: &[Token],
     into: &mut BTreeMap<String, usize>,
-    keep: impl Fn(std::ops::Range<usize>) -> bool,
+    keep: impl Fn(std::ops::Range<usize>, &str) -> bool,
 ) {
     for m in lex.set.find_all(tokens) {
-        if keep(m.tokens.clone()) {
+        if keep(m.tokens.clone(), &lex.phrases[m.phrase]) {
             *into.entry(lex.phrases[m.phrase].clone()).or_default() += 1;
         }
     }

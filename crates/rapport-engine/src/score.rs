@@ -324,6 +324,10 @@ pub(crate) fn report(
     if delivery.filler_words == 0 && delivery.words >= 60 {
         strengths.push("Clean delivery: no filler words".into());
     }
+    if listy || off_topic {
+        // Nothing in a list of words or an answer to another question is worth praising.
+        strengths.clear();
+    }
     strengths.truncate(5);
 
     let report = Report {

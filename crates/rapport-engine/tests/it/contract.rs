@@ -508,3 +508,57 @@ fn snapshot_of_a_story_that_stops_before_the_result() {
         "#]],
     );
 }
+
+#[test]
+fn a_keyword_list_is_judged_weak_with_no_praise_and_told_to_speak_in_sentences() {
+    for (guide, list) in [
+        (
+            "most-important-quality",
+            "Empathy, listening, communication, problem solving.",
+        ),
+        (
+            "difficult-customer",
+            "Skills: listening, empathy, patience, conflict resolution, ownership.",
+        ),
+    ] {
+        let r = score(guide, list);
+        assert!(
+            r.band == Band::Weak,
+            "{guide}: {} {}",
+            r.band.as_str(),
+            r.score
+        );
+        assert!(r.strengths.is_empty(), "{guide}: praises {:?}", r.strengths);
+        assert!(
+            r.feedback.first().is_some_and(|l| l.starts_with(LIST_LINE)),
+            "{guide}: opens with {:?}",
+            r.feedback.first()
+        );
+    }
+}
+
+#[test]
+fn a_hedge_is_the_word_itself_not_its_stem() {
+    let plain = score(
+        "above-and-beyond",
+        "I always give the best possible service. Last week a woman at the deli asked for a gluten-free loaf we did not stock, so I rang our other branch, had two sent over by four, and she collected them that evening and thanked me.",
+    );
+    assert!(
+        plain.delivery.hedges.is_empty(),
+        "{:?}",
+        plain.delivery.hedges
+    );
+    let hedged = score(
+        "above-and-beyond",
+        "Possibly the best thing I did was last week, when a woman at the deli asked for a gluten-free loaf we did not stock, so I rang our other branch, had two sent over by four, and she collected them that evening.",
+    );
+    assert!(
+        hedged
+            .delivery
+            .hedges
+            .iter()
+            .any(|h| h.phrase == "possibly"),
+        "{:?}",
+        hedged.delivery.hedges
+    );
+}

@@ -178,6 +178,19 @@ async fn submitting_saves_and_shows_the_card() {
     assert!(body.contains("data-step=\"situation\""));
     assert!(body.contains("<span class=\"state\">met</span>"));
     assert!(body.contains("card-next"), "the next step comes first");
+    // Each missed tip's advice is shown once, not after its own label again.
+    for label in [
+        "Be specific",
+        "Focus on outcomes",
+        "Show your skills",
+        "Be honest",
+    ] {
+        assert!(
+            !body.contains(&format!("{label}:</strong> {label}:"))
+                && !body.contains(&format!("{label}: {label}:")),
+            "{label} repeated in {body}"
+        );
+    }
     assert!(body.contains("took 1 min 15 s"));
     assert!(!body.contains("Since your last attempt"));
 }
