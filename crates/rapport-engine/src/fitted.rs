@@ -130,49 +130,59 @@ pub(crate) fn substance(
         red_flags: feats.iter().filter(|f| f.red_flag.is_some()).count() as f32,
         fillers: 100.0 * delivery.filler_words as f32 / words,
         words: words.ln(),
-        short: if delivery.words < 50 { 1.0 } else { 0.0 },
+        // Fillers ("um", "you know") do not make an answer longer.
+        short: if delivery.words.saturating_sub(delivery.filler_words) < 50 {
+            1.0
+        } else {
+            0.0
+        },
         abstract_words,
         buzz: (covered as f32 / words).min(1.0),
         relevance,
     }
 }
 
-/// What the sentences that carry a step (its two best) are like: particulars (a number,
-/// a name, a time or place, a unit, a customer), the candidate acting, and abstract
-/// words. Raters credit a step told with particulars, not a claim to have done it.
+/// How many words of the best sentences a step's carriers cover: about two written
+/// sentences, so that a transcript cut into clauses is read over as much text.
+const CARRIER_WORDS: usize = 30;
+
+/// What the sentences that carry a step are like (its best sentences, strongest first,
+/// until they hold [`CARRIER_WORDS`] words, at most four): particulars (a number, a time
+/// or place, a unit, a customer; not capitalised names, which speech-to-text loses), the
+/// candidate acting, and abstract words. Raters credit a step told with particulars, not
+/// a claim to have done it.
 fn carriers(v: &StepVerdict, feats: &[Features]) -> (f32, f32, f32) {
-    let best: Vec<&Features> = v
+    let mut best: Vec<&Features> = Vec::new();
+    let mut words = 0;
+    for f in v
         .candidates
         .iter()
-        .take(2)
         .filter_map(|h| feats.get(h.sentence))
+        .take(4)
+    {
+        if words >= CARRIER_WORDS {
+            break;
+        }
+        words += f.words;
+        best.push(f);
+    }
+    let any = |p: fn(&Features) -> bool| best.iter().any(|f| p(f));
+    let particular = [
+        any(|f| f.number),
+        any(|f| f.specific_unit),
+        any(|f| f.anchor),
+        any(|f| f.customer_noun),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count() as f32
+        / 4.0;
+    let acted = if any(is_action) { 1.0 } else { 0.0 };
+    let content: Vec<String> = best
+        .iter()
+        .flat_map(|f| f.content_words.iter().cloned())
         .collect();
-    let particular = best
-        .iter()
-        .map(|f| {
-            [
-                f.number,
-                f.proper_noun,
-                f.specific_unit,
-                f.anchor,
-                f.customer_noun,
-            ]
-            .iter()
-            .filter(|x| **x)
-            .count() as f32
-                / 5.0
-        })
-        .fold(0.0, f32::max);
-    let acted = if best.iter().any(|f| is_action(f)) {
-        1.0
-    } else {
-        0.0
-    };
-    let abstractness = best
-        .iter()
-        .map(|f| abstract_share(&f.content_words))
-        .fold(0.0, f32::max);
-    (particular, acted, abstractness)
+    (particular, acted, abstract_share(&content))
 }
 
 fn abstract_share(words: &[String]) -> f32 {

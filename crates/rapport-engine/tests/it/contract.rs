@@ -501,10 +501,10 @@ fn snapshot_of_a_story_that_stops_before_the_result() {
             difficult-customer · developing 53
             ✓ situation 0.8
             ✓ skills 0.6
-            ✓ actions 0.5
+            ✓ actions 0.6
             ✗ outcome 0.0
             tips ✓specific ✗outcome-focus ✓skills-shown ✗honest ✓confident
-            next You stop at what you did: add one sentence on what happened for the customer afterwards — did they stay, return, thank you? (that would take this answer from 53 to about 75)
+            next You stop at what you did: add one sentence on what happened for the customer afterwards — did they stay, return, thank you? (that would take this answer from 53 to about 74)
         "#]],
     );
 }

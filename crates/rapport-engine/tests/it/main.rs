@@ -8,12 +8,14 @@
 //! as it is, with a `fixme` saying what is wrong, so a fix shows up as a failure.
 
 mod bad_input;
+mod calibration;
 mod contract;
 mod detectors;
 mod eval;
 mod gaming;
 mod samples;
 mod semantic;
+mod spoken;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
