@@ -470,7 +470,7 @@ fn exempt(signal: Signal) -> bool {
 /// Lets the steps compete for sentences: a sentence counts for a step only when it
 /// rates close to its best step.
 pub(crate) fn compete(signals: &[Signal], rated: &mut [Rated]) {
-    let mut best: std::collections::HashMap<usize, f32> = std::collections::HashMap::new();
+    let mut best: rustc_hash::FxHashMap<usize, f32> = Default::default();
     for (s, r) in rated.iter().enumerate() {
         if exempt(signals[s]) {
             continue;
@@ -568,8 +568,8 @@ fn skill_cue(step: &StepMatcher, f: &Features) -> f32 {
 /// How many of the step's specific words the sentence uses, as a partial strength: two
 /// or three telling words make a sentence look like the step even in other phrasing.
 fn bag(
-    content: &std::collections::HashSet<String>,
-    vocabulary: &std::collections::HashMap<String, f32>,
+    content: &rustc_hash::FxHashSet<String>,
+    vocabulary: &rustc_hash::FxHashMap<String, f32>,
 ) -> f32 {
     let sum: f32 = crate::sum_sorted(
         content
@@ -583,8 +583,8 @@ fn bag(
 /// How much a sentence's content words overlap an example's (cosine on word sets),
 /// mapped to a partial strength; with the index of the closest example.
 fn example_overlap(
-    content: &std::collections::HashSet<String>,
-    examples: &[std::collections::HashSet<String>],
+    content: &rustc_hash::FxHashSet<String>,
+    examples: &[rustc_hash::FxHashSet<String>],
 ) -> (f32, usize) {
     if content.is_empty() {
         return (0.0, 0);

@@ -4,7 +4,7 @@
 //! hypothetical, whether it anchors the story in time or place, states a result, names
 //! or shows skills, reflects, takes a stance or gives a reason.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 use rapport_text::{Analysis, Match, Token};

@@ -1,7 +1,7 @@
 //! Guides compiled for scoring: each step's cues as a phrase set and its examples as
 //! bags of content stems, plus the guide's vocabulary for off-topic detection.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rapport_pack::{Guide, Signal};
 use rapport_text::{Analyzer, PhraseSet};
@@ -70,7 +70,7 @@ pub(crate) fn step_words(
     lex: &Compiled,
     step: &rapport_pack::Step,
 ) -> HashSet<String> {
-    let mut words = HashSet::new();
+    let mut words = HashSet::default();
     for text in step.cues.iter().chain(&step.examples) {
         words.extend(content_stems(analyzer, lex, text));
     }
@@ -82,7 +82,7 @@ pub(crate) fn step_words(
 pub(crate) fn specificity<'a>(
     steps: impl Iterator<Item = &'a HashSet<String>>,
 ) -> HashMap<String, f32> {
-    let mut df: HashMap<&String, usize> = HashMap::new();
+    let mut df: HashMap<&String, usize> = HashMap::default();
     let mut n = 0;
     for words in steps {
         n += 1;

@@ -1,6 +1,6 @@
 //! The lexicons, compiled for matching: phrase sets and word sets built once per engine.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use rapport_pack::Lexicons;
 use rapport_text::{Analyzer, PhraseSet};

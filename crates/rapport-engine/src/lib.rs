@@ -29,7 +29,7 @@ pub use error::{MAX_ANSWER_CHARS, ScoreError};
 pub use report::{Band, Comparison, Criterion, Delivery, Evidence, Found, GuideMatch, Report};
 pub use semantic::SentenceCache;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use rapport_pack::{Guide, Lexicons, Stage};

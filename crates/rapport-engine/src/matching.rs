@@ -1,6 +1,6 @@
 //! Matching a free question to the closest guide, and unknown ids to known ones.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rapport_text::Analyzer;
 
@@ -21,7 +21,7 @@ pub(crate) struct QuestionIndex {
     /// For each guide (same order as the engine's), one vector per phrasing.
     phrasings: Vec<Vec<HashMap<String, f32>>>,
     /// For each guide, the stems of its whole text.
-    words: Vec<std::collections::HashSet<String>>,
+    words: Vec<HashSet<String>>,
 }
 
 fn terms(analyzer: &Analyzer, lex: &Compiled, text: &str) -> Vec<String> {
@@ -45,7 +45,7 @@ impl QuestionIndex {
                     .collect()
             })
             .collect();
-        let mut df: HashMap<String, f32> = HashMap::new();
+        let mut df: HashMap<String, f32> = HashMap::default();
         for doc in &docs {
             let mut seen: Vec<&String> = doc.iter().flatten().collect();
             seen.sort();
@@ -73,10 +73,9 @@ impl QuestionIndex {
                     text.push(s.label.clone());
                     text.extend(s.cues.iter().cloned());
                 }
-                let mut words: std::collections::HashSet<String> =
-                    terms(analyzer, lex, &text.join(" . "))
-                        .into_iter()
-                        .collect();
+                let mut words: HashSet<String> = terms(analyzer, lex, &text.join(" . "))
+                    .into_iter()
+                    .collect();
                 words.extend(doc.iter().flatten().cloned());
                 words
             })
@@ -115,7 +114,7 @@ impl QuestionIndex {
 }
 
 fn vector(terms: &[String], idf: &HashMap<String, f32>) -> HashMap<String, f32> {
-    let mut v: HashMap<String, f32> = HashMap::new();
+    let mut v: HashMap<String, f32> = HashMap::default();
     for t in terms {
         // Words no guide uses still count against the match, at a high weight.
         *v.entry(t.clone()).or_default() += idf.get(t).copied().unwrap_or(3.0);

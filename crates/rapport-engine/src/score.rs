@@ -108,7 +108,7 @@ pub(crate) fn report(
     score -= nudges.iter().map(|n| n.points).sum::<f32>();
 
     let any_met = verdicts.iter().any(|v| v.met);
-    let answer_words: std::collections::HashSet<&String> =
+    let answer_words: rustc_hash::FxHashSet<&String> =
         feats.iter().flat_map(|f| f.content.iter()).collect();
     let on_topic = answer_words
         .iter()

@@ -1,6 +1,6 @@
 //! Phrase matching on stems, with `*` standing for any one word.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use crate::{Analyzer, Token};

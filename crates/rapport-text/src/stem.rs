@@ -1,6 +1,6 @@
 //! Stemming: English Porter2 stems, so "followed up" matches the cue "follow up".
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Mutex;
 
 /// An English stemmer that remembers the words it has stemmed: packs and answers repeat
@@ -14,7 +14,7 @@ impl Default for Stemmer {
     fn default() -> Self {
         Stemmer {
             stemmer: rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
-            seen: Mutex::new(HashMap::new()),
+            seen: Mutex::new(HashMap::default()),
         }
     }
 }
