@@ -300,9 +300,15 @@ pub(crate) fn report(
     lines.sort_by(|a, b| b.0.total_cmp(&a.0));
     let feedback = lines.into_iter().map(|(_, l)| l).collect();
 
+    // A sentence with a red flag is never held up as good, whatever step it carries.
+    let flagged = |e: &Evidence| {
+        feats
+            .iter()
+            .any(|f| f.red_flag.is_some() && f.range.start < e.end && e.start < f.range.end)
+    };
     let mut strengths: Vec<(f32, String)> = criteria
         .iter()
-        .filter(|c| c.met)
+        .filter(|c| c.met && !c.evidence.first().is_some_and(flagged))
         .map(|c| {
             let q = c
                 .evidence

@@ -299,6 +299,15 @@ fn a_red_flag_is_named_in_the_feedback_and_costs_points() {
     for case in &file.case {
         let r = score(&case.guide, &case.answer);
         let lines = red_flag_lines(&r);
+        if let Some(praised) = r.strengths.iter().find(|g| {
+            lines.iter().any(|l| {
+                l.split('"')
+                    .nth(1)
+                    .is_some_and(|q| g.contains(q.trim_end_matches(" …")))
+            })
+        }) {
+            failures.push(format!("{}: praises the red flag: {praised}", case.guide));
+        }
         if case.flagged == lines.is_empty() {
             failures.push(format!(
                 "{}: flagged should be {}, feedback {:?}\n    answer: {}",
