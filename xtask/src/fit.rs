@@ -19,6 +19,7 @@ struct Line {
     answer: String,
     score: f64,
     steps: Vec<String>,
+    steps_either: Vec<String>,
 }
 
 fn read(paths: &[&String]) -> anyhow::Result<Vec<Line>> {
@@ -41,20 +42,28 @@ fn read(paths: &[&String]) -> anyhow::Result<Vec<Line>> {
             ) else {
                 bail!("{path}:{}: needs id, question_id, answer and score", n + 1);
             };
-            let steps = v["steps"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|s| s.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let list = |k: &str| -> Vec<String> {
+                v[k].as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|s| s.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            let steps = list("steps");
+            // Older files without `steps_either`: the steps both raters name.
+            let steps_either = match list("steps_either") {
+                e if e.is_empty() => steps.clone(),
+                e => e,
+            };
             out.push(Line {
                 id,
                 question_id,
                 answer,
                 score,
                 steps,
+                steps_either,
             });
         }
     }
@@ -78,6 +87,7 @@ fn measure(engine: &Engine, lines: &[Line]) -> anyhow::Result<(Vec<Rated>, Vec<R
                 question_id: l.question_id.clone(),
                 score: l.score,
                 steps: l.steps.clone(),
+                steps_either: l.steps_either.clone(),
                 measures,
             });
         }

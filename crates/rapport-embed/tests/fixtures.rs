@@ -3,7 +3,8 @@
 //!
 //! `rapport-engine`'s own detector test runs every case with the rules alone; a case they
 //! get wrong carries a `fixme`. Here the same cases are scored by the engine with the
-//! model enabled: every case without a `fixme` must stay right, every case marked
+//! model enabled: every case without a `fixme` must stay right (except one marked
+//! `broken_by_model`, which the rules get right and the model does not, with why), every case marked
 //! `fixed_by_model` must now be right, with evidence that names the prototype sentence it
 //! resembled, and the other `fixme` cases are asserted as they are, so a case the model
 //! newly gets right shows up as a failure asking for the mark. The answers written to
@@ -30,6 +31,7 @@ struct Case {
     answer: String,
     fixme: Option<String>,
     fixed_by_model: Option<bool>,
+    broken_by_model: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -76,6 +78,7 @@ fn the_model_gets_the_marked_paraphrases_right_and_breaks_no_case() {
         .collect();
     files.sort();
     let (mut cases, mut right_lexical, mut right_semantic, mut marked) = (0, 0, 0, 0);
+    let mut broken_marked = 0;
     let mut failures = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
@@ -106,7 +109,9 @@ fn the_model_gets_the_marked_paraphrases_right_and_breaks_no_case() {
             right_semantic += usize::from(by_model.met == right);
             let fixed = case.fixed_by_model == Some(true);
             marked += usize::from(fixed);
-            let wanted = if case.fixme.is_some() && !fixed {
+            let broken = case.broken_by_model.is_some();
+            broken_marked += usize::from(broken);
+            let wanted = if (case.fixme.is_some() && !fixed) || broken {
                 !right
             } else {
                 right
@@ -114,6 +119,8 @@ fn the_model_gets_the_marked_paraphrases_right_and_breaks_no_case() {
             if by_model.met != wanted {
                 let why = if wanted == right {
                     "wrong verdict with the model"
+                } else if broken {
+                    "now right with the model: drop `broken_by_model`"
                 } else {
                     "now right with the model: mark it `fixed_by_model = true`"
                 };
@@ -137,7 +144,7 @@ fn the_model_gets_the_marked_paraphrases_right_and_breaks_no_case() {
     }
     eprintln!(
         "step fixtures: {cases} cases; right with the rules alone {right_lexical}, \
-         with the model {right_semantic} ({marked} marked fixed_by_model)"
+         with the model {right_semantic} ({marked} marked fixed_by_model, {broken_marked} broken_by_model)"
     );
     assert!(
         cases >= 90,
@@ -150,7 +157,7 @@ fn the_model_gets_the_marked_paraphrases_right_and_breaks_no_case() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(right_semantic, right_lexical + marked);
+    assert_eq!(right_semantic, right_lexical + marked - broken_marked);
 }
 
 /// An answer from `rapport-engine`'s `test_data/gaming/weak.toml`.

@@ -31,8 +31,13 @@ pub struct Rated {
     pub question_id: String,
     /// The raters' mean score.
     pub score: f64,
-    /// The steps both raters say it takes.
+    /// The steps both raters say it takes: what step precision and recall are measured
+    /// against.
     pub steps: Vec<String>,
+    /// The steps at least one rater says it takes: what the step model and the
+    /// missing-step ceiling are fitted to (it agrees better with the raters' scores,
+    /// leave one question out: ρ 0.807 against 0.798 fitted to the steps both name).
+    pub steps_either: Vec<String>,
     /// What the engine measured.
     pub measures: Measures,
 }
@@ -63,7 +68,11 @@ pub fn fit(engine: &str, items: &[&Rated], penalty: Penalty, note: &str) -> Fit 
     for item in items {
         for s in &item.measures.steps {
             xs.push(s.features.iter().map(|v| f64::from(*v)).collect());
-            ys.push(if item.steps.contains(&s.id) { 1.0 } else { 0.0 });
+            ys.push(if item.steps_either.contains(&s.id) {
+                1.0
+            } else {
+                0.0
+            });
         }
     }
     let (step_intercept, step) = logistic(&xs, &ys, penalty.step);
@@ -118,7 +127,7 @@ fn missing_step_ceiling(items: &[&Rated]) -> f64 {
                 .measures
                 .steps
                 .iter()
-                .filter(|s| !item.steps.contains(&s.id))
+                .filter(|s| !item.steps_either.contains(&s.id))
                 .map(|s| s.weight)
                 .sum();
             (total > 0.0 && missing > 0.0)

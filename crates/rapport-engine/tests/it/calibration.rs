@@ -12,6 +12,7 @@ pub(crate) struct Item {
     pub answer: String,
     pub score: f64,
     pub steps: Vec<String>,
+    pub steps_either: Vec<String>,
 }
 
 /// Where the calibration set is, if it is at hand.
@@ -48,6 +49,15 @@ pub(crate) fn banked() -> Vec<Item> {
         {
             let v: serde_json::Value =
                 serde_json::from_str(line).unwrap_or_else(|e| panic!("{name}:{}: {e}", k + 1));
+            let list = |f: &str| -> Vec<String> {
+                v[f].as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|s| s.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
             let field = |f: &str| {
                 v[f].as_str()
                     .unwrap_or_else(|| panic!("{name}:{}: no {f}", k + 1))
@@ -58,14 +68,8 @@ pub(crate) fn banked() -> Vec<Item> {
                 question_id: field("question_id"),
                 answer: field("answer"),
                 score: v["score"].as_f64().expect("a score"),
-                steps: v["steps"]
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|s| s.as_str().map(str::to_owned))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                steps: list("steps"),
+                steps_either: list("steps_either"),
             });
         }
     }
@@ -74,9 +78,9 @@ pub(crate) fn banked() -> Vec<Item> {
 
 /// Floors on the leave-one-question-out agreement with the raters' mean, as written and
 /// as transcripts (lexical engine): about 0.04 under what was measured when they were set
-/// (as written ρ 0.798, pairwise 0.890, exact band 0.594, within one 0.898, step
-/// precision 0.753, recall 0.853; as transcripts 0.796, 0.913, 0.594, 0.914, 0.744,
-/// 0.864), the margin the unseen answers are allowed, so a change that makes judgement
+/// (as written ρ 0.807, pairwise 0.901, exact band 0.609, within one 0.930, step
+/// precision 0.755, recall 0.875; as transcripts 0.799, 0.929, 0.594, 0.914, 0.742,
+/// 0.878), the margin the unseen answers are allowed, so a change that makes judgement
 /// worse on answers we did not write fails here.
 const FLOORS: [(&str, f64); 6] = [
     ("rho", 0.76),
@@ -111,6 +115,7 @@ fn cross_validated_agreement_with_outside_raters_is_above_floors_and_the_shipped
                 question_id: item.question_id.clone(),
                 score: item.score,
                 steps: item.steps.clone(),
+                steps_either: item.steps_either.clone(),
                 measures,
             });
         }

@@ -42,6 +42,10 @@ struct Case {
     /// With a `fixme`: the engine with the sentence-embedding model gets the case right
     /// (checked with the real model by `rapport-embed`'s `tests/fixtures.rs`).
     fixed_by_model: Option<bool>,
+    /// Why the model gets this case wrong though the rules get it right (read by
+    /// `rapport-embed`'s fixture test, which then asserts the model's wrong verdict).
+    #[allow(dead_code)]
+    broken_by_model: Option<String>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
