@@ -54,7 +54,7 @@ const HELDOUT: Floors = Floors {
 /// Free questions matched to the guide they were written for (dev set).
 const GUIDE_MATCH: f64 = 0.80;
 
-fn read_set(name: &str) -> Vec<Labelled> {
+pub(crate) fn read_set(name: &str) -> Vec<Labelled> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../test_data/eval")
         .join(name);

@@ -15,8 +15,11 @@ use crate::{score, test_data};
 const WEAK_CEILING: u8 = 49;
 
 fn load<T: for<'de> Deserialize<'de>>(name: &str) -> T {
-    let path = test_data().join("gaming").join(name);
-    let text = std::fs::read_to_string(&path)
+    read_toml(&test_data().join("gaming").join(name))
+}
+
+fn read_toml<T: for<'de> Deserialize<'de>>(path: &std::path::Path) -> T {
+    let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -340,8 +343,5 @@ fn a_red_flag_is_named_in_the_feedback_and_costs_points() {
 }
 
 fn load_red_flags() -> FlagFile {
-    let path = test_data().join("red-flags").join("cases.toml");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    read_toml(&test_data().join("red-flags").join("cases.toml"))
 }

@@ -28,19 +28,9 @@ fn answers() -> Vec<(String, String, String)> {
         }
     }
     for set in ["dev.jsonl", "heldout.jsonl"] {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../test_data/eval")
-            .join(set);
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        for (k, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let v: serde_json::Value = serde_json::from_str(line).expect("JSON");
-            if let (Some(q), Some(a)) = (v["question_id"].as_str(), v["answer"].as_str()) {
-                out.push((format!("{set}:{}", k + 1), q.to_owned(), a.to_owned()));
+        for (k, item) in crate::eval::read_set(set).into_iter().enumerate() {
+            if let rapport_engine::eval::Question::Id(id) = item.question {
+                out.push((format!("{set}:{}", k + 1), id, item.answer));
             }
         }
     }
