@@ -248,23 +248,9 @@ pub(crate) fn report(
             &tip_verdicts,
             &measures,
             (fit, likelihoods, *now),
+            red_flag_line(text, feats, lex),
             &mut lines,
         );
-        if let Some(line) = red_flag_line(text, feats, lex) {
-            let gain = fitted::score_without_red_flags(fit, &measures) - now;
-            let after = (now + gain).round().min(100.0);
-            lines.push(if after >= now.round() + 2.0 {
-                (
-                    gain,
-                    format!(
-                        "{line} (that would take this answer from {} to about {after})",
-                        now.round()
-                    ),
-                )
-            } else {
-                (gain, line)
-            });
-        }
     }
     for (step, v) in guide.steps.iter().zip(&verdicts) {
         if fitted.is_some() {
@@ -377,14 +363,15 @@ fn red_flag_line(text: &str, feats: &[Features], lex: &Compiled) -> Option<Strin
     Some(format!("\"{said}\" {advice}"))
 }
 
-/// Feedback priced by the fitted score: each missing or weak step and each missed tip,
-/// with the score the answer would get if it were done, best first.
+/// Feedback priced by the fitted score: each missing or weak step, each missed tip and
+/// the red flag's line, with the score the answer would get if it were done, best first.
 fn fitted_feedback(
     guide: &rapport_pack::Guide,
     verdicts: &[StepVerdict],
     tip_verdicts: &[crate::tips::TipVerdict],
     m: &Measures,
     (fit, likelihoods, now): (&Fit, &[f32], f32),
+    red_flag: Option<String>,
     lines: &mut Vec<(f32, String)>,
 ) {
     let shown = now.round();
@@ -429,6 +416,10 @@ fn fitted_feedback(
         };
         let gain = fitted::score_with(fit, &with, likelihoods) - now;
         lines.push(priced(gain.max(0.0), &t.advice));
+    }
+    if let Some(line) = red_flag {
+        let gain = fitted::score_without_red_flags(fit, m) - now;
+        lines.push(priced(gain, &line));
     }
 }
 
