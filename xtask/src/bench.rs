@@ -134,14 +134,15 @@ fn bench_engine(iters: usize) -> anyhow::Result<Stats> {
     // parts are timed too, to show where a process's start-up goes.
     let build = measure(20, 2, || black_box(crate::lexical_engine()));
     row("build: lexical engine (all of below)", &build, micros);
-    let pack = measure(20, 2, || black_box(rapport_pack::builtin_pack()));
-    row("  parse built-in pack", &pack, micros);
+    let pack = measure(20, 2, || black_box(rapport_pack::builtin_packs()));
+    row("  parse built-in packs", &pack, micros);
     let lexicons = measure(20, 2, || black_box(rapport_pack::builtin_lexicons()));
     row("  parse built-in lexicons", &lexicons, micros);
-    let guides = rapport_pack::builtin_pack()
-        .pack
-        .map(|p| p.guides)
-        .unwrap_or_default();
+    let guides: Vec<_> = rapport_pack::builtin_packs()
+        .into_iter()
+        .flat_map(|load| load.pack)
+        .flat_map(|p| p.guides)
+        .collect();
     let lexicons = rapport_pack::builtin_lexicons();
     let new = measure(20, 2, || {
         black_box(rapport_engine::Engine::new(guides.clone(), &lexicons))

@@ -25,11 +25,13 @@ fn main() -> anyhow::Result<()> {
 /// The lexical engine over the built-in pack and lexicons, as the CLI builds it (with
 /// the fitted score the pack ships).
 fn lexical_engine() -> rapport_engine::Engine {
-    let load = rapport_pack::builtin_pack();
-    for d in &load.diagnostics {
-        eprintln!("{d}");
+    let mut packs = Vec::new();
+    for load in rapport_pack::builtin_packs() {
+        for d in &load.diagnostics {
+            eprintln!("{d}");
+        }
+        packs.extend(load.pack);
     }
-    let packs: Vec<_> = load.pack.into_iter().collect();
     rapport_engine::Engine::from_packs(&packs, &rapport_pack::builtin_lexicons())
 }
 

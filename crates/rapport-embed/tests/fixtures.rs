@@ -40,9 +40,11 @@ struct Fixture {
 }
 
 fn engine() -> Engine {
-    let load = rapport_pack::builtin_pack();
-    assert!(load.diagnostics.is_empty(), "{:?}", load.diagnostics);
-    let packs: Vec<_> = load.pack.into_iter().collect();
+    let mut packs = Vec::new();
+    for load in rapport_pack::builtin_packs() {
+        assert!(load.diagnostics.is_empty(), "{:?}", load.diagnostics);
+        packs.extend(load.pack);
+    }
     Engine::from_packs(&packs, &rapport_pack::builtin_lexicons())
 }
 

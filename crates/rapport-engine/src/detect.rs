@@ -20,6 +20,8 @@ pub(crate) struct Context {
     pub first_narrative: Option<usize>,
     /// For each sentence, its part in a real story (0.0 when none).
     pub story: Vec<f32>,
+    /// Some sentence speaks badly of people: a reason is then not told positively.
+    pub blame: bool,
 }
 
 impl Context {
@@ -29,6 +31,7 @@ impl Context {
             last_action: feats.iter().rposition(|f| is_action(f) && f.leads),
             first_narrative: feats.iter().position(Features::narrative),
             story: story_strengths(feats),
+            blame: feats.iter().any(|f| f.negative),
         }
     }
 }
@@ -247,6 +250,85 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
             (s, "explains why, for the customer")
         }
         Signal::Topic => (0.0, ""),
+        Signal::Present => {
+            let now = f.rubric.now || (f.leads && f.present > f.past_any);
+            if !f.first_person || !now || f.question || (f.hypothetical && !f.rubric.now) {
+                return (0.0, "");
+            }
+            let mut s: f32 = if f.rubric.now { 0.55 } else { 0.35 };
+            if i < 2 {
+                // Where the candidate is now opens the pitch.
+                s += 0.1;
+            }
+            (s, "says where you are now")
+        }
+        Signal::Experience => {
+            let past = f.past_any > 0 || f.perfect;
+            if !f.first_person || !past || f.hypothetical || f.question {
+                return (0.0, "");
+            }
+            let mut s: f32 = if f.rubric.experience {
+                0.5
+            } else if f.number && f.specific_unit {
+                0.4
+            } else {
+                return (0.0, "");
+            };
+            if f.number || f.specific_unit || f.anchor {
+                s += 0.1;
+            }
+            (s, "draws on your experience")
+        }
+        Signal::Motivation => {
+            if !f.rubric.motivation || f.question {
+                return (0.0, "");
+            }
+            let mut s: f32 = 0.45;
+            if f.first_person {
+                s += 0.1;
+            }
+            if f.connective {
+                s += 0.05;
+            }
+            (s, "ties it to this role")
+        }
+        Signal::Positive => {
+            if !f.rubric.positive || f.negative || f.red_flag.is_some() || ctx.blame {
+                return (0.0, "");
+            }
+            let s = if f.first_person { 0.55 } else { 0.45 };
+            (s, "stays positive")
+        }
+        Signal::Weakness => {
+            if !f.rubric.weakness || f.rubric.disguised || !f.first_person {
+                return (0.0, "");
+            }
+            (0.6, "names a real weakness")
+        }
+        Signal::Plan => {
+            if !f.rubric.plan || !f.first_person || f.question {
+                return (0.0, "");
+            }
+            (0.6, "gives a plan")
+        }
+        Signal::Approach => {
+            let usual = f.rubric.approach || (f.habitual && f.present >= f.past_any);
+            if !f.first_person || !usual || f.question {
+                return (0.0, "");
+            }
+            let s = if f.rubric.approach { 0.55 } else { 0.45 };
+            (s, "describes your method")
+        }
+    }
+}
+
+/// Sentences that say the opposite of what the step asks for, whatever its words: a
+/// strength dressed as a weakness, a reason given while blaming someone.
+fn contradicts(sig: Signal, f: &Features, ctx: &Context) -> bool {
+    match sig {
+        Signal::Weakness => f.rubric.disguised,
+        Signal::Positive => f.negative || f.red_flag.is_some() || ctx.blame,
+        _ => false,
     }
 }
 
@@ -368,7 +450,8 @@ pub(crate) fn rate(
         let lexical = either(either(either(cue, skill), example), by_meaning);
         let (sig, sig_why) = signal(step.signal, f, i, ctx);
         let blocked = (step.signal == Signal::Outcome && the_problem(f, i, ctx))
-            || (story_signal(step.signal) && f.hypothetical);
+            || (story_signal(step.signal) && f.hypothetical)
+            || contradicts(step.signal, f, ctx);
         if !blocked {
             parts.cue = parts.cue.max(cue.max(skill));
             parts.signal = parts.signal.max(sig);
@@ -410,7 +493,9 @@ pub(crate) fn rate(
         {
             strength = strength.min(0.4);
         }
-        if step.signal == Signal::Outcome && the_problem(f, i, ctx) {
+        if (step.signal == Signal::Outcome && the_problem(f, i, ctx))
+            || contradicts(step.signal, f, ctx)
+        {
             strength = 0.0;
         }
         if strength <= 0.0 {

@@ -11,6 +11,27 @@ use rapport_text::{Analysis, Match, Token};
 
 use crate::lexicon::{Compiled, Sectioned};
 
+/// Which phrases of the non-story rubrics (`rubrics.txt`) a sentence holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Rubric {
+    /// Where the candidate is now ("currently", "I work as").
+    pub now: bool,
+    /// Experience over a period ("for three years", "I've worked").
+    pub experience: bool,
+    /// Ties to this role or company ("this role", "I'd bring").
+    pub motivation: bool,
+    /// Forward-looking or appreciative ("ready for", "I learned a lot").
+    pub positive: bool,
+    /// A real shortcoming ("I find it hard to").
+    pub weakness: bool,
+    /// A strength dressed as a weakness ("perfectionist").
+    pub disguised: bool,
+    /// A plan ("in five years", "I'd like to").
+    pub plan: bool,
+    /// A usual method ("I start by", "what I do is").
+    pub approach: bool,
+}
+
 /// What one sentence does.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Features {
@@ -57,6 +78,10 @@ pub(crate) struct Features {
     pub honesty: bool,
     /// The red-flag section a phrase of the sentence belongs to ("denial", ...).
     pub red_flag: Option<usize>,
+    /// Speaks badly of customers, colleagues or a past employer (`negativity.txt`).
+    pub negative: bool,
+    /// The sections of `rubrics.txt` the sentence has a phrase of.
+    pub rubric: Rubric,
     pub question: bool,
     /// For each word, whether a general lexicon phrase covers it: a sentence that is
     /// nothing but rubric words reads as keyword stuffing.
@@ -90,6 +115,26 @@ impl Features {
     pub fn candidate_acts(&self) -> bool {
         self.acts
     }
+}
+
+/// The `rubrics.txt` sections the sentence has a phrase of.
+fn rubric(tokens: &[Token], lex: &Compiled) -> Rubric {
+    let mut r = Rubric::default();
+    for m in lex.rubrics.set.find_all(tokens) {
+        let flag = match lex.rubrics.names[lex.rubrics.section_of[m.phrase]].as_str() {
+            "present" => &mut r.now,
+            "experience" => &mut r.experience,
+            "motivation" => &mut r.motivation,
+            "positive" => &mut r.positive,
+            "weakness" => &mut r.weakness,
+            "disguised" => &mut r.disguised,
+            "plan" => &mut r.plan,
+            "approach" => &mut r.approach,
+            _ => continue,
+        };
+        *flag = true;
+    }
+    r
 }
 
 const NUMBER_WORDS: &[&str] = &[
@@ -219,6 +264,8 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
                 })
             })
             .map(|m| lex.red_flags.section_of[m.phrase]),
+        negative: !lex.negativity.set.find_all(tokens).is_empty(),
+        rubric: rubric(tokens, lex),
         question: raw.trim_end().ends_with('?'),
         commas: raw.matches(',').count(),
         covered,

@@ -7,7 +7,7 @@
 //! (`[scoring.<engine>]` in the pack, see `rapport_pack::Fit`), so a score can always be
 //! explained and a change ("add the result") priced by scoring the answer again with it.
 
-use rapport_pack::{Fit, SCORE_FEATURES, STEP_FEATURES, Signal};
+use rapport_pack::{Fit, Kind, SCORE_FEATURES, STEP_FEATURES, Signal};
 
 use crate::detect::{Context, StepVerdict, is_action};
 use crate::features::Features;
@@ -89,6 +89,7 @@ pub(crate) fn substance(
     ctx: &Context,
     delivery: &Delivery,
     relevance: f32,
+    kind: Kind,
 ) -> Substance {
     let words = delivery.words.max(1) as f32;
     let content: Vec<String> = feats
@@ -116,9 +117,11 @@ pub(crate) fn substance(
         .filter(|f| is_action(f))
         .map(|f| f.past_actions)
         .sum();
+    // A plan, a method or a reason is told in "I would" and "I'd like to": only a story
+    // told as a hypothetical dodges the question.
     let hypothetical: usize = feats
         .iter()
-        .filter(|f| f.hypothetical)
+        .filter(|f| f.hypothetical && !kind.looks_forward())
         .map(|f| f.words)
         .sum();
     Substance {
@@ -193,6 +196,20 @@ fn abstract_share(words: &[String]) -> f32 {
         / words.len().max(1) as f32
 }
 
+/// The signal whose fitted kind coefficient a step takes. The calibration set rates
+/// steps only of the story and opinion rubrics, so the signals of the other rubrics
+/// borrow the kind they resemble most: experience is told like an example, a motivation
+/// or a positive reason is a reason, and a present role, a weakness, a plan or a method is
+/// a position the candidate states.
+fn fitted_kind(signal: Signal) -> Signal {
+    match signal {
+        Signal::Experience => Signal::Example,
+        Signal::Motivation | Signal::Positive => Signal::Reasoning,
+        Signal::Present | Signal::Weakness | Signal::Plan | Signal::Approach => Signal::Stance,
+        other => other,
+    }
+}
+
 /// The [`STEP_FEATURES`] of one step.
 pub(crate) fn step_features(
     signal: Signal,
@@ -201,7 +218,8 @@ pub(crate) fn step_features(
     feats: &[Features],
 ) -> Vec<f32> {
     let (particular, acted, abstractness) = carriers(v, feats);
-    let kind = |k: Signal| if signal == k { 1.0 } else { 0.0 };
+    let fitted = fitted_kind(signal);
+    let kind = |k: Signal| if fitted == k { 1.0 } else { 0.0 };
     let values = [
         v.strength,
         if v.met { 1.0 } else { 0.0 },

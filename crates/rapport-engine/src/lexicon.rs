@@ -70,6 +70,8 @@ pub(crate) struct Compiled {
     pub cliches: Sectioned,
     pub negativity: Sectioned,
     pub red_flags: Sectioned,
+    /// The phrases of the non-story rubrics' signals, by section (`rubrics.txt`).
+    pub rubrics: Sectioned,
     pub honesty: PhraseSet,
     pub difficulty: PhraseSet,
     pub specifics: PhraseSet,
@@ -124,6 +126,7 @@ impl Compiled {
             cliches: sectioned("cliches"),
             negativity: sectioned("negativity"),
             red_flags: sectioned("red-flags"),
+            rubrics: sectioned("rubrics"),
             honesty: phrases("honesty"),
             difficulty: phrases("difficulty"),
             specifics: phrases("specifics"),

@@ -455,6 +455,7 @@ fn general_guide() -> Guide {
             assesses: String::new(),
             skills: Vec::new(),
             stage: Stage::Core,
+            kind: rapport_pack::Kind::Story,
             steps: Vec::new(),
             samples: Vec::new(),
             pitfalls: Vec::new(),

@@ -153,7 +153,7 @@ pub(crate) fn report(
         (false, true) => 35.0,
         (false, false) => 100.0,
     };
-    let substance = fitted::substance(feats, &ctx, &delivery, on_topic);
+    let substance = fitted::substance(feats, &ctx, &delivery, on_topic, guide.kind);
     let measures = Measures {
         steps: guide
             .steps

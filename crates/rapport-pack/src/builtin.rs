@@ -1,4 +1,4 @@
-//! The built-in pack and lexicons, embedded in the binary by `build.rs`.
+//! The built-in packs and lexicons, embedded in the binary by `build.rs`.
 
 use crate::lexicon::{Lexicons, parse_lexicons};
 use crate::load::{PackLoad, parse_pack};
@@ -7,16 +7,28 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 }
 
-/// The files of the built-in `customer-focus` pack, in name order, each as
-/// `(builtin:customer-focus/<file>, contents)`.
-pub fn builtin_pack_files() -> Vec<(String, String)> {
-    named("builtin:customer-focus", generated::PACK_FILES)
+/// The built-in packs' folders and files, in load order: the customer-focus questions
+/// (which ship the fitted score), the common interview questions, then the role packs.
+const PACKS: [(&str, &[(&str, &str)]); 4] = [
+    ("customer-focus", generated::CUSTOMER_FOCUS_FILES),
+    ("common", generated::COMMON_FILES),
+    ("account-management", generated::ACCOUNT_MANAGEMENT_FILES),
+    ("support-desk", generated::SUPPORT_DESK_FILES),
+];
+
+/// The files of each built-in pack, in load order, each file in name order as
+/// `(builtin:<pack>/<file>, contents)`.
+pub fn builtin_pack_files() -> Vec<Vec<(String, String)>> {
+    PACKS
+        .iter()
+        .map(|(folder, files)| named(&format!("builtin:{folder}"), files))
+        .collect()
 }
 
-/// Reads the built-in pack. It is checked by the tests, so its diagnostics should be
-/// empty; the CLI can still print them.
-pub fn builtin_pack() -> PackLoad {
-    parse_pack(&builtin_pack_files())
+/// Reads the built-in packs, in load order. They are checked by the tests, so their
+/// diagnostics should be empty; the CLI can still print them.
+pub fn builtin_packs() -> Vec<PackLoad> {
+    builtin_pack_files().iter().map(|f| parse_pack(f)).collect()
 }
 
 /// The built-in lexicon files, in name order, each as `(builtin:lexicons/<file>, contents)`.

@@ -15,10 +15,10 @@ mod model;
 mod scoring;
 mod toml_walk;
 
-pub use builtin::{builtin_lexicon_files, builtin_lexicons, builtin_pack, builtin_pack_files};
+pub use builtin::{builtin_lexicon_files, builtin_lexicons, builtin_pack_files, builtin_packs};
 pub use diagnostic::{Diagnostic, Severity};
 pub use lexicon::{Lexicon, Lexicons, parse_lexicon, parse_lexicons};
 pub use load::{PackLoad, parse_pack};
 pub use merge::merge;
-pub use model::{Guide, Origin, Pack, Sample, Signal, Stage, Step};
+pub use model::{Guide, Kind, Origin, Pack, Sample, Signal, Stage, Step};
 pub use scoring::{ENGINES, Fit, SCORE_FEATURES, STEP_FEATURES};

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use toml::de::DeTable;
 
 use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::model::{Guide, Origin, Pack, Sample, Signal, Stage, Step};
+use crate::model::{Guide, Kind, Origin, Pack, Sample, Signal, Stage, Step};
 use crate::scoring::{Fit, read_scoring};
 use crate::toml_walk::{
     Field, Report, Table, non_empty_string, number, quoted_list, string_list, type_name,
@@ -33,6 +33,7 @@ const PACK_FIELDS: &[&str] = &["id", "name", "version", "description"];
 const GUIDE_FIELDS: &[&str] = &[
     "id",
     "question",
+    "kind",
     "rewordings",
     "assesses",
     "skills",
@@ -294,6 +295,7 @@ fn read_guide(table: &Table<'_, '_>, report: &mut Report<'_>, state: &mut State)
     let assesses = table.string(report, "assesses", true);
     let skills = table.strings(report, "skills", false, 0, "skills");
     let stage = read_stage(table, report);
+    let kind = read_kind(table, report);
     let pitfalls = table.strings(report, "pitfalls", true, MIN_PITFALLS, "pitfall");
 
     let mut steps = Vec::new();
@@ -367,6 +369,7 @@ fn read_guide(table: &Table<'_, '_>, report: &mut Report<'_>, state: &mut State)
         assesses: assesses?,
         skills: skills.unwrap_or_default(),
         stage: stage?,
+        kind: kind?,
         steps,
         samples,
         pitfalls: pitfalls?,
@@ -393,6 +396,24 @@ fn read_stage(table: &Table<'_, '_>, report: &mut Report<'_>) -> Option<Stage> {
         );
     }
     stage
+}
+
+/// The kind, `story` when absent; `None` after reporting a bad one.
+fn read_kind(table: &Table<'_, '_>, report: &mut Report<'_>) -> Option<Kind> {
+    let Some(field) = table.field(report, "kind", false) else {
+        return Some(Kind::Story);
+    };
+    let name = non_empty_string(report, field.value, field.line, &field.path)?;
+    let kind = Kind::parse(&name);
+    if kind.is_none() {
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        report.error(
+            field.line,
+            Some(&field.path),
+            format!("unknown kind `{name}`: expected {}", quoted_list(&names)),
+        );
+    }
+    kind
 }
 
 /// The step's id when it is valid (for the duplicate and marks checks), and the step

@@ -57,6 +57,72 @@ impl fmt::Display for Stage {
     }
 }
 
+/// The kind of question a guide answers, which decides the shape of its rubric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// "Tell me about a time ...": one real event, told.
+    Story,
+    /// "How do you ...": the candidate's usual method, shown in a real time.
+    Method,
+    /// "Tell me about yourself": now, the relevant past, why this role.
+    Pitch,
+    /// "Why ...": an honest, positive reason tied to the role.
+    Reason,
+    /// A strength or weakness, what it does and what is done about it.
+    SelfAssessment,
+    /// "Where do you see yourself ...": a plan tied to the role.
+    Plan,
+    /// A judgement or priority, with the reason for it.
+    Opinion,
+}
+
+impl Kind {
+    /// All kinds, in documentation order.
+    pub const ALL: [Kind; 7] = [
+        Kind::Story,
+        Kind::Method,
+        Kind::Pitch,
+        Kind::Reason,
+        Kind::SelfAssessment,
+        Kind::Plan,
+        Kind::Opinion,
+    ];
+
+    /// The lower-case name used in pack files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Story => "story",
+            Kind::Method => "method",
+            Kind::Pitch => "pitch",
+            Kind::Reason => "reason",
+            Kind::SelfAssessment => "self-assessment",
+            Kind::Plan => "plan",
+            Kind::Opinion => "opinion",
+        }
+    }
+
+    /// Parses a pack-file name.
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Whether answers of this kind are expected to talk about the future or about habits
+    /// ("I'd like to", "I always"), so that such sentences are not read as a failure to
+    /// tell a real time.
+    pub fn looks_forward(self) -> bool {
+        matches!(
+            self,
+            Kind::Method | Kind::Pitch | Kind::Reason | Kind::SelfAssessment | Kind::Plan
+        )
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The structural signal the engine looks for when recognising a step, on top of the
 /// step's own cue phrases and example sentences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -79,11 +145,26 @@ pub enum Signal {
     Reasoning,
     /// Recognised by the step's cues and examples alone.
     Topic,
+    /// Where the candidate is now: a present-tense, first-person role, work or study.
+    Present,
+    /// Relevant experience over a period: first person, past or perfect, with a duration
+    /// or particulars.
+    Experience,
+    /// Ties the answer to this role or company: why they want it, what they would bring.
+    Motivation,
+    /// A reason in positive, forward-looking terms, without blaming a former employer.
+    Positive,
+    /// A real shortcoming, in the first person; a disguised strength does not count.
+    Weakness,
+    /// A plan or aspiration for the future, in the first person.
+    Plan,
+    /// The candidate's usual method, in the first person and the present tense.
+    Approach,
 }
 
 impl Signal {
     /// All signals, in documentation order.
-    pub const ALL: [Signal; 9] = [
+    pub const ALL: [Signal; 16] = [
         Signal::Situation,
         Signal::Example,
         Signal::Actions,
@@ -93,6 +174,13 @@ impl Signal {
         Signal::Stance,
         Signal::Reasoning,
         Signal::Topic,
+        Signal::Present,
+        Signal::Experience,
+        Signal::Motivation,
+        Signal::Positive,
+        Signal::Weakness,
+        Signal::Plan,
+        Signal::Approach,
     ];
 
     /// The lower-case name used in pack files.
@@ -107,6 +195,13 @@ impl Signal {
             Signal::Stance => "stance",
             Signal::Reasoning => "reasoning",
             Signal::Topic => "topic",
+            Signal::Present => "present",
+            Signal::Experience => "experience",
+            Signal::Motivation => "motivation",
+            Signal::Positive => "positive",
+            Signal::Weakness => "weakness",
+            Signal::Plan => "plan",
+            Signal::Approach => "approach",
         }
     }
 
@@ -131,6 +226,8 @@ pub struct Guide {
     pub skills: Vec<String>,
     /// Where the question sits in an interview.
     pub stage: Stage,
+    /// The kind of question, which decides the shape of its rubric.
+    pub kind: Kind,
     /// Ordered steps a strong answer takes.
     pub steps: Vec<Step>,
     /// Sample answers that take every step.

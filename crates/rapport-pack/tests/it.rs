@@ -7,7 +7,7 @@ use std::path::Path;
 
 use expect_test::{Expect, expect};
 use rapport_pack::{
-    Diagnostic, Pack, PackLoad, builtin_lexicon_files, builtin_pack, merge, parse_lexicon,
+    Diagnostic, Pack, PackLoad, builtin_lexicon_files, builtin_packs, merge, parse_lexicon,
     parse_lexicons, parse_pack,
 };
 
@@ -403,19 +403,45 @@ fn lexicon() {
     assert_eq!(lexicons.get("hedges"), Some(&lexicon));
 }
 
-/// The built-in pack is still being written, so this only checks that it loads as a pack
-/// and prints whatever is wrong with it.
+/// Every built-in pack loads without a diagnostic, with as many guides as the packs
+/// promise, and no guide id is used by two of them.
 #[test]
 fn builtin_data_loads() {
-    let load = builtin_pack();
-    for d in &load.diagnostics {
-        eprintln!("{}: {d}", d.severity);
+    let mut packs = Vec::new();
+    for load in builtin_packs() {
+        let problems: Vec<String> = load.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert!(
+            problems.is_empty(),
+            "built-in pack diagnostics: {problems:#?}"
+        );
+        packs.push(
+            load.pack
+                .expect("a built-in pack has a usable [pack] table"),
+        );
     }
-    let pack = load
-        .pack
-        .expect("the built-in pack has a usable [pack] table");
-    assert_eq!(pack.id, "customer-focus");
-    eprintln!("built-in pack: {} guides", pack.guides.len());
+    let counts: Vec<(&str, usize)> = packs
+        .iter()
+        .map(|p| (p.id.as_str(), p.guides.len()))
+        .collect();
+    let ids: Vec<&str> = counts.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        ids,
+        [
+            "customer-focus",
+            "common",
+            "account-management",
+            "support-desk"
+        ]
+    );
+    for ((id, n), at_least) in counts.iter().zip([20, 18, 10, 10]) {
+        assert!(*n >= at_least, "{id} has {n} guides, fewer than {at_least}");
+    }
+    assert!(
+        packs[0].scoring.len() == 2 && packs[1..].iter().all(|p| p.scoring.is_empty()),
+        "only customer-focus ships the fitted score"
+    );
+    let (_, clashes) = merge(packs);
+    assert!(clashes.is_empty(), "guide ids used twice: {clashes:?}");
 
     let (lexicons, diagnostics) = parse_lexicons(&builtin_lexicon_files());
     for d in &diagnostics {

@@ -53,9 +53,10 @@ pub fn load_packs(paths: &[PathBuf], builtin: bool) -> (Vec<Pack>, Vec<Diagnosti
     let mut packs = Vec::new();
     let mut diagnostics = Vec::new();
     if builtin {
-        let load = rapport_pack::builtin_pack();
-        diagnostics.extend(load.diagnostics);
-        packs.extend(load.pack);
+        for load in rapport_pack::builtin_packs() {
+            diagnostics.extend(load.diagnostics);
+            packs.extend(load.pack);
+        }
     }
     for path in paths {
         let (files, problems) = read_pack_files(path);

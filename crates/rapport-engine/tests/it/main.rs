@@ -26,14 +26,16 @@ use rapport_engine::{Engine, Report};
 pub(crate) fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
-        let load = rapport_pack::builtin_pack();
-        assert!(
-            load.diagnostics.is_empty(),
-            "built-in pack has diagnostics: {:?}",
-            load.diagnostics
-        );
+        let mut packs = Vec::new();
+        for load in rapport_pack::builtin_packs() {
+            assert!(
+                load.diagnostics.is_empty(),
+                "built-in pack has diagnostics: {:?}",
+                load.diagnostics
+            );
+            packs.extend(load.pack);
+        }
         // As the CLI and the web app score: with the fitted score the pack ships.
-        let packs: Vec<_> = load.pack.into_iter().collect();
         Engine::from_packs(&packs, &rapport_pack::builtin_lexicons())
     })
 }

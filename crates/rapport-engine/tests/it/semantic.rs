@@ -66,11 +66,12 @@ impl Embedder for Hashed {
 }
 
 fn fresh() -> Engine {
-    let load = rapport_pack::builtin_pack();
-    Engine::new(
-        load.pack.map(|p| p.guides).unwrap_or_default(),
-        &rapport_pack::builtin_lexicons(),
-    )
+    let guides = rapport_pack::builtin_packs()
+        .into_iter()
+        .flat_map(|load| load.pack)
+        .flat_map(|p| p.guides)
+        .collect();
+    Engine::new(guides, &rapport_pack::builtin_lexicons())
 }
 
 const ANSWER: &str = "Last March a guest at our hotel was furious because his room was not ready. \

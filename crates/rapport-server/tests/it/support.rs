@@ -27,8 +27,10 @@ fn engine() -> Arc<Engine> {
     static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
     ENGINE
         .get_or_init(|| {
-            let load = rapport_pack::builtin_pack();
-            let packs: Vec<_> = load.pack.into_iter().collect();
+            let packs: Vec<_> = rapport_pack::builtin_packs()
+                .into_iter()
+                .flat_map(|load| load.pack)
+                .collect();
             assert!(
                 packs.iter().any(|p| !p.guides.is_empty()),
                 "the built-in pack has guides"

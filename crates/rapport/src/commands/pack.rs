@@ -94,15 +94,14 @@ pub fn check(args: &PackCheckArgs) -> Result<u8> {
     })
 }
 
-/// Merges the checked packs after the built-in one (unless the built-in pack itself is
-/// among those checked), so guide ids used twice are reported.
+/// Merges the checked packs after the built-in ones (leaving out a built-in pack that is
+/// itself among those checked), so guide ids used twice are reported.
 fn merge_with_builtin(checked: Vec<Pack>) -> (Vec<Pack>, Vec<Diagnostic>) {
-    let mut all = Vec::new();
-    if let Some(builtin) = rapport_pack::builtin_pack().pack
-        && !checked.iter().any(|p| p.id == builtin.id)
-    {
-        all.push(builtin);
-    }
+    let mut all: Vec<Pack> = rapport_pack::builtin_packs()
+        .into_iter()
+        .filter_map(|load| load.pack)
+        .filter(|builtin| !checked.iter().any(|p| p.id == builtin.id))
+        .collect();
     all.extend(checked);
     rapport_pack::merge(all)
 }
