@@ -153,6 +153,12 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
                 && !f.reflection;
             // "I stayed on the line" is an action; "she stayed with us" is a result.
             let reacted = (f.reaction || f.business_result) && (f.customer || !f.candidate_acts());
+            // "By the end of the day I'd handled forty-two cases": what the candidate got
+            // done, counted and placed in time after the story's first action.
+            let achieved = f.candidate_acts()
+                && f.number
+                && (f.anchor || f.result_marker)
+                && ctx.first_action.is_some_and(|a| i > a);
             let mut s: f32 = if reacted {
                 if f.past_any > 0 || f.result_marker {
                     0.6
@@ -167,6 +173,8 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
                 }
             } else if consequence {
                 if f.customer { 0.5 } else { 0.4 }
+            } else if achieved {
+                0.4
             } else {
                 return (0.0, "");
             };
@@ -300,7 +308,8 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
             (s, "stays positive")
         }
         Signal::Weakness => {
-            if !f.rubric.weakness || f.rubric.disguised || !f.first_person {
+            // "I", not only "my": "my last manager's weakness" is someone else's.
+            if !f.rubric.weakness || f.rubric.disguised || !f.subject {
                 return (0.0, "");
             }
             (0.6, "names a real weakness")
@@ -323,11 +332,15 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
 }
 
 /// Sentences that say the opposite of what the step asks for, whatever its words: a
-/// strength dressed as a weakness, a reason given while blaming someone.
+/// strength dressed as a weakness, a reason given while blaming someone, advice to
+/// others as one's own method, the past as a plan, a wish as where one is now.
 fn contradicts(sig: Signal, f: &Features, ctx: &Context) -> bool {
     match sig {
         Signal::Weakness => f.rubric.disguised,
         Signal::Positive => f.negative || f.red_flag.is_some() || ctx.blame,
+        Signal::Approach => !f.first_person,
+        Signal::Plan => !f.rubric.plan && f.past_any > f.present,
+        Signal::Present => !f.rubric.now && (f.hypothetical || f.rubric.plan),
         _ => false,
     }
 }
@@ -352,6 +365,21 @@ fn story_signal(sig: Signal) -> bool {
         sig,
         Signal::Situation | Signal::Example | Signal::Actions | Signal::Outcome
     )
+}
+
+/// Signals that need their own shape, not just the step's words: a story's, or a
+/// present role's, a plan's, a weakness's, a method's, experience's. "Front desk" is a
+/// cue of the pitch's present role, but "I'd like a front-desk job" is no present role.
+fn shaped_signal(sig: Signal) -> bool {
+    story_signal(sig)
+        || matches!(
+            sig,
+            Signal::Present
+                | Signal::Experience
+                | Signal::Weakness
+                | Signal::Plan
+                | Signal::Approach
+        )
 }
 
 /// Probabilistic or: two independent pieces of evidence, each partial.
@@ -469,8 +497,9 @@ pub(crate) fn rate(
         } else if story_signal(step.signal) && f.hypothetical {
             // "I would ..." is a plan, not something that happened.
             (0.5 * sig.max(lexical)).min(0.3)
-        } else if sig == 0.0 && story_signal(step.signal) {
-            // A story step needs the shape of a story, not just its words.
+        } else if sig == 0.0 && shaped_signal(step.signal) {
+            // A story step needs the shape of a story, not just its words; a plan needs a
+            // plan's, a weakness a weakness's.
             lexical.min(0.4)
         } else if sig == 0.0 {
             lexical.min(0.55)
@@ -520,7 +549,7 @@ pub(crate) fn rate(
         }
         // A story step's cue without the story's shape neither counts nor adds up.
         let cued = (cue > 0.0 || skill > 0.0 || by_meaning >= 0.35)
-            && !(sig == 0.0 && story_signal(step.signal));
+            && !(sig == 0.0 && shaped_signal(step.signal));
         hits.push(Hit {
             sentence: i,
             strength: strength.min(1.0),
@@ -600,12 +629,17 @@ pub(crate) fn verdict(rated: Rated) -> StepVerdict {
     let met = strength >= MET;
     let count = hits.len();
     let raw_second = hits.get(1).map_or(0.0, |h| h.strength);
-    let candidates: Vec<Hit> = hits
+    // The best sentences, or the best one when none rates EVIDENCE: what the fitted
+    // model quotes when it takes the step.
+    let mut candidates: Vec<Hit> = hits
         .iter()
-        .filter(|h| h.strength >= 0.2)
+        .filter(|h| h.strength >= crate::fitted::EVIDENCE)
         .take(2)
         .cloned()
         .collect();
+    if candidates.is_empty() {
+        candidates.extend(hits.first().cloned());
+    }
     // The evidence is what made the step count: the best two sentences, and any other
     // that takes the step on its own.
     let mut k = 0;

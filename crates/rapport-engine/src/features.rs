@@ -40,6 +40,8 @@ pub(crate) struct Features {
     pub index: usize,
     pub words: usize,
     pub first_person: bool,
+    /// "I" or "we" anywhere in the sentence (not only "my" or "our").
+    pub subject: bool,
     /// "I" or "we" followed closely by a past-tense action ("I quickly called").
     pub acts: bool,
     /// The candidate is the sentence's subject: "I" or "we" among its first words.
@@ -137,6 +139,9 @@ fn rubric(tokens: &[Token], lex: &Compiled) -> Rubric {
     r
 }
 
+/// Words that may stand between "I'd" and the participle of "I had": "I'd only ever".
+const ADVERBS_OF_HAD: &[&str] = &["only", "ever", "never", "just", "already", "also", "always"];
+
 const NUMBER_WORDS: &[&str] = &[
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
     "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "hundred", "thousand", "million",
@@ -191,6 +196,7 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
         index: i,
         words: tokens.len(),
         first_person: has(&lex.first_person),
+        subject: has(&lex.first_subject),
         leads: tokens
             .iter()
             .take(4)
@@ -214,9 +220,22 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
         hypothetical: lex.hypothetical.find_all(tokens).iter().any(|m| {
             // "told him I would ..." reports what was said, it is not a plan.
             let start = m.tokens.start;
-            !tokens[start.saturating_sub(3)..start]
+            let reported = tokens[start.saturating_sub(3)..start]
                 .iter()
-                .any(|t| lex.reported.contains(&t.folded))
+                .any(|t| lex.reported.contains(&t.folded));
+            // "I'd handled forty cases" and "I'd only ever placed" are "I had", not "I
+            // would".
+            let had = m.tokens.len() == 1
+                && tokens[start].folded.ends_with("'d")
+                && tokens[start + 1..]
+                    .iter()
+                    .find(|n| !ADVERBS_OF_HAD.contains(&n.folded.as_str()))
+                    .is_some_and(|n| {
+                        n.folded == "been"
+                            || (n.folded.ends_with("ed") && n.folded.len() > 4)
+                            || lex.past_action.contains(&n.folded)
+                    });
+            !reported && !had
         }),
         habitual: found(&lex.habitual),
         generic: tokens
@@ -235,9 +254,10 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
         result_marker: outcome_in("marker"),
         reaction: outcome_in("reaction"),
         business_result: outcome_in("business"),
+        // "forty-two" and "twenty-five" are numbers too.
         number: tokens.iter().any(|t| {
             t.folded.chars().any(|c| c.is_ascii_digit())
-                || NUMBER_WORDS.contains(&t.folded.as_str())
+                || t.folded.split('-').any(|w| NUMBER_WORDS.contains(&w))
         }),
         proper_noun: proper_noun(text, tokens),
         specific_unit: found(&lex.specifics),

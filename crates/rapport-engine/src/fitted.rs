@@ -16,12 +16,17 @@ use crate::report::Delivery;
 /// Whether a step of this answer is taken: the rules' verdict stands unless the step
 /// model finds it unlikely, and the step model alone can take a step it finds likely
 /// enough, except in an answer the rules cap (a keyword list, an off-topic answer),
-/// where words close to a step's are not the step.
-pub fn taken(fit: &Fit, m: &Measures, features: &[f32], likelihood: f32) -> bool {
-    let by_rules = features.get(1).is_some_and(|m| *m > 0.5);
+/// where words close to a step's are not the step, or where no sentence takes the step
+/// at all (there would be nothing to quote).
+pub fn taken(fit: &Fit, m: &Measures, step: &StepMeasure, likelihood: f32) -> bool {
+    let by_rules = step.features.get(1).is_some_and(|m| *m > 0.5);
+    let quotable = step.features.first().is_some_and(|s| *s > 0.0);
     let p = f64::from(likelihood);
-    (by_rules && p >= fit.taken_with_rules) || (p >= fit.taken_alone && m.cap >= 100.0)
+    (by_rules && p >= fit.taken_with_rules) || (p >= fit.taken_alone && m.cap >= 100.0 && quotable)
 }
+
+/// The least rule strength of a sentence that can be quoted as a step's evidence.
+pub(crate) const EVIDENCE: f32 = 0.2;
 
 /// Facts about the whole answer, for both models.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -329,7 +334,7 @@ fn taken_share(fit: &Fit, m: &Measures, likelihoods: &[f32]) -> Option<f32> {
         .steps
         .iter()
         .zip(likelihoods)
-        .filter(|(s, p)| taken(fit, m, &s.features, **p))
+        .filter(|(s, p)| taken(fit, m, s, **p))
         .map(|(s, _)| s.weight)
         .sum();
     (total > 0.0).then(|| weight_taken / total)

@@ -171,7 +171,7 @@ pub fn predict(fit: &Fit, index: usize, item: &Rated) -> Prediction {
         .steps
         .iter()
         .zip(&likelihoods)
-        .filter(|(s, p)| taken(fit, &item.measures, &s.features, **p))
+        .filter(|(s, p)| taken(fit, &item.measures, s, **p))
         .map(|(s, _)| s.id.clone())
         .collect();
     Prediction {

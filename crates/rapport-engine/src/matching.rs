@@ -22,6 +22,23 @@ pub(crate) struct QuestionIndex {
     phrasings: Vec<Vec<HashMap<String, f32>>>,
     /// For each guide, the stems of its whole text.
     words: Vec<HashSet<String>>,
+    /// For each guide, whether its question or a rewording names a customer ("a guest",
+    /// "the client").
+    customers: Vec<bool>,
+}
+
+/// How much of its closeness a guide keeps for a question that names a customer when the
+/// guide's own phrasings never do: "the toughest customer" is about customers, not about
+/// "the toughest feedback". (The other way round costs more than it gains: "which
+/// quality matters most" names no customer and is still the customer-focus question.)
+const NO_CUSTOMER_IN_GUIDE: f32 = 0.85;
+
+fn names_customer(analyzer: &Analyzer, lex: &Compiled, text: &str) -> bool {
+    analyzer
+        .analyze(text)
+        .tokens
+        .iter()
+        .any(|t| lex.customer_noun.contains(&t.folded))
 }
 
 fn terms(analyzer: &Analyzer, lex: &Compiled, text: &str) -> Vec<String> {
@@ -80,10 +97,19 @@ impl QuestionIndex {
                 words
             })
             .collect();
+        let customers = guides
+            .iter()
+            .map(|g| {
+                std::iter::once(&g.question)
+                    .chain(&g.rewordings)
+                    .any(|q| names_customer(analyzer, lex, q))
+            })
+            .collect();
         QuestionIndex {
             idf,
             phrasings,
             words,
+            customers,
         }
     }
 
@@ -93,10 +119,12 @@ impl QuestionIndex {
         let query_terms = terms(analyzer, lex, question);
         let query = vector(&query_terms, &self.idf);
         let total = crate::sum_sorted(query.values().copied());
+        let asks_about_customers = names_customer(analyzer, lex, question);
         self.phrasings
             .iter()
             .zip(&self.words)
-            .map(|(ps, words)| {
+            .zip(&self.customers)
+            .map(|((ps, words), customers)| {
                 let phrasing = ps.iter().map(|p| cosine(&query, p)).fold(0.0, f32::max);
                 // How much of the question the guide speaks to anywhere, weighted by how
                 // telling each word is: "pushy" finds the upselling guide through its cues.
@@ -107,7 +135,12 @@ impl QuestionIndex {
                         .map(|(_, w)| *w),
                 );
                 let coverage = if total > 0.0 { covered / total } else { 0.0 };
-                0.6 * phrasing + 0.4 * coverage
+                let keep = if asks_about_customers && !customers {
+                    NO_CUSTOMER_IN_GUIDE
+                } else {
+                    1.0
+                };
+                keep * (0.6 * phrasing + 0.4 * coverage)
             })
             .collect()
     }

@@ -175,7 +175,9 @@ pub(crate) fn report(
     let fitted = fit.map(|fit| {
         let (likelihoods, fitted_score) = fitted::predict(fit, &measures);
         for ((v, p), m) in verdicts.iter_mut().zip(&likelihoods).zip(&measures.steps) {
-            v.met = fitted::taken(fit, &measures, &m.features, *p);
+            // A step with no sentence to quote is not taken, whatever the model says.
+            v.met = fitted::taken(fit, &measures, m, *p)
+                && !(v.hits.is_empty() && v.candidates.is_empty());
             v.strength = if v.met { p.max(0.5) } else { p.min(0.49) };
             if !v.met {
                 v.hits.clear();
@@ -280,8 +282,10 @@ pub(crate) fn report(
             lines.push((gain, t.advice.clone()));
         }
     }
+    // A nudge on delivery ranks by the points it costs, below a missing step that lifts
+    // the answer as much: what was said comes before how.
     for n in nudges {
-        lines.push((n.points + 1.0, n.advice));
+        lines.push((n.points, n.advice));
     }
     lines.sort_by(|a, b| b.0.total_cmp(&a.0));
     let feedback = lines.into_iter().map(|(_, l)| l).collect();

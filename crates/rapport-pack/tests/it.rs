@@ -210,7 +210,7 @@ fn bad_signal() {
         expect![[r#"
             pack `bad-signal` (Bad signal, version 1): 1 guides
               guide `good` at test_data/bad-signal.toml:72, core: steps situation/situation/1 actions/actions/1 outcome/outcome/1; 2 samples
-            error: test_data/bad-signal.toml:44: guide `bad-signal`, field `step[3].signal`: unknown signal `result`: expected one of `situation`, `example`, `actions`, `outcome`, `skills`, `reflection`, `stance`, `reasoning` or `topic`
+            error: test_data/bad-signal.toml:44: guide `bad-signal`, field `step[3].signal`: unknown signal `result`: expected one of `situation`, `example`, `actions`, `outcome`, `skills`, `reflection`, `stance`, `reasoning`, `topic`, `present`, `experience`, `motivation`, `positive`, `weakness`, `plan` or `approach`
         "#]],
     );
 }
@@ -296,7 +296,7 @@ fn unknown_fields_warn() {
             pack `unknown` (Unknown fields, version 1): 1 guides
               guide `warned-only` at test_data/unknown-field.toml:74, core: steps situation/situation/1 actions/actions/1 outcome/outcome/1; 2 samples
             warning: test_data/unknown-field.toml:5: field `pack.colour`: unknown field, ignored: expected one of `id`, `name`, `version` or `description`
-            warning: test_data/unknown-field.toml:12: guide `typos`, field `difficulty`: unknown field, ignored: expected one of `id`, `question`, `rewordings`, `assesses`, `skills`, `stage`, `pitfalls`, `step` or `sample`
+            warning: test_data/unknown-field.toml:12: guide `typos`, field `difficulty`: unknown field, ignored: expected one of `id`, `question`, `kind`, `rewordings`, `assesses`, `skills`, `stage`, `pitfalls`, `step` or `sample`
             error: test_data/unknown-field.toml:15: guide `typos`, field `step[1].follow_up`: missing required field
             warning: test_data/unknown-field.toml:27: guide `typos`, field `step[1].follow-up`: unknown field, ignored: did you mean `follow_up`?
             error: test_data/unknown-field.toml:29: guide `typos`, field `step[2].examples`: missing required field

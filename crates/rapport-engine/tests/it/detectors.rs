@@ -210,6 +210,41 @@ fn topic() {
     check(Signal::Topic);
 }
 
+#[test]
+fn present() {
+    check(Signal::Present);
+}
+
+#[test]
+fn experience() {
+    check(Signal::Experience);
+}
+
+#[test]
+fn motivation() {
+    check(Signal::Motivation);
+}
+
+#[test]
+fn positive() {
+    check(Signal::Positive);
+}
+
+#[test]
+fn weakness() {
+    check(Signal::Weakness);
+}
+
+#[test]
+fn plan() {
+    check(Signal::Plan);
+}
+
+#[test]
+fn approach() {
+    check(Signal::Approach);
+}
+
 /// A new signal needs its own fixture file: the tests above name each one, and this
 /// keeps that list complete.
 #[test]
