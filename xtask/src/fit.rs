@@ -15,7 +15,10 @@ const OUT: &str = "packs/customer-focus/scoring.toml";
 
 struct Line {
     id: String,
-    question_id: String,
+    /// The guide; `None` for an off-bank answer, which is matched by its question.
+    question_id: Option<String>,
+    question: String,
+    rated_steps: bool,
     answer: String,
     score: f64,
     steps: Vec<String>,
@@ -34,14 +37,16 @@ fn read(paths: &[&String]) -> anyhow::Result<Vec<Line>> {
             let v: serde_json::Value =
                 serde_json::from_str(line).with_context(|| format!("{path}:{}", n + 1))?;
             let field = |k: &str| v[k].as_str().map(str::to_owned);
-            let (Some(id), Some(question_id), Some(answer), Some(score)) = (
-                field("id"),
-                field("question_id"),
-                field("answer"),
-                v["score"].as_f64(),
-            ) else {
-                bail!("{path}:{}: needs id, question_id, answer and score", n + 1);
+            let (Some(id), Some(answer), Some(score)) =
+                (field("id"), field("answer"), v["score"].as_f64())
+            else {
+                bail!("{path}:{}: needs id, answer and score", n + 1);
             };
+            let question_id = field("question_id");
+            let question = field("question").unwrap_or_default();
+            if question_id.is_none() && question.trim().is_empty() {
+                bail!("{path}:{}: needs question_id or question", n + 1);
+            }
             let list = |k: &str| -> Vec<String> {
                 v[k].as_array()
                     .map(|a| {
@@ -59,7 +64,9 @@ fn read(paths: &[&String]) -> anyhow::Result<Vec<Line>> {
             };
             out.push(Line {
                 id,
+                rated_steps: v.get("steps").is_some(),
                 question_id,
+                question,
                 answer,
                 score,
                 steps,
@@ -75,16 +82,23 @@ fn measure(engine: &Engine, lines: &[Line]) -> anyhow::Result<(Vec<Rated>, Vec<R
     let mut typed = Vec::new();
     let mut spoken = Vec::new();
     for l in lines {
+        // An off-bank answer is judged by the guide its question matches, as
+        // `rapport score --question-text` would.
+        let question_id = l
+            .question_id
+            .clone()
+            .unwrap_or_else(|| engine.match_question(&l.question).guide_id);
         for (form, out) in [
             (l.answer.clone(), &mut typed),
             (transcript_form(&l.answer), &mut spoken),
         ] {
             let measures = engine
-                .measure(&l.question_id, &form)
+                .measure(&question_id, &form)
                 .with_context(|| format!("{}: {form}", l.id))?;
             out.push(Rated {
                 id: l.id.clone(),
-                question_id: l.question_id.clone(),
+                question_id: question_id.clone(),
+                rated_steps: l.rated_steps,
                 score: l.score,
                 steps: l.steps.clone(),
                 steps_either: l.steps_either.clone(),
@@ -189,6 +203,20 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 &format!("{label}, transcript"),
                 &fitting::figures(&both, &s),
             );
+            // With off-bank answers among them, each kind on its own too.
+            if both.iter().any(|r| !r.rated_steps) && both.iter().any(|r| r.rated_steps) {
+                for (kind, rated) in [("in the packs", true), ("off-bank", false)] {
+                    let only: Vec<_> = t
+                        .iter()
+                        .filter(|p| both[p.index].rated_steps == rated)
+                        .cloned()
+                        .collect();
+                    row(
+                        &format!("{label}, written, {kind}"),
+                        &fitting::figures(&both, &only),
+                    );
+                }
+            }
         }
         let all: Vec<&Rated> = both.iter().collect();
         let note = format!(

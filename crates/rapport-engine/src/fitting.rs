@@ -38,6 +38,10 @@ pub struct Rated {
     /// missing-step ceiling are fitted to (it agrees better with the raters' scores,
     /// leave one question out: ρ 0.807 against 0.798 fitted to the steps both name).
     pub steps_either: Vec<String>,
+    /// Whether the raters named the steps at all (the off-bank answers have only a
+    /// score): only such answers train the step model and the missing-step ceiling and
+    /// count in step precision and recall.
+    pub rated_steps: bool,
     /// What the engine measured.
     pub measures: Measures,
 }
@@ -65,7 +69,7 @@ pub fn fit(engine: &str, items: &[&Rated], penalty: Penalty, note: &str) -> Fit 
     // The step model: one row per step of every answer.
     let mut xs: Vec<Vec<f64>> = Vec::new();
     let mut ys: Vec<f64> = Vec::new();
-    for item in items {
+    for item in items.iter().filter(|i| i.rated_steps) {
         for s in &item.measures.steps {
             xs.push(s.features.iter().map(|v| f64::from(*v)).collect());
             ys.push(if item.steps_either.contains(&s.id) {
@@ -121,6 +125,7 @@ const CEILING_QUANTILE: f64 = 0.02;
 fn missing_step_ceiling(items: &[&Rated]) -> f64 {
     let mut needed: Vec<f64> = items
         .iter()
+        .filter(|item| item.rated_steps)
         .filter_map(|item| {
             let total: f32 = item.measures.steps.iter().map(|s| s.weight).sum();
             let missing: f32 = item
@@ -296,7 +301,7 @@ pub fn figures(items: &[Rated], predictions: &[Prediction]) -> Figures {
         .filter(|p| (band_index(p.score) - band_index(items[p.index].score)).abs() <= 1)
         .count();
     let (mut found, mut named, mut both) = (0usize, 0usize, 0usize);
-    for p in predictions {
+    for p in predictions.iter().filter(|p| items[p.index].rated_steps) {
         let truth = &items[p.index].steps;
         found += p.steps.len();
         named += truth.len();
