@@ -2,7 +2,7 @@
 //! generated from the handlers' `#[utoipa::path]` annotations and the bodies' schemas.
 //!
 //! `POST /api/score` returns the SPEC §3 document and never saves; `POST /api/attempts`
-//! scores and saves. Every failure is an [`AppError`] with a stable code.
+//! scores and saves; `POST /api/match` matches free questions to guides. Every failure is an [`AppError`] with a stable code.
 
 use axum::Router;
 use axum::extract::State;
@@ -19,7 +19,7 @@ use crate::error::ErrorBody;
 use crate::extract::{Json, Path, Query, attempt_id, unknown_attempt};
 use crate::saved::ReportDoc;
 use crate::scoring::{self, Made, Question};
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, matching};
 
 /// The most attempts one `GET /api/attempts` returns.
 const MAX_LIMIT: u32 = 10_000;
@@ -30,6 +30,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/guides", get(list_guides))
         .route("/api/guides/{id}", get(get_guide))
         .route("/api/score", axum::routing::post(score))
+        .route("/api/match", axum::routing::post(match_questions))
         .route(
             "/api/attempts",
             get(list_attempts)
@@ -56,6 +57,7 @@ pub(crate) fn routes() -> Router<AppState> {
         list_guides,
         get_guide,
         score,
+        match_questions,
         create_attempt,
         list_attempts,
         get_attempt,
@@ -285,6 +287,80 @@ pub(crate) async fn score(
     let live = matches!(question, Question::Id(_));
     let report = scoring::score(&state, question, body.answer, live).await?;
     Ok(axum::Json(ReportJson::new(&report)).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Matching free questions.
+
+/// Free questions to match to guides.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MatchRequest {
+    /// One to 50 questions, each at most 1,000 characters.
+    pub questions: Vec<String>,
+}
+
+/// The guide each question was matched with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchResponse {
+    /// One per question, in the order given.
+    pub matches: Vec<MatchItem>,
+}
+
+/// How one free question was matched.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchItem {
+    /// The question as given, trimmed.
+    pub question: String,
+    /// The guide an answer to it is judged with (`general` when no guide is close).
+    pub guide_id: String,
+    /// The closest guide, used or not.
+    pub closest_id: String,
+    /// The pack of the guide used (`general` for the general guide).
+    pub pack: String,
+    /// Similarity to the closest guide, 0–1.
+    pub similarity: f64,
+    /// Whether no guide is close, so the general rubric (situation, actions, outcome,
+    /// reflection) judges it.
+    pub general: bool,
+}
+
+/// Matches free questions (from a job advert, say) to the closest guides, as
+/// `question_text` would be when scoring. Nothing is saved.
+#[utoipa::path(
+    post,
+    path = "/api/match",
+    request_body = MatchRequest,
+    responses(
+        (status = 200, description = "One match per question", body = MatchResponse),
+        (status = 400, description = "Malformed JSON (`malformed_json`, `invalid_body`)", body = ErrorBody),
+        (status = 413, description = "A question or the body too long (`question_too_long`, `body_too_large`)", body = ErrorBody),
+        (status = 415, description = "Not JSON (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "No questions, more than 50, or an empty one (`no_questions`, `too_many_questions`, `empty_question`)", body = ErrorBody)
+    )
+)]
+pub(crate) async fn match_questions(
+    State(state): State<AppState>,
+    Json(body): Json<MatchRequest>,
+) -> Result<axum::Json<MatchResponse>, AppError> {
+    let matched = matching::match_all(&state, body.questions).await?;
+    let matches = matched
+        .into_iter()
+        .map(|(question, m)| {
+            let general = m.guide_id == rapport_engine::GENERAL_ID;
+            MatchItem {
+                question,
+                pack: state
+                    .packs()
+                    .of(&m.guide_id)
+                    .map_or_else(|| rapport_engine::GENERAL_ID.to_owned(), |p| p.id.clone()),
+                guide_id: m.guide_id,
+                closest_id: m.closest_id,
+                similarity: round3(m.similarity),
+                general,
+            }
+        })
+        .collect();
+    Ok(axum::Json(MatchResponse { matches }))
 }
 
 // ---------------------------------------------------------------------------------------

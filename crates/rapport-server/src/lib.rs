@@ -7,9 +7,10 @@
 //! query and path extractors whose rejections are `AppError`s), `api.rs` (JSON API and
 //! its OpenAPI document), `scoring.rs` (scoring and saving, shared by API and pages),
 //! `pages/` (one module per page family), `card.rs` (the feedback card for templates),
-//! `svg.rs` (progress charts), `assets.rs` (the stylesheet and script),
-//! `contract.rs` (the SPEC §3 JSON document, shared with the CLI) and `saved.rs` (that
-//! document read back from the store).
+//! `svg.rs` (progress charts), `assets.rs` (the stylesheet and script), `packs.rs` (which
+//! pack each guide is in), `matching.rs` (free questions matched to guides, for `/ask` and
+//! `POST /api/match`), `contract.rs` (the SPEC §3 JSON document, shared with the CLI) and
+//! `saved.rs` (that document read back from the store).
 
 pub mod api;
 mod assets;
@@ -17,6 +18,8 @@ pub mod card;
 pub mod contract;
 mod error;
 mod extract;
+mod matching;
+mod packs;
 mod pages;
 pub mod saved;
 mod scoring;
@@ -40,6 +43,8 @@ pub use security::{CONTENT_SECURITY_POLICY, MAX_BODY_BYTES};
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
+    /// Which pack each guide is in (see `packs.rs`).
+    packs: Arc<packs::Packs>,
 }
 
 struct Inner {
@@ -83,9 +88,12 @@ pub fn system_clock() -> i64 {
 }
 
 impl AppState {
-    /// State over an engine and a store.
+    /// State over an engine and a store. Which pack each guide is in is worked out from
+    /// the guides' files: the built-in packs by name, every other guide as one pack of
+    /// the user's own; [`AppState::with_packs`] names them exactly.
     pub fn new(engine: Arc<Engine>, store: Arc<dyn Store>, config: Config) -> AppState {
         AppState {
+            packs: Arc::new(packs::Packs::from_engine(&engine)),
             inner: Arc::new(Inner {
                 engine,
                 store,
@@ -97,6 +105,19 @@ impl AppState {
                 csrf: random_token(),
             }),
         }
+    }
+
+    /// The same state, with the packs the engine's guides were loaded from (as
+    /// `Engine::from_packs` was given them), so that pages name every pack by its own id
+    /// and name.
+    pub fn with_packs(mut self, packs: &[rapport_pack::Pack]) -> AppState {
+        self.packs = Arc::new(packs::Packs::from_packs(packs, self.engine()));
+        self
+    }
+
+    /// Which pack each guide is in.
+    pub(crate) fn packs(&self) -> &packs::Packs {
+        &self.packs
     }
 
     /// The scoring engine.

@@ -66,11 +66,20 @@ pub(crate) async fn score(
             Question::Text(text) => engine.score_question_text(&text, &answer),
         }
     };
+    with_engine(state, run).await?.map_err(score_error)
+}
+
+/// Runs `work` on the engine: right here for the rules, off the async threads for the
+/// model.
+pub(crate) async fn with_engine<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&AppState) -> T + Send + 'static,
+) -> Result<T, AppError> {
     // The rules take well under a millisecond: scoring right here on the async worker
     // costs less than handing over to another thread, and the runtime's one worker per
     // core keeps requests first come, first served.
     if state.engine().engine_name() == "lexical" {
-        return run(state).map_err(score_error);
+        return Ok(work(state));
     }
     // The model takes tens of milliseconds, so it runs off the async workers, one answer
     // per core at a time: more threads than cores would only share the cores unfairly
@@ -81,10 +90,9 @@ pub(crate) async fn score(
         .await
         .map_err(|_| internal("the server is shutting down"))?;
     let state2 = state.clone();
-    let result = tokio::task::spawn_blocking(move || run(&state2))
+    tokio::task::spawn_blocking(move || work(&state2))
         .await
-        .map_err(|_| internal("the answer could not be scored"))?;
-    result.map_err(score_error)
+        .map_err(|_| internal("the engine could not finish"))
 }
 
 /// Maps the engine's refusal to an HTTP error with a stable code.
@@ -100,12 +108,12 @@ pub(crate) fn score_error(err: ScoreError) -> AppError {
     AppError::new(status, code, err.to_string())
 }
 
-/// The guide with this id, or 404 `unknown_guide` with a "did you mean".
+/// The guide with this id (the general guide, `general`, included: a free question no
+/// guide is close to is practised with it), or 404 `unknown_guide` with a "did you mean".
 pub(crate) fn guide<'s>(state: &'s AppState, id: &str) -> Result<&'s Guide, AppError> {
     state
         .engine()
-        .guides()
-        .find(|g| g.id == id)
+        .guide(id)
         .ok_or_else(|| unknown_guide(state, id))
 }
 

@@ -2,9 +2,10 @@
 //! at the end, as `rapport mock` does in the terminal.
 //!
 //! Nothing is kept on the server between pages: the session id carries the seed, the
-//! number of questions and the time allowed per question, so the questions are chosen
-//! again from it on every request (`Engine::interview` is deterministic), and the
-//! answers already given are the attempts saved under that session id.
+//! number of questions, the time allowed per question and the packs the questions are
+//! drawn from, so the questions are chosen again from it on every request
+//! (`Engine::interview` is deterministic), and the answers already given are the
+//! attempts saved under that session id.
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,7 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use rapport_engine::Band;
-use rapport_pack::Guide;
+use rapport_pack::{Guide, Stage};
 use rapport_store::{Attempt, AttemptFilter, LOCAL_USER, Mode};
 use serde::Deserialize;
 
@@ -47,6 +48,9 @@ const RECENT_ATTEMPTS: u32 = 500;
 /// How many past interviews the start page lists.
 const PAST_SESSIONS: usize = 10;
 
+/// The longest session id, as the API allows on an attempt.
+const MAX_SESSION_ID: usize = 200;
+
 /// The routes of the mock interview, its script and its stylesheet.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -61,7 +65,8 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     /// The id as it appears in URLs and on saved attempts:
-    /// `<16 hex digits of seed>-<questions>` with `-t<seconds>` when timed.
+    /// `<16 hex digits of seed>-<questions>` with `-t<seconds>` when timed, then
+    /// `.<pack id>` for each pack drawn from (in name order) unless it draws from all.
     pub id: String,
     /// Chooses the questions.
     pub seed: u64,
@@ -69,27 +74,48 @@ pub struct Session {
     pub count: usize,
     /// The time allowed per question, when timed.
     pub seconds: Option<u32>,
+    /// The ids of the packs the questions are drawn from, in name order; empty for
+    /// every loaded pack.
+    pub packs: Vec<String>,
 }
 
 impl Session {
-    /// A session with this seed, length and time limit.
-    pub fn new(seed: u64, count: usize, seconds: Option<u32>) -> Session {
+    /// A session with this seed, length, time limit and packs (none: every pack).
+    pub fn new(seed: u64, count: usize, seconds: Option<u32>, mut packs: Vec<String>) -> Session {
         let mut id = format!("{seed:016x}-{count}");
         if let Some(s) = seconds {
             id.push_str(&format!("-t{s}"));
+        }
+        packs.sort();
+        packs.dedup();
+        for pack in &packs {
+            id.push('.');
+            id.push_str(pack);
         }
         Session {
             id,
             seed,
             count,
             seconds,
+            packs,
         }
     }
 
     /// Reads a session id; `None` for anything [`Session::new`] would not have written,
     /// so an id taken from a URL is safe to put back into one.
     pub fn parse(id: &str) -> Option<Session> {
-        let mut parts = id.split('-');
+        let mut packs = id.split('.');
+        let id_head = packs.next()?;
+        let packs: Vec<String> = packs.map(str::to_owned).collect();
+        let pack_id = |p: &String| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
+        };
+        if !packs.iter().all(pack_id) {
+            return None;
+        }
+        let mut parts = id_head.split('-');
         let seed = parts.next()?;
         if seed.len() != 16 || !seed.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
             return None;
@@ -110,15 +136,56 @@ impl Session {
         if parts.next().is_some() {
             return None;
         }
-        let session = Session::new(seed, count, seconds);
-        // Only the canonical spelling: no leading zeros, so one interview has one id.
+        let session = Session::new(seed, count, seconds, packs);
+        // Only the canonical spelling: no leading zeros, packs in name order and each
+        // once, so one interview has one id.
         (session.id == id).then_some(session)
     }
 
     /// The questions of this interview, in the order they are asked.
     pub fn questions<'e>(&self, state: &'e AppState) -> Vec<&'e Guide> {
-        state.engine().interview(self.count, self.seed)
+        let engine = state.engine();
+        if self.packs.is_empty() {
+            return engine.interview(self.count, self.seed);
+        }
+        // Every guide, asked of `Engine::interview`, comes back stage by stage in the
+        // order this seed shuffles them into. The chosen packs' guides are taken from
+        // that order and chosen from as `Engine::interview` chooses (an opening and a
+        // closing question when there is room, the rest core), so the same seed over
+        // every pack asks what `rapport mock` asks.
+        let packs = state.packs();
+        let pool: Vec<&Guide> = engine
+            .interview(engine.guides().len(), self.seed)
+            .into_iter()
+            .filter(|g| packs.of(&g.id).is_some_and(|p| self.packs.contains(&p.id)))
+            .collect();
+        choose(&pool, self.count)
     }
+}
+
+/// `count` guides from a pool in interview order: the first opening question when
+/// there are two questions or more, the first closing one when there are three or more,
+/// then core questions, then any others; asked in stage order.
+fn choose<'e>(pool: &[&'e Guide], count: usize) -> Vec<&'e Guide> {
+    let count = count.min(pool.len());
+    let mut chosen: Vec<&Guide> = Vec::new();
+    for (stage, wanted) in [(Stage::Opening, count >= 2), (Stage::Closing, count >= 3)] {
+        chosen.extend(
+            pool.iter()
+                .filter(|g| g.stage == stage)
+                .take(usize::from(wanted)),
+        );
+    }
+    for g in pool.iter().filter(|g| g.stage == Stage::Core).chain(pool) {
+        if chosen.len() >= count {
+            break;
+        }
+        if !chosen.iter().any(|c| c.id == g.id) {
+            chosen.push(g);
+        }
+    }
+    chosen.sort_by_key(|g| g.stage);
+    chosen
 }
 
 /// A plain decimal number, digits only.
@@ -159,16 +226,30 @@ fn missing(state: &AppState) -> Response {
 // ---------------------------------------------------------------------------------------
 // The start page.
 
-/// `/mock`: how many questions, timed or not, and the interviews already taken.
+/// `/mock`: how many questions, from which packs, timed or not, and the interviews
+/// already taken.
 #[derive(Template)]
 #[template(path = "mock.html")]
 struct StartPage {
     csrf: String,
     /// The numbers of questions offered, and which is preselected.
     counts: Vec<(usize, bool)>,
+    /// The packs to draw from.
+    packs: Vec<PackChoice>,
     /// The time limits offered in seconds, as read, and which is preselected.
     limits: Vec<(u32, String, bool)>,
     past: Vec<PastSession>,
+    /// Why the form was not taken, when it was not.
+    error: Option<String>,
+}
+
+/// A pack the interview can draw from.
+struct PackChoice {
+    id: String,
+    name: String,
+    /// How many questions it has.
+    count: usize,
+    checked: bool,
 }
 
 /// A mock interview taken before.
@@ -182,6 +263,12 @@ struct PastSession {
 }
 
 async fn start_page(State(state): State<AppState>) -> Result<Response, AppError> {
+    let page = start_form(&state, &state.packs().default_mock()).await?;
+    super::page(&page)
+}
+
+/// The start page with these packs ticked.
+async fn start_form(state: &AppState, ticked: &[String]) -> Result<StartPage, AppError> {
     let available = state.engine().guides().len().min(MAX_QUESTIONS);
     let default = DEFAULT_QUESTIONS.min(available);
     let counts = (1..=available).map(|n| (n, n == default)).collect();
@@ -198,13 +285,25 @@ async fn start_page(State(state): State<AppState>) -> Result<Response, AppError>
         .attempts(LOCAL_USER, &filter)
         .await
         .map_err(store_error)?;
-    let page = StartPage {
+    let packs = state
+        .packs()
+        .all()
+        .iter()
+        .map(|p| PackChoice {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            count: p.guides.len(),
+            checked: ticked.contains(&p.id),
+        })
+        .collect();
+    Ok(StartPage {
         csrf: state.csrf_token().to_owned(),
         counts,
+        packs,
         limits,
         past: past_sessions(&attempts),
-    };
-    super::page(&page)
+        error: None,
+    })
 }
 
 /// The mock interviews among these attempts (newest first), newest first.
@@ -249,25 +348,72 @@ fn mean(scores: &[u8]) -> Option<u8> {
 }
 
 /// The start form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default)]
 struct StartForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     count: String,
     /// Present (`on`) when the checkbox is ticked.
-    #[serde(default)]
     timed: Option<String>,
-    #[serde(default)]
     seconds: String,
+    /// The packs ticked, one `pack` field each.
+    packs: Vec<String>,
+    /// Present when the form offered pack checkboxes, so that none ticked is a choice to
+    /// refuse rather than a client that does not choose (which gets the default).
+    choose_packs: bool,
+}
+
+impl StartForm {
+    /// From the form's fields, in order (a form's repeated `pack` fields do not fit a
+    /// struct).
+    fn new(fields: Vec<(String, String)>) -> StartForm {
+        let mut form = StartForm::default();
+        for (name, value) in fields {
+            match name.as_str() {
+                "csrf" => form.csrf = value,
+                "count" => form.count = value,
+                "timed" => form.timed = Some(value),
+                "seconds" => form.seconds = value,
+                "pack" => form.packs.push(value),
+                "choose_packs" => form.choose_packs = true,
+                _ => {}
+            }
+        }
+        form
+    }
 }
 
 async fn start(
     State(state): State<AppState>,
-    Form(form): Form<StartForm>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let form = StartForm::new(fields);
     check_form_token(&state, &form.csrf)?;
-    let available = state.engine().guides().len().min(MAX_QUESTIONS);
+    if form.choose_packs && form.packs.is_empty() {
+        let mut page = start_form(&state, &[]).await?;
+        page.error = Some("tick at least one pack to draw the questions from".to_owned());
+        return super::page_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let packs = if form.packs.is_empty() {
+        state.packs().default_mock()
+    } else {
+        form.packs
+    };
+    if let Some(unknown) = packs.iter().find(|p| state.packs().get(p).is_none()) {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_pack",
+            format!("there is no pack {unknown:?} to draw questions from"),
+        ));
+    }
+    let every = state.packs().all().iter().all(|p| packs.contains(&p.id));
+    let pool = state
+        .packs()
+        .all()
+        .iter()
+        .filter(|p| packs.contains(&p.id))
+        .map(|p| p.guides.len())
+        .sum::<usize>();
+    let available = pool.min(MAX_QUESTIONS);
     if available == 0 {
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -307,7 +453,16 @@ async fn start(
                 })?,
         }),
     };
-    let session = Session::new(random_seed(), count, seconds);
+    // An interview that draws from every pack says so by naming none.
+    let packs = if every { Vec::new() } else { packs };
+    let session = Session::new(random_seed(), count, seconds, packs);
+    if session.id.len() > MAX_SESSION_ID {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too_many_packs",
+            "too many packs for one interview: tick fewer, or all of them",
+        ));
+    }
     Ok(Redirect::to(&format!("/mock/{}/1", session.id)).into_response())
 }
 
@@ -689,12 +844,17 @@ mod tests {
 
     #[test]
     fn session_ids_round_trip() {
-        let timed = Session::new(0x0123_4567_89ab_cdef, 4, Some(120));
+        let timed = Session::new(0x0123_4567_89ab_cdef, 4, Some(120), Vec::new());
         assert_eq!(timed.id, "0123456789abcdef-4-t120");
         assert_eq!(Session::parse(&timed.id), Some(timed));
-        let untimed = Session::new(u64::MAX, 10, None);
+        let untimed = Session::new(u64::MAX, 10, None, Vec::new());
         assert_eq!(untimed.id, "ffffffffffffffff-10");
         assert_eq!(Session::parse(&untimed.id), Some(untimed));
+        let packs = vec!["customer-focus".to_owned(), "common".to_owned()];
+        let chosen = Session::new(1, 3, Some(90), packs);
+        assert_eq!(chosen.id, "0000000000000001-3-t90.common.customer-focus");
+        assert_eq!(chosen.packs, ["common", "customer-focus"]);
+        assert_eq!(Session::parse(&chosen.id), Some(chosen));
     }
 
     #[test]
@@ -712,6 +872,12 @@ mod tests {
             "0123456789abcdef-4-t120-x",
             "0123456789abcdef-+4",
             "../../etc-4",
+            "0123456789abcdef-4.",
+            "0123456789abcdef-4.common.",
+            "0123456789abcdef-4.customer-focus.common",
+            "0123456789abcdef-4.common.common",
+            "0123456789abcdef-4.Common",
+            "0123456789abcdef-4.co_mmon",
         ] {
             assert_eq!(Session::parse(id), None, "{id:?}");
         }

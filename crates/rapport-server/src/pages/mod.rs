@@ -1,7 +1,7 @@
 //! The HTML pages, one module per page family: the question list and guides
-//! (`questions`), practice and the result of an attempt (`practice`), history and
-//! progress (`history`), the mock interview (`mock`) and interviewer scorecards
-//! (`scorecards`).
+//! (`questions`), the user's own questions matched to guides (`ask`), practice and the
+//! result of an attempt (`practice`), history and progress (`history`), the mock
+//! interview (`mock`) and interviewer scorecards (`scorecards`).
 //!
 //! Every page extends `templates/base.html`, which needs a `csrf` field (the page's
 //! `<meta name="csrf-token">`). Every form that posts carries the token as a hidden
@@ -12,6 +12,7 @@
 pub mod mock;
 pub mod scorecards;
 
+mod ask;
 mod history;
 mod practice;
 mod questions;
@@ -27,6 +28,7 @@ use crate::{AppError, AppState};
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(questions::routes())
+        .merge(ask::routes())
         .merge(practice::routes())
         .merge(history::routes())
         .merge(mock::routes())
@@ -97,6 +99,23 @@ pub(crate) fn unknown_guide_page(state: &AppState, id: &str, path: &str) -> Resp
     )
 }
 
+/// Text as one value of a query string (`application/x-www-form-urlencoded`), for the
+/// links pages build: letters, digits and `-_.~` as they are, a space as `+`, every
+/// other byte as `%XX`.
+pub(crate) fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b));
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 /// A time in milliseconds since the Unix epoch as `YYYY-MM-DD HH:MM` (UTC).
 pub(crate) fn format_time(ms: i64) -> String {
     let (date, hour, minute) = civil(ms);
@@ -132,7 +151,13 @@ fn civil(ms: i64) -> (String, i64, i64) {
 
 #[cfg(test)]
 mod tests {
-    use super::{format_time, machine_time};
+    use super::{encode, format_time, machine_time};
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(encode("Why us? 100% & more"), "Why+us%3F+100%25+%26+more");
+        assert_eq!(encode("café"), "caf%C3%A9");
+    }
 
     #[test]
     fn times_are_utc() {

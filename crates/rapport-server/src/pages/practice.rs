@@ -1,5 +1,6 @@
-//! Practising one question (`/practice/{id}`, timed with `?timed=1`) and the result of
-//! an attempt (`/attempts/{id}`): the feedback card, the answer with each step's
+//! Practising one question (`/practice/{id}`, timed with `?timed=1`, in the user's own
+//! words with `?question=`: the question from `/ask`, judged with the guide it matched,
+//! or with the general guide) and the result of an attempt (`/attempts/{id}`): the feedback card, the answer with each step's
 //! evidence highlighted, and what changed since the previous attempt at the question.
 //!
 //! The practice page works without JavaScript: the form posts to `/practice/{id}`,
@@ -23,7 +24,7 @@ use crate::card::{Card, speaking_time};
 use crate::extract::{Form, Path, Query, attempt_id};
 use crate::scoring::{self, Made, Question};
 use crate::security::check_form_token;
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, matching};
 
 /// The time allowed in timed mode unless the user picks another, in seconds.
 pub(crate) const DEFAULT_SECONDS: u32 = 120;
@@ -49,6 +50,10 @@ struct PracticePage {
     csrf: String,
     id: String,
     question: String,
+    /// The question in the user's own words, practised with this guide.
+    own: Option<String>,
+    /// That question as a query string value, for links that keep it.
+    own_encoded: String,
     assesses: String,
     steps: Vec<(String, String)>,
     answer: String,
@@ -84,6 +89,16 @@ struct PracticeQuery {
     timed: Option<String>,
     /// The time allowed, in seconds.
     seconds: Option<String>,
+    /// The question in the user's own words.
+    question: Option<String>,
+}
+
+/// The user's own wording of the question: trimmed, and `None` when empty or longer than
+/// a question may be (as `/ask` would refuse it).
+fn own_question(text: Option<&str>) -> Option<String> {
+    let text = text?.trim();
+    let fits = !text.is_empty() && text.chars().count() <= matching::MAX_QUESTION_CHARS;
+    fits.then(|| text.to_owned())
 }
 
 impl PracticeQuery {
@@ -109,7 +124,8 @@ async fn practice_page(
     let Ok(guide) = scoring::guide(&state, &id) else {
         return Ok(super::unknown_guide_page(&state, &id, "/practice"));
     };
-    let page_data = practice(&state, guide, query.timed()).await?;
+    let own = own_question(query.question.as_deref());
+    let page_data = practice(&state, guide, query.timed(), own).await?;
     page(&page_data)
 }
 
@@ -118,6 +134,7 @@ async fn practice(
     state: &AppState,
     guide: &Guide,
     timed: Option<u32>,
+    own: Option<String>,
 ) -> Result<PracticePage, AppError> {
     let last = scoring::attempts(state, Some(&guide.id), Some(1))
         .await?
@@ -139,6 +156,8 @@ async fn practice(
         csrf: state.csrf_token().to_owned(),
         id: guide.id.clone(),
         question: guide.question.clone(),
+        own_encoded: own.as_deref().map(super::encode).unwrap_or_default(),
+        own,
         assesses: guide.assesses.trim().to_owned(),
         steps: guide
             .steps
@@ -185,6 +204,9 @@ struct AnswerForm {
     /// Words per minute measured from a voice transcript, from the page's script.
     #[serde(default)]
     wpm: String,
+    /// The question in the user's own words, when practised from `/ask`.
+    #[serde(default)]
+    question: String,
 }
 
 async fn submit(
@@ -205,14 +227,15 @@ async fn submit(
             .filter(|s| SECONDS_RANGE.contains(s))
             .unwrap_or(DEFAULT_SECONDS)
     });
+    let own = own_question(Some(&form.question));
     // Shows the page again with the answer as typed, so nothing is lost.
     let again = async |status: StatusCode, message: String| -> Result<Response, AppError> {
-        let mut data = practice(&state, guide, limit).await?;
+        let mut data = practice(&state, guide, limit, own.clone()).await?;
         data.answer = form.answer.clone();
         data.error = Some(message);
         page_with(status, &data)
     };
-    let report = match scoring::score(
+    let mut report = match scoring::score(
         &state,
         Question::Id(guide.id.clone()),
         form.answer.clone(),
@@ -223,6 +246,15 @@ async fn submit(
         Ok(report) => report,
         Err(err) => return again(err.status, err.message).await,
     };
+    if let Some(own) = &own {
+        // Saved as the user asked it. When the engine matches it to this very guide, the
+        // report records the match, as scoring with `question_text` would have.
+        let text = own.clone();
+        let matched =
+            scoring::with_engine(&state, move |s| s.engine().match_question(&text)).await?;
+        report.matched = (matched.guide_id == guide.id).then_some(matched);
+        report.question.clone_from(own);
+    }
     let seconds_taken = form
         .seconds_taken
         .trim()

@@ -3,6 +3,7 @@
 //! temporary directory, with the clock fixed.
 
 mod api;
+mod ask;
 mod history;
 mod mock;
 mod pages;

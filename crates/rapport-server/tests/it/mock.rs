@@ -51,12 +51,162 @@ async fn start_page_offers_the_interview() {
     assert!(reply.body.contains(&format!("value=\"{}\"", app.csrf())));
 }
 
+/// The built-in guides' ids with their packs' ids.
+fn pack_of_guides() -> Vec<(String, String)> {
+    rapport_pack::builtin_packs()
+        .into_iter()
+        .flat_map(|load| load.pack)
+        .flat_map(|p| {
+            let id = p.id.clone();
+            p.guides.into_iter().map(move |g| (g.id, id.clone()))
+        })
+        .collect()
+}
+
+/// The packs of the questions a session's pages ask, read from the pages.
+async fn asked_packs(app: &TestApp, session: &Session) -> Vec<String> {
+    let packs = pack_of_guides();
+    let mut asked = Vec::new();
+    for n in 1..=session.count {
+        let page = app.get(&format!("/mock/{}/{n}", session.id)).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let guide = app
+            .state()
+            .engine()
+            .guides()
+            .find(|g| {
+                page.body
+                    .contains(&format!("{}</h1>", escaped(&g.question)))
+            })
+            .unwrap_or_else(|| panic!("no guide's question on page {n}: {}", page.body));
+        let (_, pack) = packs
+            .iter()
+            .find(|(id, _)| *id == guide.id)
+            .expect("a built-in guide");
+        asked.push(pack.clone());
+    }
+    asked
+}
+
+#[tokio::test]
+async fn the_start_page_offers_the_packs_with_the_default_ticked() {
+    let app = TestApp::new().await;
+    let page = app.get("/mock").await;
+    for (pack, ticked) in [
+        ("customer-focus", true),
+        ("common", true),
+        ("account-management", false),
+        ("support-desk", false),
+    ] {
+        let checkbox = format!("name=\"pack\" value=\"{pack}\"");
+        assert!(page.body.contains(&checkbox), "{pack}: {}", page.body);
+        assert_eq!(
+            page.body.contains(&format!("{checkbox} checked")),
+            ticked,
+            "{pack}"
+        );
+    }
+    assert!(page.body.contains("Support desk"));
+
+    // A form without pack fields draws from the default packs.
+    let session = start(&app, &[("count", "6")]).await;
+    assert_eq!(session.packs, ["common", "customer-focus"]);
+    for pack in asked_packs(&app, &session).await {
+        assert!(pack == "common" || pack == "customer-focus", "{pack}");
+    }
+}
+
+#[tokio::test]
+async fn an_interview_draws_only_from_the_packs_chosen() {
+    let app = TestApp::new().await;
+    for count in ["3", "10"] {
+        let session = start(
+            &app,
+            &[
+                ("count", count),
+                ("choose_packs", "1"),
+                ("pack", "support-desk"),
+            ],
+        )
+        .await;
+        assert_eq!(session.packs, ["support-desk"], "{}", session.id);
+        assert!(session.id.ends_with(".support-desk"), "{}", session.id);
+        let asked = asked_packs(&app, &session).await;
+        assert_eq!(asked.len(), session.count);
+        assert!(asked.iter().all(|p| p == "support-desk"), "{asked:?}");
+    }
+    // Two packs, in any order, make one canonical id.
+    let session = start(
+        &app,
+        &[
+            ("count", "4"),
+            ("choose_packs", "1"),
+            ("pack", "support-desk"),
+            ("pack", "account-management"),
+        ],
+    )
+    .await;
+    assert!(
+        session.id.ends_with(".account-management.support-desk"),
+        "{}",
+        session.id
+    );
+    for pack in asked_packs(&app, &session).await {
+        assert!(
+            pack == "support-desk" || pack == "account-management",
+            "{pack}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_interview_needs_a_pack_that_exists() {
+    let app = TestApp::new().await;
+    let csrf = app.csrf();
+    // Every box unticked: the start page again, saying so.
+    let none = app
+        .post_form(
+            "/mock",
+            &[("csrf", &csrf), ("count", "3"), ("choose_packs", "1")],
+        )
+        .await;
+    assert_eq!(none.status, 422, "{}", none.body);
+    assert!(
+        none.body.contains("tick at least one pack"),
+        "{}",
+        none.body
+    );
+    assert!(!none.body.contains("value=\"common\" checked"));
+    let unknown = app
+        .post_form(
+            "/mock",
+            &[("csrf", &csrf), ("count", "3"), ("pack", "juggling")],
+        )
+        .await;
+    assert_eq!(unknown.status, 422);
+    assert_eq!(unknown.code(), "unknown_pack");
+    // A session id naming a pack that is not loaded asks nothing.
+    assert_eq!(
+        app.get("/mock/0123456789abcdef-3.juggling/1").await.status,
+        404
+    );
+}
+
 #[tokio::test]
 async fn a_mock_interview_runs_from_start_to_report() {
     let app = TestApp::new().await;
-    let session = start(&app, &[("count", "3")]).await;
+    let every: Vec<String> = rapport_pack::builtin_packs()
+        .into_iter()
+        .flat_map(|load| load.pack)
+        .map(|p| p.id)
+        .collect();
+    let mut fields = vec![("count", "3"), ("choose_packs", "1")];
+    fields.extend(every.iter().map(|p| ("pack", p.as_str())));
+    let session = start(&app, &fields).await;
     assert_eq!(session.count, 3);
     assert_eq!(session.seconds, None);
+    // Every pack ticked names none, and asks what `rapport mock` would.
+    assert!(session.packs.is_empty(), "{}", session.id);
     // The questions come from the session id alone.
     let questions: Vec<(String, String)> = app
         .state()
@@ -258,7 +408,7 @@ async fn a_timed_interview_records_the_time_taken() {
     let app = TestApp::new().await;
     let session = start(&app, &[("count", "1"), ("timed", "on"), ("seconds", "90")]).await;
     assert_eq!(session.seconds, Some(90));
-    assert!(session.id.ends_with("-1-t90"), "{}", session.id);
+    assert!(session.id.contains("-1-t90"), "{}", session.id);
     let path = format!("/mock/{}/1", session.id);
     let page = app.get(&path).await;
     assert!(page.body.contains("data-remaining=\"90\""), "{}", page.body);
@@ -335,9 +485,11 @@ async fn the_script_and_stylesheet_are_served() {
     assert!(css.body.contains(".mock-question"));
 }
 
-/// Reads a session id as the server writes it: `<seed in hex>-<count>[-t<seconds>]`.
+/// Reads a session id as the server writes it:
+/// `<seed in hex>-<count>[-t<seconds>][.<pack>...]`.
 fn parse_session(id: &str) -> Option<Session> {
-    let mut parts = id.split('-');
+    let mut packs = id.split('.');
+    let mut parts = packs.next()?.split('-');
     let seed = u64::from_str_radix(parts.next()?, 16).ok()?;
     let count = parts.next()?.parse().ok()?;
     let seconds = match parts.next() {
@@ -349,6 +501,7 @@ fn parse_session(id: &str) -> Option<Session> {
         seed,
         count,
         seconds,
+        packs: packs.map(str::to_owned).collect(),
     })
 }
 
@@ -358,4 +511,6 @@ struct Session {
     seed: u64,
     count: usize,
     seconds: Option<u32>,
+    /// The packs drawn from; none for every pack.
+    packs: Vec<String>,
 }

@@ -45,6 +45,148 @@ async fn the_question_list_filters_by_skill() {
     assert!(none.body.contains("No question exercises that skill"));
 }
 
+/// The built-in packs' ids with their guides' ids.
+fn builtin_packs() -> Vec<(String, Vec<String>)> {
+    rapport_pack::builtin_packs()
+        .into_iter()
+        .flat_map(|load| load.pack)
+        .map(|p| (p.id, p.guides.into_iter().map(|g| g.id).collect()))
+        .collect()
+}
+
+/// The guides a question list page lists, by their practice links.
+fn listed(app: &TestApp, body: &str) -> Vec<String> {
+    app.state()
+        .engine()
+        .guides()
+        .filter(|g| body.contains(&format!("href=\"/practice/{}\"", g.id)))
+        .map(|g| g.id.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_question_list_filters_by_pack_and_skill_and_shows_each_pack() {
+    let app = TestApp::new().await;
+    let packs = builtin_packs();
+    let all = app.get("/").await;
+    for name in [
+        "Customer focus",
+        "Common questions",
+        "Account management",
+        "Support desk",
+    ] {
+        assert!(
+            all.body
+                .contains(&format!("<span class=\"tag tag-pack\">{name}</span>")),
+            "{name}"
+        );
+    }
+    assert!(all.body.contains("href=\"/?pack=common\""), "{}", all.body);
+    for (pack, guides) in &packs {
+        let page = app.get(&format!("/?pack={pack}")).await;
+        assert_eq!(page.status, 200);
+        assert_eq!(&listed(&app, &page.body), guides, "{pack}");
+        assert!(page.body.contains("aria-current=\"page\""));
+    }
+    // Pack and skill together: the common questions that exercise one skill, and the
+    // skill links keep the pack.
+    let common = &packs
+        .iter()
+        .find(|(id, _)| id == "common")
+        .expect("common")
+        .1;
+    let engine = app.state().engine();
+    let skill = engine
+        .guide(&common[0])
+        .and_then(|g| g.skills.first())
+        .expect("a skill")
+        .clone();
+    let page = app.get(&format!("/?pack=common&skill={skill}")).await;
+    let expected: Vec<String> = common
+        .iter()
+        .filter(|id| engine.guide(id).is_some_and(|g| g.skills.contains(&skill)))
+        .cloned()
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(listed(&app, &page.body), expected);
+    assert!(
+        page.body
+            .contains(&format!("href=\"/?pack=common&#38;skill={skill}\"")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<a href=\"/\">Show all</a>"));
+    let none = app.get("/?pack=no-such-pack").await;
+    assert_eq!(none.status, 200);
+    assert!(none.body.contains("No question matches these filters"));
+}
+
+#[tokio::test]
+async fn the_question_list_searches_questions_and_rewordings() {
+    let app = TestApp::new().await;
+    let page = app.get("/?q=yourself").await;
+    assert_eq!(page.status, 200);
+    let found = listed(&app, &page.body);
+    assert!(
+        found.contains(&"tell-me-about-yourself".to_owned()),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&"difficult-customer".to_owned()),
+        "{found:?}"
+    );
+    // The search box keeps the words, and works without a script: a plain GET form.
+    assert!(
+        page.body
+            .contains("<form class=\"search-form\" method=\"get\" action=\"/\"")
+    );
+    assert!(
+        page.body.contains("name=\"q\" value=\"yourself\""),
+        "{}",
+        page.body
+    );
+
+    // A rewording's words find its guide even when the question does not use them.
+    let engine = app.state().engine();
+    let (id, rewording) = engine
+        .guides()
+        .find_map(|g| {
+            let question = g.question.to_lowercase();
+            g.rewordings
+                .iter()
+                .flat_map(|r| r.split_whitespace())
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .find(|w| w.len() > 6 && !question.contains(w.as_str()))
+                .map(|w| (g.id.clone(), w))
+        })
+        .expect("a rewording with a word of its own");
+    let page = app.get(&format!("/?q={rewording}")).await;
+    assert!(listed(&app, &page.body).contains(&id), "{id}: {rewording}");
+
+    // Every word must be there, in any case; the search combines with the pack.
+    let page = app.get("/?q=CUSTOMER+Difficult&pack=customer-focus").await;
+    let found = listed(&app, &page.body);
+    assert!(
+        found.contains(&"difficult-customer".to_owned()),
+        "{found:?}"
+    );
+    assert!(!found.contains(&"tell-me-about-yourself".to_owned()));
+    assert!(page.body.contains("name=\"pack\" value=\"customer-focus\""));
+
+    let none = app.get("/?q=zebra+crossing").await;
+    assert!(listed(&app, &none.body).is_empty());
+    assert!(none.body.contains("No question matches these filters"));
+    assert!(
+        none.body
+            .contains("href=\"/ask?question=zebra%20crossing\""),
+        "{}",
+        none.body
+    );
+}
+
 #[tokio::test]
 async fn the_guide_page_shows_steps_samples_and_pitfalls() {
     let app = TestApp::new().await;

@@ -26,7 +26,8 @@ pub fn run(library: Library, args: &ServeArgs, db: Option<&str>) -> Result<u8> {
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let addr = listener.local_addr().context("reading the bound address")?;
         let engine_name = library.engine.engine_name();
-        let state = AppState::new(Arc::new(library.engine), store, Config::new(addr));
+        let state = AppState::new(Arc::new(library.engine), store, Config::new(addr))
+            .with_packs(&library.packs);
         // The first line is the address, so that scripts and tests can read it. Whoever
         // started the server may close the pipe once they have it: that must not stop the
         // server, so write errors are ignored.
