@@ -277,7 +277,7 @@ fn signal(sig: Signal, f: &Features, i: usize, ctx: &Context) -> (f32, &'static 
             }
             let mut s: f32 = if f.rubric.experience {
                 0.5
-            } else if f.number && f.specific_unit {
+            } else if f.number {
                 0.4
             } else {
                 return (0.0, "");
