@@ -393,6 +393,17 @@ impl Engine {
     /// `count` guides in interview order (opening, then core, then closing), chosen by
     /// `seed`: the same seed always gives the same interview.
     pub fn interview(&self, count: usize, seed: u64) -> Vec<&Guide> {
+        self.interview_from(count, seed, |_| true)
+    }
+
+    /// As [`Engine::interview`], drawing only from the guides `keep` accepts (a mock
+    /// interview over the packs a user picked).
+    pub fn interview_from(
+        &self,
+        count: usize,
+        seed: u64,
+        keep: impl Fn(&Guide) -> bool,
+    ) -> Vec<&Guide> {
         let mut rng = seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
@@ -403,11 +414,14 @@ impl Engine {
             rng
         };
         let mut pool: Vec<&Guide> = self.guides().collect();
-        // Fisher-Yates with a tiny xorshift: deterministic and dependency-free.
+        // Fisher-Yates with a tiny xorshift: deterministic and dependency-free. The whole
+        // bank is shuffled before `keep` filters it, so a guide's place in the order does
+        // not depend on which others are kept.
         for i in (1..pool.len()).rev() {
             let j = (next() % (i as u64 + 1)) as usize;
             pool.swap(i, j);
         }
+        pool.retain(|g| keep(g));
         // One opening and one closing question when there is room; the rest core.
         let count = count.min(pool.len());
         let mut chosen: Vec<&Guide> = Vec::new();

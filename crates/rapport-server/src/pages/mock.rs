@@ -17,7 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use rapport_engine::Band;
-use rapport_pack::{Guide, Stage};
+use rapport_pack::Guide;
 use rapport_store::{Attempt, AttemptFilter, LOCAL_USER, Mode};
 use serde::Deserialize;
 
@@ -148,44 +148,11 @@ impl Session {
         if self.packs.is_empty() {
             return engine.interview(self.count, self.seed);
         }
-        // Every guide, asked of `Engine::interview`, comes back stage by stage in the
-        // order this seed shuffles them into. The chosen packs' guides are taken from
-        // that order and chosen from as `Engine::interview` chooses (an opening and a
-        // closing question when there is room, the rest core), so the same seed over
-        // every pack asks what `rapport mock` asks.
         let packs = state.packs();
-        let pool: Vec<&Guide> = engine
-            .interview(engine.guides().len(), self.seed)
-            .into_iter()
-            .filter(|g| packs.of(&g.id).is_some_and(|p| self.packs.contains(&p.id)))
-            .collect();
-        choose(&pool, self.count)
+        engine.interview_from(self.count, self.seed, |g| {
+            packs.of(&g.id).is_some_and(|p| self.packs.contains(&p.id))
+        })
     }
-}
-
-/// `count` guides from a pool in interview order: the first opening question when
-/// there are two questions or more, the first closing one when there are three or more,
-/// then core questions, then any others; asked in stage order.
-fn choose<'e>(pool: &[&'e Guide], count: usize) -> Vec<&'e Guide> {
-    let count = count.min(pool.len());
-    let mut chosen: Vec<&Guide> = Vec::new();
-    for (stage, wanted) in [(Stage::Opening, count >= 2), (Stage::Closing, count >= 3)] {
-        chosen.extend(
-            pool.iter()
-                .filter(|g| g.stage == stage)
-                .take(usize::from(wanted)),
-        );
-    }
-    for g in pool.iter().filter(|g| g.stage == Stage::Core).chain(pool) {
-        if chosen.len() >= count {
-            break;
-        }
-        if !chosen.iter().any(|c| c.id == g.id) {
-            chosen.push(g);
-        }
-    }
-    chosen.sort_by_key(|g| g.stage);
-    chosen
 }
 
 /// A plain decimal number, digits only.
