@@ -477,9 +477,11 @@ pub(crate) fn rate(
         let by_meaning = meaning.map_or(0.0, |(_, _, s)| if f.hypothetical { s * 0.6 } else { s });
         let lexical = either(either(either(cue, skill), example), by_meaning);
         let (sig, sig_why) = signal(step.signal, f, i, ctx);
-        let blocked = (step.signal == Signal::Outcome && the_problem(f, i, ctx))
-            || (story_signal(step.signal) && f.hypothetical)
+        // The trouble told as the result, a disguised weakness, blame in a reason...: the
+        // sentence says the opposite of the step, whatever its words.
+        let refuted = (step.signal == Signal::Outcome && the_problem(f, i, ctx))
             || contradicts(step.signal, f, ctx);
+        let blocked = refuted || (story_signal(step.signal) && f.hypothetical);
         if !blocked {
             parts.cue = parts.cue.max(cue.max(skill));
             parts.signal = parts.signal.max(sig);
@@ -522,9 +524,7 @@ pub(crate) fn rate(
         {
             strength = strength.min(0.4);
         }
-        if (step.signal == Signal::Outcome && the_problem(f, i, ctx))
-            || contradicts(step.signal, f, ctx)
-        {
+        if refuted {
             strength = 0.0;
         }
         if strength <= 0.0 {

@@ -175,9 +175,9 @@ pub(crate) fn report(
     let fitted = fit.map(|fit| {
         let (likelihoods, fitted_score) = fitted::predict(fit, &measures);
         for ((v, p), m) in verdicts.iter_mut().zip(&likelihoods).zip(&measures.steps) {
-            // A step with no sentence to quote is not taken, whatever the model says.
-            v.met = fitted::taken(fit, &measures, m, *p)
-                && !(v.hits.is_empty() && v.candidates.is_empty());
+            // `taken` never takes a step no sentence rates above zero, so a taken step
+            // always has a candidate to quote.
+            v.met = fitted::taken(fit, &measures, m, *p);
             v.strength = if v.met { p.max(0.5) } else { p.min(0.49) };
             if !v.met {
                 v.hits.clear();
