@@ -21,6 +21,9 @@ use crate::{Attempt, AttemptFilter, NewAttempt, NewScorecard, Scorecard, Store, 
 /// giving up with "database is locked".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long an open waits for another process that is preparing the same file.
+const PREPARE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Attempts and scorecards in a SQLite file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
@@ -38,6 +41,9 @@ impl SqliteStore {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| open_error(e.to_string()))?;
         }
+        // Two processes opening a new file at once would both create the tables (sqlx takes
+        // no lock on SQLite): one at a time prepares it, under a lock on a file beside it.
+        let _prepare = prepare_lock(path).await.map_err(open_error)?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -104,6 +110,42 @@ impl SqliteStore {
             .begin()
             .await
             .map_err(query_error("start a transaction"))
+    }
+}
+
+/// Takes the lock on `<file>-lock` that preparing `path` is done under (switching a new
+/// file to WAL and migrating it), waiting for another process that holds it. An
+/// advisory lock of the system (`flock`), released when the file is closed, so also
+/// when a process dies holding it. Polled, not blocking, so that two stores opening in
+/// one runtime do not wait on each other's thread.
+async fn prepare_lock(path: &Path) -> Result<std::fs::File, String> {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-lock");
+    let lock_path = std::path::PathBuf::from(name);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| format!("cannot create {}: {e}", lock_path.display()))?;
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < PREPARE_TIMEOUT => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(format!(
+                    "another process has been preparing it for {} s ({} is locked)",
+                    PREPARE_TIMEOUT.as_secs(),
+                    lock_path.display()
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(format!("cannot lock {}: {e}", lock_path.display()));
+            }
+        }
     }
 }
 

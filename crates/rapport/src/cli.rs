@@ -13,6 +13,7 @@ Exit codes:
      `rapport model` could not install the model or found it missing or broken
   2  usage error (unknown command or option, missing argument)
   3  pack errors found by `rapport pack check`
+  4  `practice` or `mock` could not save an attempt to the history
 
 Environment:
   RAPPORT_DATA_DIR  data directory (default $XDG_DATA_HOME/rapport, else

@@ -28,6 +28,8 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// `rapport pack check` found errors.
     pub const PACK_ERRORS: u8 = 3;
+    /// A practice or mock attempt was scored but could not be saved to the history.
+    pub const NOT_SAVED: u8 = 4;
 }
 
 fn main() -> ExitCode {

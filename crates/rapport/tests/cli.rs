@@ -1034,3 +1034,54 @@ fn the_browser_practises_a_question_end_to_end() {
         "a real screenshot"
     );
 }
+
+/// Two processes opening a new database at once (issue: "table attempts already
+/// exists", an attempt lost with only a warning): a server and two terminal practices
+/// start together on a fresh data directory, again and again; every start works and
+/// every attempt is saved.
+#[test]
+fn processes_starting_together_on_a_new_database_all_work_and_lose_nothing() {
+    let answer = b"Last spring a regular customer rang in a fury because her order was late.\n\
+        I found the parcel at the depot and had it sent by courier that afternoon.\n\
+        She thanked me the next day.\n\nn\n";
+    for round in 0..10 {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let practice = || {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+                .args(["--engine", "lexical", "practice", "difficult-customer"])
+                .current_dir(data(""))
+                .env("NO_COLOR", "1")
+                .env("RAPPORT_DATA_DIR", data_dir.path())
+                .env_remove("RAPPORT_DB")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("practice starts");
+            child
+                .stdin
+                .take()
+                .expect("stdin is piped")
+                .write_all(answer)
+                .expect("answer written");
+            child
+        };
+        let (first, second) = (practice(), practice());
+        let server = Server::start(data_dir.path());
+        for child in [first, second] {
+            let out = child.wait_with_output().expect("practice runs");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success() && !stderr.contains("warning") && !stderr.contains("error"),
+                "round {round}: practice exited {:?}\n{stderr}",
+                out.status.code()
+            );
+        }
+        let attempts: Value = serde_json::from_str(&server.get("/api/attempts")).expect("JSON");
+        let attempts = attempts
+            .as_array()
+            .or_else(|| attempts["attempts"].as_array())
+            .map_or(0, Vec::len);
+        assert_eq!(attempts, 2, "round {round}: both attempts saved");
+    }
+}

@@ -45,6 +45,7 @@ pub fn run(library: &Library, args: &MockArgs, history: Option<&History>) -> Res
     ))?;
 
     let mut turns: Vec<Turn> = Vec::new();
+    let mut unsaved = 0;
     for (i, guide) in guides.iter().copied().enumerate() {
         say(&format!(
             "\n{}\n{}",
@@ -65,8 +66,10 @@ pub fn run(library: &Library, args: &MockArgs, history: Option<&History>) -> Res
             Ok(report) => {
                 turn.report = Some(report);
                 ask_follow_up(library, &mut dialogue, &mut turn, &answer, style)?;
-                if let (Some(history), Some(report)) = (history, &turn.report) {
-                    history.save(report, &turn.answer, Mode::Mock, Some(&session));
+                if let Some(report) = &turn.report {
+                    let saved = history
+                        .is_some_and(|h| h.save(report, &turn.answer, Mode::Mock, Some(&session)));
+                    unsaved += usize::from(!saved);
                 }
             }
             Err(err) => stderr_line(&format!("error: {err}")),
@@ -79,11 +82,12 @@ pub fn run(library: &Library, args: &MockArgs, history: Option<&History>) -> Res
 
     say(&report(&turns, guides.len(), style))?;
     let scored = turns.iter().any(|t| t.report.is_some());
-    Ok(if scored || turns.is_empty() {
+    let code = if scored || turns.is_empty() {
         exit::OK
     } else {
         exit::UNSCORABLE
-    })
+    };
+    Ok(crate::history::unsaved_exit(unsaved, code))
 }
 
 /// When steps are missing, asks the follow-up of the most important one, once, and

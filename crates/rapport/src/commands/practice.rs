@@ -38,6 +38,7 @@ pub fn run(library: &Library, args: &PracticeArgs, history: Option<&History>) ->
     ))?;
     let mut last: Option<Report> = None;
     let mut last_failed = false;
+    let mut unsaved = 0;
     loop {
         let Some(answer) = dialogue.answer()? else {
             if last.is_none() && !last_failed {
@@ -47,9 +48,8 @@ pub fn run(library: &Library, args: &PracticeArgs, history: Option<&History>) ->
         };
         match engine.score(&guide.id, &answer) {
             Ok(report) => {
-                if let Some(history) = history {
-                    history.save(&report, &answer, Mode::Practice, None);
-                }
+                let saved = history.is_some_and(|h| h.save(&report, &answer, Mode::Practice, None));
+                unsaved += usize::from(!saved);
                 say(&format!("\n{}", card::render(&report, style)))?;
                 if let Some(before) = &last {
                     say(&changes(&Comparison::between(before, &report), style))?;
@@ -68,11 +68,12 @@ pub fn run(library: &Library, args: &PracticeArgs, history: Option<&History>) ->
         }
         say(&style.dim(" your new answer; finish with an empty line\n"))?;
     }
-    Ok(if last_failed {
+    let code = if last_failed {
         exit::UNSCORABLE
     } else {
         exit::OK
-    })
+    };
+    Ok(crate::history::unsaved_exit(unsaved, code))
 }
 
 /// Lets the user choose a question: a numbered list on a terminal, else the first
