@@ -15,6 +15,8 @@ pub struct AppError {
     pub code: &'static str,
     /// A sentence for people, lower case, naming the problem.
     pub message: String,
+    /// Seconds after which trying again can work, sent as `Retry-After`.
+    pub retry_after: Option<u32>,
 }
 
 impl AppError {
@@ -24,7 +26,14 @@ impl AppError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// The same error, telling the client to try again after `seconds`.
+    pub fn retry_after(mut self, seconds: u32) -> AppError {
+        self.retry_after = Some(seconds);
+        self
     }
 }
 
@@ -43,6 +52,12 @@ impl IntoResponse for AppError {
             error: self.code,
             message: self.message,
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

@@ -129,6 +129,14 @@ pub(crate) fn unknown_guide(state: &AppState, id: &str) -> AppError {
 /// it, and never shown in detail.
 pub(crate) fn store_error(err: rapport_store::StoreError) -> AppError {
     eprintln!("error: {err}");
+    if let rapport_store::StoreError::Busy(_) = err {
+        return AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "the history is in use by another program; try again in a moment (nothing was saved)",
+        )
+        .retry_after(2);
+    }
     internal("the history could not be read or written")
 }
 

@@ -243,6 +243,9 @@ pub enum StoreError {
     /// A query failed.
     #[error("database error: {0}")]
     Query(String),
+    /// The database is busy (locked by another process); trying again later can work.
+    #[error("the database is busy: {0}")]
+    Busy(String),
     /// A URL the store does not understand.
     #[error("unsupported database address {0:?}: use a file path, sqlite://PATH or postgres://…")]
     Url(String),

@@ -177,5 +177,26 @@ pub(crate) fn scorecards(
 
 /// Wraps a database failure, saying what was being done.
 pub(crate) fn query_error(doing: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
-    move |error| StoreError::Query(format!("cannot {doing}: {error}"))
+    move |error| {
+        let message = format!("cannot {doing}: {error}");
+        if is_busy(&error) {
+            StoreError::Busy(message)
+        } else {
+            StoreError::Query(message)
+        }
+    }
+}
+
+/// Whether the database was only busy: SQLite locked by another process past the busy
+/// timeout (`SQLITE_BUSY`, `SQLITE_LOCKED` and their extended codes), or no pooled
+/// connection free in time. Trying again later can work.
+fn is_busy(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+        _ => false,
+    }
 }

@@ -419,3 +419,35 @@ async fn unknown_api_routes_and_methods_answer_in_json() {
     assert_eq!(reply.status, 405);
     assert_eq!(reply.code(), "method_not_allowed");
 }
+
+/// Another program holding the database's write lock past the busy timeout: the client
+/// gets a 503 it can act on (a JSON `busy` error and `Retry-After`), not a 500, nothing
+/// is saved, and once the lock is gone the same request works.
+#[tokio::test]
+async fn a_database_locked_by_another_program_is_a_503_with_retry_after() {
+    use sqlx::Connection;
+    let app = TestApp::new().await;
+    let url = format!("sqlite://{}", app.db_path().display());
+    let mut other = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("a second connection");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .expect("the write lock");
+    let body = json!({ "question_id": "difficult-customer", "answer": STRONG });
+    let reply = app.post_json("/api/attempts", &body).await;
+    assert_eq!(reply.status, 503, "{}", reply.body);
+    assert_eq!(reply.code(), "busy");
+    assert_eq!(
+        reply.headers.get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("2")
+    );
+    sqlx::query("ROLLBACK")
+        .execute(&mut other)
+        .await
+        .expect("lock released");
+    assert_eq!(app.count().await, 0, "nothing saved while locked");
+    app.attempt("difficult-customer", STRONG).await;
+    assert_eq!(app.count().await, 1);
+}

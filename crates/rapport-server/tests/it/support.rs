@@ -104,6 +104,11 @@ impl TestApp {
         }
     }
 
+    /// The SQLite file the store lives in.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("rapport.db")
+    }
+
     /// The app's state.
     pub fn state(&self) -> &AppState {
         &self.state
