@@ -40,7 +40,7 @@ use crate::lexicon::Compiled;
 use crate::matching::{CLOSE, CLOSE_WITHOUT_CUSTOMER, QuestionIndex};
 
 /// The id of the general behavioural guide used when a free question matches no guide.
-pub const GENERAL_ID: &str = "general";
+pub const GENERAL_ID: &str = rapport_pack::RESERVED_GUIDE_ID;
 
 /// The general behavioural guide's source, shipped with the engine.
 const GENERAL_PACK: &str = include_str!("../../../packs/general/pack.toml");

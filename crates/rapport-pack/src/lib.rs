@@ -19,6 +19,6 @@ pub use builtin::{builtin_lexicon_files, builtin_lexicons, builtin_pack_files, b
 pub use diagnostic::{Diagnostic, Severity};
 pub use lexicon::{Lexicon, Lexicons, parse_lexicon, parse_lexicons};
 pub use load::{PackLoad, parse_pack};
-pub use merge::merge;
+pub use merge::{RESERVED_GUIDE_ID, merge};
 pub use model::{Guide, Kind, Origin, Pack, Sample, Signal, Stage, Step};
 pub use scoring::{ENGINES, Fit, SCORE_FEATURES, STEP_FEATURES};

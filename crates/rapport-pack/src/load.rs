@@ -74,6 +74,18 @@ const QUOTE_CHARS: usize = 40;
 /// error is reported and skipped; a guide with any error is reported and left out; the
 /// rest load.
 pub fn parse_pack(files: &[(String, String)]) -> PackLoad {
+    // A file saved with Windows line endings reads as the same pack: otherwise the
+    // `\r`s would stay in multi-line strings and a sample's marks would not match it.
+    let normalised: Vec<(String, String)>;
+    let files = if files.iter().any(|(_, text)| text.contains('\r')) {
+        normalised = files
+            .iter()
+            .map(|(name, text)| (name.clone(), text.replace("\r\n", "\n")))
+            .collect();
+        &normalised[..]
+    } else {
+        files
+    };
     let parsed: Vec<(&str, LineIndex, Result<_, _>)> = files
         .iter()
         .map(|(name, text)| (name.as_str(), LineIndex::new(text), DeTable::parse(text)))
@@ -131,6 +143,7 @@ pub fn parse_pack(files: &[(String, String)]) -> PackLoad {
         diagnostics.push(diagnostic);
     }
 
+    let origin = state.pack_at.clone().unwrap_or_default();
     let pack = state.header.map(|header| Pack {
         id: header.id,
         name: header.name,
@@ -138,6 +151,7 @@ pub fn parse_pack(files: &[(String, String)]) -> PackLoad {
         description: header.description,
         guides: state.guides,
         scoring: state.scoring,
+        origin,
     });
     PackLoad { pack, diagnostics }
 }
@@ -150,7 +164,18 @@ fn is_pack_toml(name: &str) -> bool {
 /// A TOML syntax error, at its line and column.
 fn syntax_error(name: &str, text: &str, lines: &LineIndex, err: &toml::de::Error) -> Diagnostic {
     let Some(span) = err.span() else {
-        return Diagnostic::error(name, format!("syntax error: {}", err.message()));
+        // The parser gives no place for nesting past its limit: the line that nests
+        // deepest (dotted keys, brackets, braces) is where it is.
+        let diagnostic = Diagnostic::error(name, format!("syntax error: {}", err.message()));
+        let deepest = text
+            .lines()
+            .enumerate()
+            .map(|(i, line)| (line.matches(['.', '[', '{']).count(), i + 1))
+            .max_by_key(|&(depth, line)| (depth, std::cmp::Reverse(line)));
+        return match deepest {
+            Some((depth, line)) if depth > 0 => diagnostic.with_line(line),
+            _ => diagnostic,
+        };
     };
     let before = text.get(..span.start).unwrap_or(text);
     let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;

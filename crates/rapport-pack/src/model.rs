@@ -27,6 +27,8 @@ pub struct Pack {
     /// The fitted score's coefficients (`[scoring.<engine>]`), one per engine; empty
     /// when the pack ships none.
     pub scoring: Vec<crate::scoring::Fit>,
+    /// Where its `[pack]` table is.
+    pub origin: Origin,
 }
 
 /// Where a question usually sits in an interview.

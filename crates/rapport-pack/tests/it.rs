@@ -450,3 +450,61 @@ fn builtin_data_loads() {
     let names: Vec<&str> = lexicons.iter().map(|l| l.name.as_str()).collect();
     eprintln!("built-in lexicons: {names:?}");
 }
+
+/// A pack saved with Windows line endings is the same pack: same guides, same marks,
+/// same lines, no diagnostics.
+#[test]
+fn crlf_line_endings_load_the_same_pack() {
+    let unix = fixture("valid.toml");
+    let windows: Vec<(String, String)> = unix
+        .iter()
+        .map(|(name, text)| (name.clone(), text.replace('\n', "\r\n")))
+        .collect();
+    assert!(windows[0].1.contains("\r\n"));
+    assert_eq!(render(&parse_pack(&windows)), render(&parse_pack(&unix)));
+    assert!(parse_pack(&windows).diagnostics.is_empty());
+}
+
+/// Nesting past the parser's limit has no place in the parser's error: the diagnostic
+/// still names the line.
+#[test]
+fn a_too_deep_header_is_reported_at_its_line() {
+    let deep = format!(
+        "[pack]\nid = \"deep\"\nname = \"Deep\"\n\n[{}]\nx = 1\n",
+        vec!["a"; 300].join(".")
+    );
+    let load = parse_pack(&[("deep.toml".to_owned(), deep)]);
+    let syntax = load
+        .diagnostics
+        .iter()
+        .find(|d| d.message.starts_with("syntax error"))
+        .unwrap_or_else(|| panic!("a syntax error: {:?}", load.diagnostics));
+    assert_eq!(syntax.line, Some(5), "{syntax:?}");
+}
+
+/// Two packs with one id, and a pack guide with the id the engine keeps for its general
+/// rubric, are errors; the second pack's other guides still load.
+#[test]
+fn a_pack_id_used_twice_and_the_reserved_guide_id_are_errors() {
+    let first = parse_pack(&fixture("clash/first.toml"))
+        .pack
+        .expect("loads");
+    let mut second = parse_pack(&fixture("clash/second.toml"))
+        .pack
+        .expect("loads");
+    second.id = first.id.clone();
+    let mut general = second.guides[0].clone();
+    general.id = "general".to_owned();
+    second.guides.push(general);
+    let (packs, diagnostics) = merge(vec![first, second]);
+    let mut out = String::new();
+    render_diagnostics(&mut out, &diagnostics);
+    expect![[r#"
+        error: test_data/clash/second.toml:2: pack id `first` already used at test_data/clash/first.toml:2; give this pack its own id
+        error: test_data/clash/second.toml:6: guide `general`: guide id `general` is reserved for the engine's general rubric, which always answers to it; this guide is left out: give it another id
+        error: test_data/clash/second.toml:72: guide `upset-customer`: guide id already used at test_data/clash/first.toml:6 (pack `first`); this guide is left out
+    "#]]
+    .assert_eq(&out);
+    let ids: Vec<&str> = packs[1].guides.iter().map(|g| g.id.as_str()).collect();
+    assert_eq!(ids, ["late-order"]);
+}

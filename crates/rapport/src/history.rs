@@ -61,7 +61,13 @@ impl History {
     /// Saves one attempt, waiting out a moment's lock by another process; a failure is
     /// a warning, never the end of the session (the caller counts it, and the command
     /// ends with [`crate::exit::NOT_SAVED`]). Whether it was saved.
-    pub fn save(&self, report: &Report, answer: &str, mode: Mode, session_id: Option<&str>) -> bool {
+    pub fn save(
+        &self,
+        report: &Report,
+        answer: &str,
+        mode: Mode,
+        session_id: Option<&str>,
+    ) -> bool {
         let attempt = new_attempt(
             report,
             answer,
@@ -77,7 +83,10 @@ impl History {
         let mut tries = 0;
         loop {
             tries += 1;
-            match self.runtime.block_on(self.store.add_attempt(attempt.clone())) {
+            match self
+                .runtime
+                .block_on(self.store.add_attempt(attempt.clone()))
+            {
                 Ok(_) => return true,
                 Err(_) if tries < 3 => std::thread::sleep(std::time::Duration::from_millis(200)),
                 Err(e) => {
@@ -98,7 +107,11 @@ pub fn unsaved_exit(unsaved: usize, code: u8) -> u8 {
     if unsaved == 0 {
         return code;
     }
-    let attempts = if unsaved == 1 { "attempt was" } else { "attempts were" };
+    let attempts = if unsaved == 1 {
+        "attempt was"
+    } else {
+        "attempts were"
+    };
     crate::term::stderr_line(&format!(
         "error: {unsaved} {attempts} not saved to your history (see the warning above)"
     ));

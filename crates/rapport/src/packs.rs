@@ -106,9 +106,29 @@ pub fn read_pack_files(path: &Path) -> (Vec<(String, String)>, Vec<Diagnostic>) 
     (files, problems)
 }
 
+/// The largest pack file read: far above any guide, far below what would hurt to hold.
+const MAX_PACK_FILE_BYTES: u64 = 4 << 20;
+
 fn read_one(path: &Path, files: &mut Vec<(String, String)>, problems: &mut Vec<Diagnostic>) {
     let name = path.display().to_string();
-    match fs::read(path) {
+    let mut bytes = Vec::new();
+    let read = fs::File::open(path).and_then(|file| {
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, MAX_PACK_FILE_BYTES + 1),
+            &mut bytes,
+        )
+    });
+    if read.is_ok() && bytes.len() as u64 > MAX_PACK_FILE_BYTES {
+        problems.push(Diagnostic::error(
+            name,
+            format!(
+                "larger than {} MiB: not a pack file (the built-in guides are under 20 KiB each)",
+                MAX_PACK_FILE_BYTES >> 20
+            ),
+        ));
+        return;
+    }
+    match read.map(|_| bytes) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => files.push((name, text)),
             Err(err) => {

@@ -440,7 +440,10 @@ async fn a_database_locked_by_another_program_is_a_503_with_retry_after() {
     assert_eq!(reply.status, 503, "{}", reply.body);
     assert_eq!(reply.code(), "busy");
     assert_eq!(
-        reply.headers.get("retry-after").and_then(|v| v.to_str().ok()),
+        reply
+            .headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
         Some("2")
     );
     sqlx::query("ROLLBACK")

@@ -44,16 +44,11 @@ struct Judged {
 
 /// Runs the engine over the labelled file and prints the agreement figures.
 pub fn run(library: &Library, args: &EvalArgs) -> Result<u8> {
-    let bytes = input::read_file_or_stdin(&args.file)?;
+    let lines = input::read_lines(&args.file)?;
     let mut judged = Vec::new();
     let mut failures: Vec<(usize, String)> = Vec::new();
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = line.trim_ascii();
-        if line.is_empty() {
-            continue;
-        }
-        let number = i + 1;
-        match judge(library, line) {
+    for (number, line) in lines {
+        match judge(library, &line) {
             Ok(j) => {
                 if let Some(why) = &j.refused {
                     stderr_line(&format!(

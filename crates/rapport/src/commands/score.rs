@@ -78,13 +78,7 @@ struct BatchError<'a> {
 
 /// Scores every line of a JSON Lines file; a bad line is reported and skipped.
 fn batch(library: &Library, path: &Path) -> Result<u8> {
-    let bytes = input::read_file_or_stdin(path)?;
-    let lines: Vec<(usize, &[u8])> = bytes
-        .split(|&b| b == b'\n')
-        .enumerate()
-        .map(|(i, line)| (i + 1, line.trim_ascii()))
-        .filter(|(_, line)| !line.is_empty())
-        .collect();
+    let lines = input::read_lines(path)?;
     let mut progress = Progress::new(lines.len());
     let mut out = std::io::stdout().lock();
     let mut failed = 0;
