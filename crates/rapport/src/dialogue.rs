@@ -3,11 +3,14 @@
 //! Works the same on a terminal and on piped input, so tests can drive a session by
 //! writing its keystrokes to standard input.
 
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 
 use anyhow::{Context, Result};
 
 use crate::input;
+
+/// How much of one endless line is skipped before the input counts as ended.
+const MAX_SKIPPED_BYTES: usize = 16 << 20;
 
 /// Line-by-line reading of the user's replies.
 pub struct Dialogue<R> {
@@ -47,13 +50,34 @@ impl<R: BufRead> Dialogue<R> {
             return Ok(None);
         }
         let mut line = Vec::new();
-        let n = self
-            .input
+        let n = (&mut self.input)
+            .take(input::MAX_ANSWER_BYTES as u64 + 1)
             .read_until(b'\n', &mut line)
             .context("cannot read standard input")?;
         if n == 0 {
             self.at_end = true;
             return Ok(None);
+        }
+        if line.len() > input::MAX_ANSWER_BYTES {
+            // Longer than any answer may be: the rest of the line is skipped, up to a
+            // bound, so that endless input without a newline ends the session.
+            let mut skipped = 0usize;
+            loop {
+                let mut rest = Vec::new();
+                let n = (&mut self.input)
+                    .take(1 << 16)
+                    .read_until(b'\n', &mut rest)
+                    .context("cannot read standard input")?;
+                skipped += n;
+                if rest.last() == Some(&b'\n') {
+                    break;
+                }
+                if n == 0 || skipped > MAX_SKIPPED_BYTES {
+                    self.at_end = true;
+                    break;
+                }
+            }
+            return Ok(Some(line));
         }
         if line.last() == Some(&b'\n') {
             line.pop();
@@ -82,25 +106,46 @@ impl<R: BufRead> Dialogue<R> {
     /// Reads a multi-line answer: lines until an empty line after some text, a line
     /// holding only `.`, or the end of input. Leading empty lines are skipped. `None`
     /// when the input ended before any text.
+    ///
+    /// An answer that cannot be used (not UTF-8, over the length limit) is refused on
+    /// standard error and the user is asked again: one bad paste does not end the session.
     pub fn answer(&mut self) -> Result<Option<String>> {
-        let mut lines: Vec<Vec<u8>> = Vec::new();
-        while let Some(line) = self.raw_line()? {
-            if line.trim_ascii() == b"." {
-                break;
-            }
-            if line.trim_ascii().is_empty() {
-                if lines.is_empty() {
-                    continue;
+        loop {
+            let mut lines: Vec<Vec<u8>> = Vec::new();
+            let mut bytes = 0;
+            while let Some(line) = self.raw_line()? {
+                if line.trim_ascii() == b"." {
+                    break;
                 }
-                break;
+                if line.trim_ascii().is_empty() {
+                    if bytes == 0 {
+                        continue;
+                    }
+                    break;
+                }
+                bytes += line.len() + 1;
+                // Past the limit the lines are still read, to find the answer's end.
+                if bytes <= input::MAX_ANSWER_BYTES + 1 {
+                    lines.push(line);
+                }
             }
-            lines.push(line);
+            if bytes == 0 {
+                return Ok(None);
+            }
+            let text = if bytes > input::MAX_ANSWER_BYTES + 1 {
+                Err(input::too_long())
+            } else {
+                input::utf8(lines.join(&b'\n')).map_err(|e| e.to_string())
+            };
+            match text {
+                Ok(text) => return Ok(Some(text)),
+                Err(why) => {
+                    crate::term::stderr_line(&format!(
+                        "error: cannot use the answer: {why}; type or paste it again"
+                    ));
+                }
+            }
         }
-        if lines.is_empty() {
-            return Ok(None);
-        }
-        let text = input::utf8(lines.join(&b'\n')).context("cannot use the answer")?;
-        Ok(Some(text))
     }
 
     /// Asks a yes/no question (default no).
@@ -138,5 +183,19 @@ mod tests {
             ]
         );
         assert_eq!(answers(""), vec![None, None, None]);
+    }
+
+    #[test]
+    fn an_unusable_answer_is_refused_and_the_next_one_read() {
+        let mut input = b"caf\xe9 au lait\n\nthe same in UTF-8\n\n".to_vec();
+        input.extend(vec![b'x'; input::MAX_ANSWER_BYTES + 5]);
+        input.extend(b"\n\nshort again\n");
+        let mut d = Dialogue::new(&input[..]);
+        assert_eq!(
+            d.answer().ok().flatten().as_deref(),
+            Some("the same in UTF-8")
+        );
+        assert_eq!(d.answer().ok().flatten().as_deref(), Some("short again"));
+        assert_eq!(d.answer().ok().flatten(), None);
     }
 }
