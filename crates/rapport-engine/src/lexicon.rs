@@ -3,7 +3,7 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use rapport_pack::Lexicons;
-use rapport_text::{Analyzer, PhraseSet};
+use rapport_text::{Analyzer, PhraseSet, fold};
 
 /// A phrase set whose phrases remember the lexicon section they came from.
 pub(crate) struct Sectioned {
@@ -46,6 +46,8 @@ impl Sectioned {
 /// Every lexicon the engine uses, compiled.
 pub(crate) struct Compiled {
     pub stopwords: HashSet<String>,
+    /// Function words of other languages, by language code (`languages.txt`).
+    pub languages: Vec<(String, HashSet<String>)>,
     pub first_person: HashSet<String>,
     pub first_subject: HashSet<String>,
     pub customer: HashSet<String>,
@@ -102,6 +104,18 @@ impl Compiled {
         // Past-tense word lists compare folded words, not stems, so "felt" is not "feel".
         Compiled {
             stopwords: words("stopwords", None),
+            languages: lexicons
+                .get("languages")
+                .map(|l| {
+                    l.sections
+                        .iter()
+                        .filter(|(code, _)| !code.is_empty())
+                        .map(|(code, words)| {
+                            (code.clone(), words.iter().map(|w| fold(w)).collect())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
             first_person: words("pronouns", Some("first-person")),
             first_subject: words("pronouns", Some("first-subject")),
             customer: words("pronouns", Some("customer")),

@@ -23,8 +23,20 @@ pub(crate) fn check_text(answer: &str) -> Result<(), ScoreError> {
     Ok(())
 }
 
-/// English prose is roughly half function words ("the", "I", "and"); other languages
-/// using the Latin alphabet share almost none of them.
+/// Decides whether an answer is in English. Text mostly outside the Latin alphabet is
+/// not. Otherwise the evidence for another language is weighed against the evidence
+/// for English, and the answer is refused when the other language's is larger (and at
+/// least two words' worth):
+///
+/// - for English, its function words (`stopwords.txt`) of three letters or more, since
+///   the shorter ones ("a", "i", "am", "no", "me") are words of other languages too;
+/// - for another language, its own function words (`languages.txt`, which lists only
+///   words that are not English), counting the part after an apostrophe ("j'ai",
+///   "c'era"), plus half a word for each lower-case word with an accented letter
+///   (capitalised ones are names: "José", "São Paulo").
+///
+/// A list of English keywords has little evidence either way and is scored (it comes
+/// out weak). Measured on `test_data/languages.jsonl` by the `languages` test.
 pub(crate) fn check_english(
     answer: &str,
     analysis: &Analysis,
@@ -35,18 +47,49 @@ pub(crate) fn check_english(
     if letters > 0 && (latin as f32) < 0.7 * letters as f32 {
         return Err(ScoreError::NotEnglish);
     }
-    let words = analysis.tokens.len();
-    if words >= 12 {
-        let function = analysis
-            .tokens
-            .iter()
-            .filter(|t| lex.stopwords.contains(&t.folded))
-            .count();
-        // Even a terse list of English keywords keeps a few "and"s and "of"s; other
-        // languages in the Latin alphabet share almost none.
-        if (function as f32) < 0.06 * words as f32 {
-            return Err(ScoreError::NotEnglish);
-        }
+    let weighed = weigh_languages(answer, analysis, lex);
+    if weighed.other >= 4 && weighed.other > weighed.english {
+        return Err(ScoreError::NotEnglish);
     }
     Ok(())
+}
+
+/// The evidence for English and for the likeliest other language, in half words.
+struct Weighed {
+    other: usize,
+    english: usize,
+}
+
+fn weigh_languages(answer: &str, analysis: &Analysis, lex: &Compiled) -> Weighed {
+    let tokens = &analysis.tokens;
+    let english = tokens
+        .iter()
+        .filter(|t| t.folded.chars().count() >= 3 && lex.stopwords.contains(&t.folded))
+        .count();
+    let accented = tokens
+        .iter()
+        .filter(|t| {
+            let word = &answer[t.range.clone()];
+            !word.starts_with(char::is_uppercase)
+                && word.chars().any(|c| c.is_alphabetic() && !c.is_ascii())
+        })
+        .count();
+    let function = lex
+        .languages
+        .iter()
+        .map(|(_, words)| {
+            tokens
+                .iter()
+                .filter(|t| {
+                    let after = t.folded.rsplit('\'').next().unwrap_or_default();
+                    words.contains(&t.folded) || words.contains(after)
+                })
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    Weighed {
+        other: 2 * function + accented,
+        english: 2 * english,
+    }
 }

@@ -3,7 +3,7 @@
 //! Everything else about an answer (empty, binary, not English) is the engine's call;
 //! here we only make sure it is text, and say where it is not. Nothing is read whole:
 //! an answer stops at the most bytes its character limit allows, a line of a JSON Lines
-//! file at [`MAX_LINE_BYTES`], so that `/dev/zero` is refused, not held in memory.
+//! file at [`rapport::batch::MAX_LINE_BYTES`], so that `/dev/zero` is refused, not held in memory.
 
 use std::fs;
 use std::io::{self, BufRead, IsTerminal, Read};
@@ -15,10 +15,6 @@ use rapport_engine::MAX_ANSWER_CHARS;
 /// The most bytes an answer within [`MAX_ANSWER_CHARS`] can take in UTF-8 (four per
 /// character): one byte more means more characters than the limit.
 pub const MAX_ANSWER_BYTES: usize = MAX_ANSWER_CHARS * 4;
-
-/// The longest line of a JSON Lines file (`score --batch`, `eval`): room for the
-/// longest answer written entirely in `\uXXXX` escapes, and its other fields.
-pub const MAX_LINE_BYTES: usize = MAX_ANSWER_CHARS * 6 + 64 * 1024;
 
 /// The refusal for an answer over [`MAX_ANSWER_BYTES`]: its length is not known, only
 /// that it is over the limit.
@@ -66,46 +62,12 @@ pub fn read_lines(path: &Path) -> Result<Vec<(usize, Vec<u8>)>> {
     } else {
         format!("`{}`", path.display())
     };
-    let mut reader = open(path)?;
-    let mut lines = Vec::new();
-    for number in 1.. {
-        let mut line = Vec::new();
-        let n = (&mut reader)
-            .take(MAX_LINE_BYTES as u64 + 1)
-            .read_until(b'\n', &mut line)
-            .with_context(|| format!("cannot read {name}"))?;
-        if n == 0 {
-            break;
-        }
-        if line.len() > MAX_LINE_BYTES {
-            bail!(
-                "cannot read {name}: line {number} is longer than {} KiB, the most one answer \
-                 and its fields can take",
-                MAX_LINE_BYTES / 1024
-            );
-        }
-        let mut text: &[u8] = &line;
-        if number == 1 {
-            text = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
-        }
-        let text = text.trim_ascii();
-        if !text.is_empty() {
-            lines.push((number, text.to_vec()));
-        }
-    }
-    Ok(lines)
+    rapport::batch::read_lines(open(path)?, &name)
 }
 
 /// Turns bytes into text, or says at which byte offset they stop being UTF-8.
 pub fn utf8(bytes: Vec<u8>) -> Result<String> {
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(text),
-        Err(err) => {
-            let offset = err.utf8_error().valid_up_to();
-            let byte = err.as_bytes().get(offset).copied().unwrap_or_default();
-            bail!("it is not valid UTF-8 text (byte 0x{byte:02x} at offset {offset})")
-        }
-    }
+    rapport::batch::utf8(bytes).map_err(anyhow::Error::msg)
 }
 
 #[cfg(test)]
@@ -126,7 +88,8 @@ mod tests {
                 (3, b"{\"b\": 2}".to_vec())
             ])
         );
-        std::fs::write(&path, vec![b'x'; MAX_LINE_BYTES + 10]).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, vec![b'x'; rapport::batch::MAX_LINE_BYTES + 10])
+            .unwrap_or_else(|e| panic!("{e}"));
         let err = read_lines(&path)
             .err()
             .map(|e| e.to_string())

@@ -277,17 +277,13 @@ fn answers_not_in_english_are_refused_and_english_keyword_lists_are_not() {
                 .into(),
             Want::Scored,
         ),
-        // FIXME: this is English and must be scored (and come out weak as a keyword
-        // list), not refused. With no function word at all ("and", "the", "of") it fails
-        // the function-word share of `check_english` in validate.rs; the Latin-script
-        // share alone, or a dictionary of English content words, would pass it.
         (
             "English keywords only",
             Asked::Id("measure-satisfaction"),
             "CSAT, NPS, surveys, reviews, ratings, retention, churn, complaints, repeat \
              business, response times, first-contact resolution, mystery shoppers."
                 .into(),
-            refused(),
+            Want::Scored,
         ),
         (
             "English with a French name and words",

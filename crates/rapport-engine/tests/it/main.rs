@@ -13,6 +13,7 @@ mod contract;
 mod detectors;
 mod eval;
 mod gaming;
+mod languages;
 mod samples;
 mod semantic;
 mod spoken;

@@ -4,8 +4,9 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Result, bail};
+use rapport::batch::{BatchLine, parse_line};
 use rapport_engine::{Report, ScoreError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::card;
@@ -15,7 +16,6 @@ use crate::input;
 use crate::packs::Library;
 use crate::suggest;
 use crate::term::{Progress, Style};
-use rapport_server::contract as json;
 use rapport_server::contract::ReportJson;
 
 /// Scores one answer, or a batch.
@@ -44,18 +44,6 @@ pub fn run(library: &Library, args: &ScoreArgs) -> Result<u8> {
         out.write_all(card::render(&report, Style::stdout()).as_bytes())?;
     }
     Ok(exit::OK)
-}
-
-/// One line of batch input. Other fields (labels, notes) are ignored.
-#[derive(Deserialize)]
-struct BatchLine {
-    #[serde(default)]
-    id: Option<Value>,
-    #[serde(default)]
-    question_id: Option<String>,
-    #[serde(default)]
-    question: Option<String>,
-    answer: String,
 }
 
 /// One line of batch output for an answer that was scored.
@@ -121,11 +109,6 @@ fn batch(library: &Library, path: &Path) -> Result<u8> {
         return Ok(exit::UNSCORABLE);
     }
     Ok(exit::OK)
-}
-
-fn parse_line(line: &[u8]) -> Result<BatchLine, String> {
-    let text = input::utf8(line.to_vec()).map_err(|e| format!("the line: {e}"))?;
-    serde_json::from_str(&text).map_err(|e| json::line_error(&e))
 }
 
 fn score_line(library: &Library, line: &BatchLine) -> Result<Report, String> {
