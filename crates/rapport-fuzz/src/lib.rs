@@ -20,5 +20,5 @@ mod targets;
 pub use corpus::Corpus;
 pub use mutate::mutate;
 pub use rng::Rng;
-pub use run::{Outcome, RunOptions, fuzz, replay, replay_dir};
+pub use run::{Outcome, REPLAY_LIMIT, RunOptions, fuzz, replay, replay_dir};
 pub use targets::{TARGETS, Target, target};

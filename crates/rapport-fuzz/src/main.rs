@@ -69,6 +69,14 @@ fn main() -> ExitCode {
             outcome.findings.len()
         );
         found += outcome.findings.len();
+        // The slowest input is kept too: a slow path is worth a look even when it passes.
+        let slowest = findings.join(name).join("slowest");
+        if std::fs::create_dir_all(findings.join(name))
+            .and_then(|()| std::fs::write(&slowest, &outcome.slowest))
+            .is_err()
+        {
+            eprintln!("fuzz: cannot write {}", slowest.display());
+        }
     }
     if found > 0 {
         eprintln!("fuzz: {found} findings under {}", findings.display());

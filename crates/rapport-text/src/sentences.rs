@@ -15,12 +15,14 @@ use crate::clauses::split_clauses;
 pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     for (block_start, block) in blocks(text) {
-        // A line break inside a block is a soft wrap, not a sentence end. Swapping it for
-        // a space keeps every byte offset where it was.
-        let unwrapped = block.replace(['\n', '\r'], " ");
-        for (offset, piece) in unwrapped.split_sentence_bound_indices() {
-            let original = &block[offset..offset + piece.len()];
-            push_trimmed(&mut out, block_start + offset, original);
+        for (part_start, part) in apart_at_long_gaps(block) {
+            // A line break inside a block is a soft wrap, not a sentence end. Swapping it
+            // for a space keeps every byte offset where it was.
+            let unwrapped = part.replace(['\n', '\r'], " ");
+            for (offset, piece) in unwrapped.split_sentence_bound_indices() {
+                let original = &part[offset..offset + piece.len()];
+                push_trimmed(&mut out, block_start + part_start + offset, original);
+            }
         }
     }
     let sentences = merge_fragments(text, out);
@@ -59,6 +61,35 @@ fn blocks(text: &str) -> Vec<(usize, &str)> {
         i += 1;
     }
     out.push((start, &text[start..]));
+    out
+}
+
+/// The longest run of spaces and closing marks left inside one piece of text.
+const LONG_GAP: usize = 8;
+
+/// Cuts a block at every run of more than [`LONG_GAP`] spaces or closing marks (`"`,
+/// `'`, `)`, `]`, `}`, `”`, `’`, `»`). Such a run ends whatever came before it; and the
+/// Unicode sentence rules take time quadratic in its length after a full stop (`.`
+/// then 20,000 spaces took seconds), so it never reaches them.
+fn apart_at_long_gaps(block: &str) -> Vec<(usize, &str)> {
+    let gap = |c: char| c.is_whitespace() || "\"')]}\u{201d}\u{2019}\u{bb}".contains(c);
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut run: Option<(usize, usize)> = None;
+    for (i, c) in block.char_indices().chain([(block.len(), 'x')]) {
+        if i < block.len() && gap(c) {
+            let (first, n) = run.unwrap_or((i, 0));
+            run = Some((first, n + 1));
+            continue;
+        }
+        if let Some((first, n)) = run.take()
+            && n > LONG_GAP
+        {
+            out.push((start, &block[start..first]));
+            start = i;
+        }
+    }
+    out.push((start, &block[start..]));
     out
 }
 
@@ -106,6 +137,24 @@ mod tests {
             .map(|r| &text[r])
             .collect();
         assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn a_long_run_of_spaces_or_closing_marks_ends_a_sentence() {
+        let spaces = " ".repeat(20_000);
+        check(
+            &format!("I listened.{spaces}Then I called her back."),
+            &["I listened.", "Then I called her back."],
+        );
+        check(
+            &format!("I listened{}and then I called", "\"".repeat(30)),
+            &["I listened", "and then I called"],
+        );
+        // Short runs are text as usual.
+        check(
+            "He said \"no.\"  Then he left.",
+            &["He said \"no.\"", "Then he left."],
+        );
     }
 
     #[test]
