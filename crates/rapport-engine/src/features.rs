@@ -148,6 +148,24 @@ const NUMBER_WORDS: &[&str] = &[
     "half", "dozen", "quarter",
 ];
 
+/// Whether the "I" at `k` opens a relative clause inside a noun phrase: "a girl I
+/// worked with", "the manager I reported to". The sentence's action is then someone
+/// else's, whatever "I" did in the clause.
+fn in_relative_clause(tokens: &[Token], k: usize, lex: &Compiled) -> bool {
+    const DETERMINERS: [&str; 8] = ["a", "an", "the", "this", "one", "another", "every", "each"];
+    // "on the line I traced it": a place or time before the noun, and the "I" that
+    // follows starts the main clause of an unpunctuated sentence.
+    const SETTINGS: [&str; 12] = [
+        "on", "in", "at", "during", "after", "before", "by", "over", "through", "across", "around",
+        "until",
+    ];
+    k >= 2
+        && DETERMINERS.contains(&tokens[k - 2].folded.as_str())
+        && !lex.stopwords.contains(&tokens[k - 1].folded)
+        && !lex.past_action.contains(&tokens[k - 1].folded)
+        && (k < 3 || !SETTINGS.contains(&tokens[k - 3].folded.as_str()))
+}
+
 /// Reads every sentence of the analysed answer.
 pub(crate) fn extract(text: &str, analysis: &Analysis, lex: &Compiled) -> Vec<Features> {
     (0..analysis.sentences.len())
@@ -203,6 +221,7 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
             .any(|t| lex.first_subject.contains(&t.folded)),
         acts: tokens.iter().enumerate().any(|(k, t)| {
             lex.first_subject.contains(&t.folded)
+                && !in_relative_clause(tokens, k, lex)
                 && tokens[k + 1..]
                     .iter()
                     .take(3)
