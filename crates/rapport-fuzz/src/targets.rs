@@ -223,7 +223,7 @@ impl Target for BatchTarget {
                 return Err(format!("line {number} after {last}, {} bytes", line.len()));
             }
             last = *number;
-            let Ok(parsed) = rapport::batch::parse_line(line) else {
+            let Ok(parsed) = rapport::batch::parse_line::<rapport::batch::BatchLine>(line) else {
                 continue;
             };
             let result = match (&parsed.question_id, &parsed.question) {

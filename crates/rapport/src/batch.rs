@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use rapport_engine::MAX_ANSWER_CHARS;
 use rapport_server::contract::line_error;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// The longest line of a JSON Lines file: room for the longest answer written
@@ -63,8 +64,9 @@ pub struct BatchLine {
     pub answer: String,
 }
 
-/// Parses one batch line, or says what is wrong with it.
-pub fn parse_line(line: &[u8]) -> Result<BatchLine, String> {
+/// Parses one JSON Lines line (a [`BatchLine`], or `eval`'s labelled line), or says
+/// what is wrong with it.
+pub fn parse_line<T: DeserializeOwned>(line: &[u8]) -> Result<T, String> {
     let text = utf8(line.to_vec()).map_err(|e| format!("the line: {e}"))?;
     serde_json::from_str(&text).map_err(|e| line_error(&e))
 }

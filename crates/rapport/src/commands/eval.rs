@@ -14,7 +14,6 @@ use crate::input;
 use crate::packs::Library;
 use crate::suggest;
 use crate::term::{Style, stderr_line};
-use rapport_server::contract as json;
 
 /// One labelled line.
 #[derive(Deserialize)]
@@ -101,8 +100,7 @@ pub fn run(library: &Library, args: &EvalArgs) -> Result<u8> {
 
 /// Parses and scores one line; `Err` when the line is unusable.
 fn judge(library: &Library, line: &[u8]) -> Result<Judged, String> {
-    let text = input::utf8(line.to_vec()).map_err(|e| format!("the line: {e}"))?;
-    let raw: EvalLine = serde_json::from_str(&text).map_err(|e| json::line_error(&e))?;
+    let raw: EvalLine = rapport::batch::parse_line(line)?;
     let label = Band::parse(raw.label.trim()).ok_or_else(|| {
         format!(
             "unknown label `{}`: use strong, solid, developing or weak",

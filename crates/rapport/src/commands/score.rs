@@ -71,7 +71,7 @@ fn batch(library: &Library, path: &Path) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     let mut failed = 0;
     for (number, line) in &lines {
-        let parsed = parse_line(line);
+        let parsed = parse_line::<BatchLine>(line);
         let id = parsed.as_ref().ok().and_then(|l| l.id.as_ref());
         let scored = parsed
             .as_ref()
