@@ -74,20 +74,18 @@ fn weigh_languages(answer: &str, analysis: &Analysis, lex: &Compiled) -> Weighed
                 && word.chars().any(|c| c.is_alphabetic() && !c.is_ascii())
         })
         .count();
-    let function = lex
-        .languages
-        .iter()
-        .map(|(_, words)| {
-            tokens
-                .iter()
-                .filter(|t| {
-                    let after = t.folded.rsplit('\'').next().unwrap_or_default();
-                    words.contains(&t.folded) || words.contains(after)
-                })
-                .count()
-        })
-        .max()
-        .unwrap_or(0);
+    // Each language's function words in the answer; a word's elided tail ("ai" of
+    // "j'ai") is found once, not once per language.
+    let mut function = vec![0; lex.languages.len()];
+    for t in tokens {
+        let after = t.folded.rsplit('\'').next().unwrap_or_default();
+        for (count, (_, words)) in function.iter_mut().zip(&lex.languages) {
+            if words.contains(&t.folded) || words.contains(after) {
+                *count += 1;
+            }
+        }
+    }
+    let function = function.into_iter().max().unwrap_or(0);
     Weighed {
         other: 2 * function + accented,
         english: 2 * english,
