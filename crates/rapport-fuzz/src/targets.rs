@@ -40,6 +40,12 @@ pub fn target(name: &str) -> Option<Box<dyn Target>> {
     }
 }
 
+/// The built-in lexicons, read once: every pack input builds an engine over them.
+fn lexicons() -> &'static rapport_pack::Lexicons {
+    static LEXICONS: OnceLock<rapport_pack::Lexicons> = OnceLock::new();
+    LEXICONS.get_or_init(rapport_pack::builtin_lexicons)
+}
+
 /// The engine over the built-in packs with the fitted score, as the CLI and the web
 /// app score (the lexical engine: the model is not loaded).
 fn engine() -> Arc<Engine> {
@@ -50,10 +56,7 @@ fn engine() -> Arc<Engine> {
                 .into_iter()
                 .flat_map(|load| load.pack)
                 .collect();
-            Arc::new(Engine::from_packs(
-                &packs,
-                &rapport_pack::builtin_lexicons(),
-            ))
+            Arc::new(Engine::from_packs(&packs, lexicons()))
         })
         .clone()
 }
@@ -88,6 +91,14 @@ fn check_report(report: &Report, answer: &str) -> Result<(), String> {
         return Err(format!("relevance {} outside 0..1", report.relevance));
     }
     Ok(())
+}
+
+/// The invariants of a scoring's outcome: a report's, or a refusal's.
+fn check_scored(result: Result<Report, ScoreError>, answer: &str) -> Result<(), String> {
+    match result {
+        Ok(report) => check_report(&report, answer),
+        Err(err) => check_refusal(&err),
+    }
 }
 
 /// A refusal's message: named, lower-case, no final period (SPEC's bad-input rules).
@@ -130,10 +141,7 @@ impl Target for EngineTarget {
             Some(question) => engine.score_question_text(question, answer),
             None => engine.score(head, answer),
         };
-        match result {
-            Ok(report) => check_report(&report, answer),
-            Err(err) => check_refusal(&err),
-        }
+        check_scored(result, answer)
     }
 }
 
@@ -173,19 +181,13 @@ impl Target for PackTarget {
         let Some(pack) = load.pack else {
             return Ok(());
         };
-        let engine = Engine::from_packs(
-            std::slice::from_ref(&pack),
-            &rapport_pack::builtin_lexicons(),
-        );
+        let engine = Engine::from_packs(std::slice::from_ref(&pack), lexicons());
         for guide in pack.guides.iter().take(3) {
             let answer = guide
                 .samples
                 .first()
                 .map_or("I listened and fixed it.", |s| s.text.as_str());
-            match engine.score(&guide.id, answer) {
-                Ok(report) => check_report(&report, answer)?,
-                Err(err) => check_refusal(&err)?,
-            }
+            check_scored(engine.score(&guide.id, answer), answer)?;
         }
         Ok(())
     }
@@ -231,10 +233,7 @@ impl Target for BatchTarget {
                 (None, Some(q)) => engine.score_question_text(q, &parsed.answer),
                 (None, None) => continue,
             };
-            match result {
-                Ok(report) => check_report(&report, &parsed.answer)?,
-                Err(err) => check_refusal(&err)?,
-            }
+            check_scored(result, &parsed.answer)?;
         }
         Ok(())
     }
