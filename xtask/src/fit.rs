@@ -149,13 +149,13 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                         .measures
                         .steps
                         .iter()
-                        .map(|s| serde_json::json!({"id": s.id, "features": s.features, "taken": r.steps.contains(&s.id)}))
+                        .map(|s| serde_json::json!({"id": s.id, "weight": s.weight, "features": s.features, "taken": r.steps.contains(&s.id), "either": r.steps_either.contains(&s.id)}))
                         .collect();
                     let sub = &r.measures.substance;
                     text.push_str(&serde_json::json!({
                         "id": r.id, "form": form, "question_id": r.question_id, "score": r.score,
                         "tips": r.measures.tips, "cap": r.measures.cap, "steps": steps,
-                        "substance": [sub.story, sub.concrete, sub.actions, sub.hypothetical, sub.negativity, sub.fillers, sub.words, sub.short, sub.abstract_words, sub.buzz, sub.relevance],
+                        "substance": [sub.story, sub.concrete, sub.actions, sub.hypothetical, sub.negativity, sub.fillers, sub.words, sub.short, sub.abstract_words, sub.buzz, sub.relevance, sub.red_flags],
                     }).to_string());
                     text.push('\n');
                 }

@@ -72,6 +72,8 @@ pub(crate) struct Compiled {
     pub cliches: Sectioned,
     pub negativity: Sectioned,
     pub red_flags: Sectioned,
+    /// Words skipped inside a red flag's phrase ("can't *really* think of one").
+    pub intensifiers: HashSet<String>,
     /// The phrases of the non-story rubrics' signals, by section (`rubrics.txt`).
     pub rubrics: Sectioned,
     pub honesty: PhraseSet,
@@ -140,6 +142,7 @@ impl Compiled {
             cliches: sectioned("cliches"),
             negativity: sectioned("negativity"),
             red_flags: sectioned("red-flags"),
+            intensifiers: words("intensifiers", None),
             rubrics: sectioned("rubrics"),
             honesty: phrases("honesty"),
             difficulty: phrases("difficulty"),

@@ -14,6 +14,9 @@ pub struct Match {
     pub tokens: Range<usize>,
 }
 
+/// The most words [`PhraseSet::find_all_skipping`] skips between two words of a phrase.
+pub const MAX_SKIPPED: usize = 2;
+
 /// A compiled set of phrases, indexed by first stem for fast matching.
 #[derive(Debug, Clone, Default)]
 pub struct PhraseSet {
@@ -56,6 +59,58 @@ impl PhraseSet {
     /// Whether the set holds no phrases.
     pub fn is_empty(&self) -> bool {
         self.phrases.is_empty()
+    }
+
+    /// Every occurrence of every phrase in `tokens`, allowing words for which `skip`
+    /// holds between the phrase's words (at most [`MAX_SKIPPED`] in a row): with
+    /// intensifiers skipped, "can't think of one" is found in "I can't really think of
+    /// one". The phrase's own words are matched first, so a phrase that holds a skippable
+    /// word still matches it.
+    pub fn find_all_skipping(&self, tokens: &[Token], skip: impl Fn(&Token) -> bool) -> Vec<Match> {
+        let mut out = Vec::new();
+        for start in 0..tokens.len() {
+            let candidates = self.by_first.get(&tokens[start].stem);
+            let all = candidates
+                .into_iter()
+                .flatten()
+                .chain(&self.leading_wildcard);
+            for &phrase in all {
+                if let Some(end) = self.match_skipping(phrase, &tokens[start..], &skip) {
+                    out.push(Match {
+                        phrase,
+                        tokens: start..start + end,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Where phrase `phrase` ends if it matches at the start of `tokens`, skipping.
+    fn match_skipping(
+        &self,
+        phrase: usize,
+        tokens: &[Token],
+        skip: &impl Fn(&Token) -> bool,
+    ) -> Option<usize> {
+        let mut at = 0;
+        for (k, part) in self.phrases[phrase].iter().enumerate() {
+            let fits = |t: &Token| part.as_ref().is_none_or(|s| *s == t.stem);
+            let mut skipped = 0;
+            loop {
+                let t = tokens.get(at)?;
+                if fits(t) {
+                    break;
+                }
+                if k == 0 || skipped == MAX_SKIPPED || !skip(t) {
+                    return None;
+                }
+                skipped += 1;
+                at += 1;
+            }
+            at += 1;
+        }
+        Some(at)
     }
 
     /// Every occurrence of every phrase in `tokens`, in order of position.
@@ -111,6 +166,30 @@ mod tests {
             "I followed up and checked in weekly.",
             &[0, 1],
         );
+    }
+
+    #[test]
+    fn skipping_passes_over_the_words_it_is_told_to() {
+        let analyzer = Analyzer::new();
+        let set = PhraseSet::new(&analyzer, ["can't think of one", "just a job"]);
+        let find = |text: &str| -> Vec<(usize, std::ops::Range<usize>)> {
+            let analysis = analyzer.analyze(text);
+            set.find_all_skipping(&analysis.tokens, |t| {
+                matches!(t.folded.as_str(), "really" | "honestly" | "just")
+            })
+            .into_iter()
+            .map(|m| (m.phrase, m.tokens))
+            .collect()
+        };
+        assert_eq!(
+            find("I can't really honestly think of one."),
+            vec![(0, 1..7)]
+        );
+        assert_eq!(find("It is just a job."), vec![(1, 2..5)]);
+        // Never before the first word, never more than two in a row, never other words.
+        assert_eq!(find("really can't"), vec![]);
+        assert_eq!(find("can't really really really think of one"), vec![]);
+        assert_eq!(find("can't quite think of one"), vec![]);
     }
 
     #[test]
