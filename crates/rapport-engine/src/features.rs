@@ -291,7 +291,7 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
         red_flag: lex
             .red_flags
             .set
-            .find_all_skipping(tokens, |t| lex.intensifiers.contains(&t.folded))
+            .find_all_skipping(tokens, |t| lex.skippable.contains(&t.folded))
             .iter()
             // "It was not my job, but I drove it round myself" says the opposite.
             .find(|m| {

@@ -72,8 +72,9 @@ pub(crate) struct Compiled {
     pub cliches: Sectioned,
     pub negativity: Sectioned,
     pub red_flags: Sectioned,
-    /// Words skipped inside a red flag's phrase ("can't *really* think of one").
-    pub intensifiers: HashSet<String>,
+    /// Words skipped inside a red flag's phrase: intensifiers ("can't *really* think of
+    /// one") and one-word fillers ("not my *um* job").
+    pub skippable: HashSet<String>,
     /// The phrases of the non-story rubrics' signals, by section (`rubrics.txt`).
     pub rubrics: Sectioned,
     pub honesty: PhraseSet,
@@ -142,7 +143,15 @@ impl Compiled {
             cliches: sectioned("cliches"),
             negativity: sectioned("negativity"),
             red_flags: sectioned("red-flags"),
-            intensifiers: words("intensifiers", None),
+            skippable: words("intensifiers", None)
+                .into_iter()
+                .chain(
+                    words("fillers", None)
+                        .into_iter()
+                        .filter(|w| !w.contains(' ')),
+                )
+                .map(|w| fold(&w))
+                .collect(),
             rubrics: sectioned("rubrics"),
             honesty: phrases("honesty"),
             difficulty: phrases("difficulty"),

@@ -62,10 +62,11 @@ impl PhraseSet {
     }
 
     /// Every occurrence of every phrase in `tokens`, allowing words for which `skip`
-    /// holds between the phrase's words (at most [`MAX_SKIPPED`] in a row): with
-    /// intensifiers skipped, "can't think of one" is found in "I can't really think of
-    /// one". The phrase's own words are matched first, so a phrase that holds a skippable
-    /// word still matches it.
+    /// holds between the phrase's words, and a word said twice (at most [`MAX_SKIPPED`]
+    /// in a row): with intensifiers and fillers skipped, "can't think of one" is found in
+    /// "I can't really think of one" and "not my job" in "not my um my job". The phrase's
+    /// own words are matched first, so a phrase that holds a skippable word still
+    /// matches it.
     pub fn find_all_skipping(&self, tokens: &[Token], skip: impl Fn(&Token) -> bool) -> Vec<Match> {
         let mut out = Vec::new();
         for start in 0..tokens.len() {
@@ -102,7 +103,8 @@ impl PhraseSet {
                 if fits(t) {
                     break;
                 }
-                if k == 0 || skipped == MAX_SKIPPED || !skip(t) {
+                let repeated = at > 0 && tokens[at - 1].stem == t.stem;
+                if k == 0 || skipped == MAX_SKIPPED || !(repeated || skip(t)) {
                     return None;
                 }
                 skipped += 1;
@@ -186,6 +188,10 @@ mod tests {
             vec![(0, 1..7)]
         );
         assert_eq!(find("It is just a job."), vec![(1, 2..5)]);
+        assert_eq!(
+            find("can't can't think think of one"),
+            vec![(0, 0..6), (0, 1..6)]
+        );
         // Never before the first word, never more than two in a row, never other words.
         assert_eq!(find("really can't"), vec![]);
         assert_eq!(find("can't really really really think of one"), vec![]);

@@ -126,18 +126,18 @@ fn kind_asked(question: &str) -> rapport_pack::Kind {
 }
 
 /// Floors on the leave-one-question-out agreement with the raters' mean, as written and
-/// as transcripts (lexical engine): about 0.04 under what was measured when they were set
-/// (as written ρ 0.807, pairwise 0.901, exact band 0.609, within one 0.930, step
-/// precision 0.755, recall 0.875; as transcripts 0.799, 0.929, 0.594, 0.914, 0.742,
-/// 0.878), the margin the unseen answers are allowed, so a change that makes judgement
-/// worse on answers we did not write fails here.
+/// as transcripts (lexical engine): about 0.04 under the lower of the two forms as
+/// measured when they were set (as written ρ 0.838, pairwise 0.902, exact band 0.617,
+/// within one 0.922, step precision 0.755, recall 0.860; as transcripts 0.811, 0.922,
+/// 0.594, 0.922, 0.736, 0.860), the margin the unseen answers are allowed, so a change
+/// that makes judgement worse on answers we did not write fails here.
 const FLOORS: [(&str, f64); 6] = [
-    ("rho", 0.76),
-    ("pairwise", 0.85),
+    ("rho", 0.77),
+    ("pairwise", 0.86),
     ("exact band", 0.55),
-    ("within one band", 0.86),
+    ("within one band", 0.88),
     ("step precision", 0.71),
-    ("step recall", 0.81),
+    ("step recall", 0.82),
 ];
 
 /// The floor on the off-bank answers' ρ (never fitted: scored by the fit of the answers

@@ -75,8 +75,9 @@ fn a_transcript_keeps_its_score_within_ten_points_and_its_steps() {
     // FIXME: the property should hold for every answer. Cutting a transcript into
     // clauses changes which sentences carry a step, the second-best sentence and how
     // many particulars the carriers hold, and the scores move with an 8-point spread:
-    // 34 of our 198 answers and 24 of the calibration set's 128 moved too far when last
-    // measured (most of them up). This floor, just above that rate, fails any regression;
+    // 34 of our 198 answers and 24 of the calibration set's 128 moved too far when first
+    // measured (most of them up); 62 of 446 (14%) with the common and role packs'
+    // samples. This floor, just above that rate, fails any regression;
     // lower it as the clause reading gets closer to the sentence reading.
     eprintln!(
         "{} of {checked} answers move too far when spoken:\n{}",
@@ -91,4 +92,4 @@ fn a_transcript_keeps_its_score_within_ten_points_and_its_steps() {
 }
 
 /// The share of answers, in percent, that may still move too far (see the FIXME).
-const MOVED_TOO_FAR_PERCENT: usize = 20;
+const MOVED_TOO_FAR_PERCENT: usize = 15;
