@@ -15,7 +15,7 @@ pub struct Match {
 }
 
 /// The most words [`PhraseSet::find_all_skipping`] skips between two words of a phrase.
-pub const MAX_SKIPPED: usize = 2;
+const MAX_SKIPPED: usize = 2;
 
 /// A compiled set of phrases, indexed by first stem for fast matching.
 #[derive(Debug, Clone, Default)]
@@ -62,12 +62,24 @@ impl PhraseSet {
     }
 
     /// Every occurrence of every phrase in `tokens`, allowing words for which `skip`
-    /// holds between the phrase's words, and a word said twice (at most [`MAX_SKIPPED`]
-    /// in a row): with intensifiers and fillers skipped, "can't think of one" is found in
+    /// holds between the phrase's words, and a word said twice (at most two in a
+    /// row): with intensifiers and fillers skipped, "can't think of one" is found in
     /// "I can't really think of one" and "not my job" in "not my um my job". The phrase's
     /// own words are matched first, so a phrase that holds a skippable word still
     /// matches it.
     pub fn find_all_skipping(&self, tokens: &[Token], skip: impl Fn(&Token) -> bool) -> Vec<Match> {
+        self.scan(tokens, |phrase, rest| {
+            self.match_skipping(phrase, rest, &skip)
+        })
+    }
+
+    /// Every phrase that `ends` says matches at each position of `tokens`, in order of
+    /// position: `ends(phrase, rest)` gives how many tokens of `rest` the phrase covers.
+    fn scan(
+        &self,
+        tokens: &[Token],
+        ends: impl Fn(usize, &[Token]) -> Option<usize>,
+    ) -> Vec<Match> {
         let mut out = Vec::new();
         for start in 0..tokens.len() {
             let candidates = self.by_first.get(&tokens[start].stem);
@@ -76,10 +88,10 @@ impl PhraseSet {
                 .flatten()
                 .chain(&self.leading_wildcard);
             for &phrase in all {
-                if let Some(end) = self.match_skipping(phrase, &tokens[start..], &skip) {
+                if let Some(len) = ends(phrase, &tokens[start..]) {
                     out.push(Match {
                         phrase,
-                        tokens: start..start + end,
+                        tokens: start..start + len,
                     });
                 }
             }
@@ -117,30 +129,15 @@ impl PhraseSet {
 
     /// Every occurrence of every phrase in `tokens`, in order of position.
     pub fn find_all(&self, tokens: &[Token]) -> Vec<Match> {
-        let mut out = Vec::new();
-        for start in 0..tokens.len() {
-            let candidates = self.by_first.get(&tokens[start].stem);
-            let all = candidates
-                .into_iter()
-                .flatten()
-                .chain(&self.leading_wildcard);
-            for &phrase in all {
-                let parts = &self.phrases[phrase];
-                let end = start + parts.len();
-                if end <= tokens.len()
-                    && parts
-                        .iter()
-                        .zip(&tokens[start..end])
-                        .all(|(p, t)| p.as_ref().is_none_or(|s| *s == t.stem))
-                {
-                    out.push(Match {
-                        phrase,
-                        tokens: start..end,
-                    });
-                }
-            }
-        }
-        out
+        self.scan(tokens, |phrase, rest| {
+            let parts = &self.phrases[phrase];
+            (parts.len() <= rest.len()
+                && parts
+                    .iter()
+                    .zip(rest)
+                    .all(|(p, t)| p.as_ref().is_none_or(|s| *s == t.stem)))
+            .then_some(parts.len())
+        })
     }
 }
 
