@@ -80,6 +80,9 @@ pub(crate) struct Features {
     pub honesty: bool,
     /// The red-flag section a phrase of the sentence belongs to ("denial", ...).
     pub red_flag: Option<usize>,
+    /// How many red flags the sentence holds: counted by phrase, not by sentence, so
+    /// that a transcript whose run-on units hold two of them counts both.
+    pub red_flags: usize,
     /// Speaks badly of customers, colleagues or a past employer (`negativity.txt`).
     pub negative: bool,
     /// The sections of `rubrics.txt` the sentence has a phrase of.
@@ -166,14 +169,62 @@ fn in_relative_clause(tokens: &[Token], k: usize, lex: &Compiled) -> bool {
         && (k < 3 || !SETTINGS.contains(&tokens[k - 3].folded.as_str()))
 }
 
+/// How many words after a red flag a "but" may come and still take it back.
+const CONTRAST_REACH: usize = 6;
+
+/// The red flags of the whole answer, in order, each once where phrases overlap, as
+/// (index of the first token, section). They are found over the answer's words, not
+/// sentence by sentence, so that a transcript cut into clauses at a filler ("I can't
+/// really think of um one") keeps them; with intensifiers and fillers skipped; and not
+/// when a "but" soon after takes them back ("It was not my job, but I drove it round
+/// myself" says the opposite; a "but" further on is about something else).
+fn red_flags(tokens: &[Token], lex: &Compiled) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut end = 0;
+    for m in lex
+        .red_flags
+        .set
+        .find_all_skipping(tokens, |t| lex.skippable.contains(&t.folded))
+    {
+        let taken_back = tokens[m.tokens.end..].iter().take(CONTRAST_REACH).any(|t| {
+            matches!(
+                t.folded.as_str(),
+                "but" | "yet" | "though" | "although" | "still"
+            )
+        });
+        if !taken_back && m.tokens.start >= end {
+            end = m.tokens.end;
+            out.push((m.tokens.start, lex.red_flags.section_of[m.phrase]));
+        }
+    }
+    out
+}
+
 /// Reads every sentence of the analysed answer.
 pub(crate) fn extract(text: &str, analysis: &Analysis, lex: &Compiled) -> Vec<Features> {
+    let flags = red_flags(&analysis.tokens, lex);
     (0..analysis.sentences.len())
-        .map(|i| sentence(text, analysis, i, lex))
+        .map(|i| {
+            let within = &analysis.sentences[i].tokens;
+            let here: Vec<usize> = flags
+                .iter()
+                .filter(|(at, _)| within.contains(at))
+                .map(|(_, section)| *section)
+                .collect();
+            sentence(text, analysis, i, lex, &here)
+        })
         .collect()
 }
 
-fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Features {
+/// One sentence's features; `red_flags` are the sections of the red flags that start in
+/// it.
+fn sentence(
+    text: &str,
+    analysis: &Analysis,
+    i: usize,
+    lex: &Compiled,
+    red_flags: &[usize],
+) -> Features {
     let s = &analysis.sentences[i];
     let tokens = analysis.sentence_tokens(i);
     let raw = &text[s.range.clone()];
@@ -288,21 +339,8 @@ fn sentence(text: &str, analysis: &Analysis, i: usize, lex: &Compiled) -> Featur
         perspective: reasoning_in("perspective"),
         difficulty: found(&lex.difficulty),
         honesty: found(&lex.honesty),
-        red_flag: lex
-            .red_flags
-            .set
-            .find_all_skipping(tokens, |t| lex.skippable.contains(&t.folded))
-            .iter()
-            // "It was not my job, but I drove it round myself" says the opposite.
-            .find(|m| {
-                !tokens[m.tokens.end..].iter().any(|t| {
-                    matches!(
-                        t.folded.as_str(),
-                        "but" | "yet" | "though" | "although" | "still"
-                    )
-                })
-            })
-            .map(|m| lex.red_flags.section_of[m.phrase]),
+        red_flag: red_flags.first().copied(),
+        red_flags: red_flags.len(),
         negative: !lex.negativity.set.find_all(tokens).is_empty(),
         rubric: rubric(tokens, lex),
         question: raw.trim_end().ends_with('?'),

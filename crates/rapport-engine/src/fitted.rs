@@ -41,7 +41,7 @@ pub struct Substance {
     pub hypothetical: f32,
     /// Sentences that speak badly of someone.
     pub negativity: f32,
-    /// Sentences with a red flag: denying any fault, passing the problem on, brushing
+    /// Red flags, counted by phrase: denying any fault, passing the problem on, brushing
     /// the customer off, no interest in the work, bending the rules.
     pub red_flags: f32,
     /// Filler words per hundred words.
@@ -135,7 +135,7 @@ pub(crate) fn substance(
         actions: (1.0 + actions as f32).ln(),
         hypothetical: hypothetical as f32 / words,
         negativity: delivery.negativity.len() as f32,
-        red_flags: feats.iter().filter(|f| f.red_flag.is_some()).count() as f32,
+        red_flags: feats.iter().map(|f| f.red_flags).sum::<usize>() as f32,
         fillers: 100.0 * delivery.filler_words as f32 / words,
         words: words.ln(),
         // Fillers ("um", "you know") do not make an answer longer.
