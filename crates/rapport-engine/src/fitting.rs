@@ -110,7 +110,7 @@ pub fn fit(engine: &str, items: &[&Rated], penalty: Penalty, note: &str) -> Fit 
             (t / (1.0 - t)).ln()
         })
         .collect();
-    let (score_intercept, score) = ridge(&rows, &targets, penalty.score);
+    let (score_intercept, score) = signed_ridge(&rows, &targets, penalty.score);
     fit.score_intercept = score_intercept;
     fit.score = score;
     fit
@@ -398,6 +398,44 @@ fn logistic(xs: &[Vec<f64>], ys: &[f64], lambda: f64) -> (f64, Vec<f64>) {
     unstandardise(w[0], &w[1..], &mean, &scale)
 }
 
+/// The sign each score feature's coefficient must have, where it has one: a step taken,
+/// a tip met or staying on topic never lowers the score, and blame, a red flag, brevity
+/// or abstract words never raise it, so that every priced fix on the card ("adding the
+/// result would take this from 58 to 74") points the right way. `0` leaves it free.
+fn score_sign(feature: &str) -> f64 {
+    match feature {
+        "steps" | "steps_met" | "tips" | "relevance" => 1.0,
+        "negativity" | "red_flags" | "short" | "abstract" => -1.0,
+        _ => 0.0,
+    }
+}
+
+/// Ridge regression with the signs of [`score_sign`]: a coefficient fitted with the
+/// wrong sign is held at zero and the rest fitted again, until every sign is right.
+fn signed_ridge(xs: &[Vec<f64>], ys: &[f64], lambda: f64) -> (f64, Vec<f64>) {
+    let mut held = vec![false; SCORE_FEATURES.len()];
+    loop {
+        let kept: Vec<Vec<f64>> = xs
+            .iter()
+            .map(|x| {
+                x.iter()
+                    .zip(&held)
+                    .map(|(v, h)| if *h { 0.0 } else { *v })
+                    .collect()
+            })
+            .collect();
+        let (intercept, w) = ridge(&kept, ys, lambda);
+        let wrong = SCORE_FEATURES
+            .iter()
+            .zip(&w)
+            .position(|(name, c)| score_sign(name) * c < 0.0);
+        match wrong {
+            Some(k) if !held[k] => held[k] = true,
+            _ => return (intercept, w),
+        }
+    }
+}
+
 /// Ridge regression: (intercept, coefficients).
 fn ridge(xs: &[Vec<f64>], ys: &[f64], lambda: f64) -> (f64, Vec<f64>) {
     let (mean, scale) = standardise(xs);
@@ -475,4 +513,33 @@ pub fn to_toml(fit: &Fit) -> String {
         s.push_str(&format!("{name} = {c:.6}\n"));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows of the score features where the score falls as `steps_met` rises and rises
+    /// with `steps`: the free fit gives `steps_met` a negative coefficient, the signed
+    /// fit holds it at zero and keeps `steps` positive.
+    #[test]
+    fn a_coefficient_fitted_with_the_wrong_sign_is_held_at_zero() {
+        let n = SCORE_FEATURES.len();
+        let at = |name: &str| SCORE_FEATURES.iter().position(|f| *f == name).unwrap();
+        let (steps, met) = (at("steps"), at("steps_met"));
+        let mut xs = Vec::new();
+        let mut ys = Vec::new();
+        for k in 0..40 {
+            let mut x = vec![0.0; n];
+            x[steps] = f64::from(k % 7) / 6.0;
+            x[met] = f64::from(k % 5) / 4.0;
+            ys.push(3.0 * x[steps] - 1.0 * x[met]);
+            xs.push(x);
+        }
+        let (_, free) = ridge(&xs, &ys, 0.1);
+        assert!(free[met] < -0.5, "the free fit: {free:?}");
+        let (_, signed) = signed_ridge(&xs, &ys, 0.1);
+        assert_eq!(signed[met], 0.0, "the signed fit: {signed:?}");
+        assert!(signed[steps] > 2.0, "the signed fit: {signed:?}");
+    }
 }
