@@ -525,7 +525,12 @@ mod tests {
     #[test]
     fn a_coefficient_fitted_with_the_wrong_sign_is_held_at_zero() {
         let n = SCORE_FEATURES.len();
-        let at = |name: &str| SCORE_FEATURES.iter().position(|f| *f == name).unwrap();
+        let at = |name: &str| {
+            SCORE_FEATURES
+                .iter()
+                .position(|f| *f == name)
+                .expect("a score feature")
+        };
         let (steps, met) = (at("steps"), at("steps_met"));
         let mut xs = Vec::new();
         let mut ys = Vec::new();
