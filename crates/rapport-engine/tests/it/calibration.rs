@@ -127,12 +127,12 @@ fn kind_asked(question: &str) -> rapport_pack::Kind {
 
 /// Floors on the leave-one-question-out agreement with the raters' mean, as written and
 /// as transcripts (lexical engine): about 0.04 under the lower of the two forms as
-/// measured when they were set (as written ρ 0.838, pairwise 0.902, exact band 0.617,
-/// within one 0.922, step precision 0.755, recall 0.860; as transcripts 0.811, 0.922,
-/// 0.594, 0.922, 0.736, 0.860), the margin the unseen answers are allowed, so a change
+/// measured when they were set (as written ρ 0.840, pairwise 0.904, exact band 0.617,
+/// within one 0.922, step precision 0.755, recall 0.860; as transcripts 0.832, 0.924,
+/// 0.586, 0.922, 0.738, 0.860), the margin the unseen answers are allowed, so a change
 /// that makes judgement worse on answers we did not write fails here.
 const FLOORS: [(&str, f64); 6] = [
-    ("rho", 0.77),
+    ("rho", 0.79),
     ("pairwise", 0.86),
     ("exact band", 0.55),
     ("within one band", 0.88),
