@@ -176,9 +176,11 @@ const CONTRAST_REACH: usize = 6;
 /// (index of the first token, section). They are found over the answer's words, not
 /// sentence by sentence, so that a transcript cut into clauses at a filler ("I can't
 /// really think of um one") keeps them; with intensifiers and fillers skipped; and not
-/// when a "but" soon after takes them back ("It was not my job, but I drove it round
-/// myself" says the opposite; a "but" further on is about something else).
-fn red_flags(tokens: &[Token], lex: &Compiled) -> Vec<(usize, usize)> {
+/// when a "but" later in the sentence, or soon after, takes them back ("It was not my
+/// job to chase the courier, but I drove it round myself" says the opposite; a
+/// transcript is cut into clauses at "but", so there only the reach counts).
+fn red_flags(analysis: &Analysis, lex: &Compiled) -> Vec<(usize, usize)> {
+    let tokens = &analysis.tokens;
     let mut out = Vec::new();
     let mut end = 0;
     for m in lex
@@ -186,12 +188,20 @@ fn red_flags(tokens: &[Token], lex: &Compiled) -> Vec<(usize, usize)> {
         .set
         .find_all_skipping(tokens, |t| lex.skippable.contains(&t.folded))
     {
-        let taken_back = tokens[m.tokens.end..].iter().take(CONTRAST_REACH).any(|t| {
-            matches!(
-                t.folded.as_str(),
-                "but" | "yet" | "though" | "although" | "still"
-            )
-        });
+        let sentence_end = analysis
+            .sentences
+            .iter()
+            .find(|s| s.tokens.contains(&m.tokens.start))
+            .map_or(m.tokens.end, |s| s.tokens.end);
+        let reach = sentence_end.max(m.tokens.end + CONTRAST_REACH);
+        let taken_back = tokens[m.tokens.end..reach.min(tokens.len())]
+            .iter()
+            .any(|t| {
+                matches!(
+                    t.folded.as_str(),
+                    "but" | "yet" | "though" | "although" | "still"
+                )
+            });
         if !taken_back && m.tokens.start >= end {
             end = m.tokens.end;
             out.push((m.tokens.start, lex.red_flags.section_of[m.phrase]));
@@ -202,7 +212,7 @@ fn red_flags(tokens: &[Token], lex: &Compiled) -> Vec<(usize, usize)> {
 
 /// Reads every sentence of the analysed answer.
 pub(crate) fn extract(text: &str, analysis: &Analysis, lex: &Compiled) -> Vec<Features> {
-    let flags = red_flags(&analysis.tokens, lex);
+    let flags = red_flags(analysis, lex);
     (0..analysis.sentences.len())
         .map(|i| {
             let within = &analysis.sentences[i].tokens;
