@@ -10,6 +10,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let verbose = !only.is_empty();
     let engine = crate::engine();
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    // Scores beside the raters' (for the items with a numeric `score`), for ρ at the end.
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line)?;
         let id = v["id"].as_str().unwrap_or("");
@@ -28,6 +30,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 continue;
             }
         };
+        if let Some(rated) = v["score"].as_f64() {
+            ours.push(f64::from(report.score));
+            theirs.push(rated);
+        }
         let label = v["label"].as_str().unwrap_or("");
         let expected: Vec<&str> = v["steps"]
             .as_array()
@@ -77,6 +83,12 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             steps.join(" "),
             report.relevance,
             if report.off_topic { " OFF" } else { "" }
+        );
+    }
+    if let Some(rho) = rapport_engine::eval::spearman(&ours, &theirs) {
+        println!(
+            "Spearman rho {rho:.3} against the rated scores ({} items)",
+            ours.len()
         );
     }
     Ok(())
