@@ -25,6 +25,28 @@ pub fn taken(fit: &Fit, m: &Measures, step: &StepMeasure, likelihood: f32) -> bo
     (by_rules && p >= fit.taken_with_rules) || (p >= fit.taken_alone && m.cap >= 100.0 && quotable)
 }
 
+/// The counts model's features for a step taken: the log-odds of its likelihood and of
+/// the answer's score (not rounded), each kept from the ends so that a certain step or a
+/// score of 0 or 100 stays finite.
+pub fn counts_features(likelihood: f32, score: f32) -> [f64; 2] {
+    let logit = |p: f64| (p / (1.0 - p)).ln();
+    [
+        logit(f64::from(likelihood).clamp(0.001, 0.999)),
+        logit(f64::from(score).clamp(1.0, 99.0) / 100.0),
+    ]
+}
+
+/// Whether a step taken counts in an answer with this score: the raters credit steps to
+/// an answer as a whole and almost none to a weak one, so a step found in an answer
+/// scored low is told as begun, not done. A fit without a counts model counts every step
+/// taken.
+pub fn counts(fit: &Fit, likelihood: f32, score: f32) -> bool {
+    fit.counts.is_none_or(|c| {
+        let [p, s] = counts_features(likelihood, score);
+        c.intercept + c.likelihood * p + c.score * s >= 0.0
+    })
+}
+
 /// The least rule strength of a sentence that can be quoted as a step's evidence.
 pub(crate) const EVIDENCE: f32 = 0.2;
 

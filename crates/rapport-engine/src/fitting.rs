@@ -6,10 +6,13 @@
 //! on the calibration set and writes the coefficients; the tests run the same
 //! cross-validation to hold its figures to floors.
 
-use rapport_pack::{Fit, SCORE_FEATURES, STEP_FEATURES};
+use rapport_pack::{COUNTS_FIELDS, Counts, Fit, SCORE_FEATURES, STEP_FEATURES};
 
 use crate::eval::spearman;
-use crate::fitted::{Measures, score_features, score_with, step_likelihood, taken};
+
+use crate::fitted::{
+    Measures, counts, counts_features, score_features, score_with, step_likelihood, taken,
+};
 use crate::report::Band;
 
 /// The thresholds of `fitted::taken`, chosen by leave-one-question-out on the
@@ -64,8 +67,76 @@ impl Default for Penalty {
     }
 }
 
-/// Fits both models to these answers.
+/// Fits the three models to these answers: the step model, the score model and, on
+/// their out-of-fold predictions, the counts model.
 pub fn fit(engine: &str, items: &[&Rated], penalty: Penalty, note: &str) -> Fit {
+    let mut fit = fit_models(engine, items, penalty, note);
+    fit.counts = fit_counts(engine, items, penalty);
+    fit
+}
+
+/// Inner folds (by question) for the counts model's out-of-fold predictions.
+const COUNTS_FOLDS: usize = 5;
+
+/// The counts model's L2 penalty (on its two standardised features).
+const COUNTS_PENALTY: f64 = 1.0;
+
+/// The counts model: for every step the step model takes in an answer whose steps were
+/// rated, whether both raters name it, against the step's likelihood and the answer's
+/// score, each predicted by a fit that never saw the answer's question (so that the
+/// model learns how far to trust predictions, not fitted values). `None` when no step
+/// is taken or the labels are all alike.
+fn fit_counts(engine: &str, items: &[&Rated], penalty: Penalty) -> Option<Counts> {
+    let mut questions: Vec<&str> = Vec::new();
+    for item in items {
+        if !questions.contains(&item.question_id.as_str()) {
+            questions.push(&item.question_id);
+        }
+    }
+    let fold = |item: &Rated| {
+        questions
+            .iter()
+            .position(|q| *q == item.question_id)
+            .unwrap_or(0)
+            % COUNTS_FOLDS
+    };
+    let mut xs: Vec<Vec<f64>> = Vec::new();
+    let mut ys: Vec<f64> = Vec::new();
+    for k in 0..COUNTS_FOLDS {
+        let train: Vec<&Rated> = items.iter().copied().filter(|i| fold(i) != k).collect();
+        let held = items
+            .iter()
+            .filter(|i| fold(i) == k && i.rated_steps)
+            .collect::<Vec<_>>();
+        if train.is_empty() || held.is_empty() {
+            continue;
+        }
+        let inner = fit_models(engine, &train, penalty, "");
+        for item in held {
+            let likelihoods = likelihoods(&inner, &item.measures);
+            let score = score_with(&inner, &item.measures, &likelihoods);
+            for (s, p) in item.measures.steps.iter().zip(&likelihoods) {
+                if taken(&inner, &item.measures, s, *p) {
+                    xs.push(counts_features(*p, score).to_vec());
+                    ys.push(if item.steps.contains(&s.id) { 1.0 } else { 0.0 });
+                }
+            }
+        }
+    }
+    let positives = ys.iter().filter(|y| **y > 0.5).count();
+    if positives == 0 || positives == ys.len() {
+        return None;
+    }
+    let (intercept, w) = logistic(&xs, &ys, COUNTS_PENALTY);
+    Some(Counts {
+        intercept,
+        likelihood: w[0],
+        score: w[1],
+    })
+}
+
+/// Fits the step and score models to these answers.
+fn fit_models(engine: &str, items: &[&Rated], penalty: Penalty, note: &str) -> Fit {
     // The step model: one row per step of every answer.
     let mut xs: Vec<Vec<f64>> = Vec::new();
     let mut ys: Vec<f64> = Vec::new();
@@ -90,6 +161,7 @@ pub fn fit(engine: &str, items: &[&Rated], penalty: Penalty, note: &str) -> Fit 
         taken_with_rules: TAKEN_WITH_RULES,
         taken_alone: TAKEN_ALONE,
         missing_step_ceiling: missing_step_ceiling(items),
+        counts: None,
     };
     // The score model, on the likelihoods the step model gives.
     let rows: Vec<Vec<f64>> = items
@@ -170,13 +242,14 @@ pub struct Prediction {
 /// Predicts one answer with a fit, as the engine would score it.
 pub fn predict(fit: &Fit, index: usize, item: &Rated) -> Prediction {
     let likelihoods = likelihoods(fit, &item.measures);
-    let score = f64::from(score_with(fit, &item.measures, &likelihoods).round());
+    let unrounded = score_with(fit, &item.measures, &likelihoods);
+    let score = f64::from(unrounded.round());
     let steps = item
         .measures
         .steps
         .iter()
         .zip(&likelihoods)
-        .filter(|(s, p)| taken(fit, &item.measures, s, **p))
+        .filter(|(s, p)| taken(fit, &item.measures, s, **p) && counts(fit, **p, unrounded))
         .map(|(s, _)| s.id.clone())
         .collect();
     Prediction {
@@ -504,6 +577,14 @@ pub fn to_toml(fit: &Fit) -> String {
         "missing_step_ceiling = {:.1}\n",
         fit.missing_step_ceiling
     ));
+    if let Some(c) = fit.counts {
+        for (name, value) in COUNTS_FIELDS
+            .iter()
+            .zip([c.intercept, c.likelihood, c.score])
+        {
+            s.push_str(&format!("{name} = {value:.6}\n"));
+        }
+    }
     s.push_str(&format!("\n[scoring.{}.step]\n", fit.engine));
     for (name, c) in STEP_FEATURES.iter().zip(&fit.step) {
         s.push_str(&format!("{name} = {c:.6}\n"));

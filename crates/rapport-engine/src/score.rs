@@ -172,12 +172,22 @@ pub(crate) fn report(
     };
     // With a fitted model, it decides which steps are taken and the score; the rules
     // above stay in charge without one.
+    // Steps the step model takes that do not count in an answer this weak: begun, not
+    // done, and told so.
+    let mut begun = vec![false; verdicts.len()];
     let fitted = fit.map(|fit| {
         let (likelihoods, fitted_score) = fitted::predict(fit, &measures);
-        for ((v, p), m) in verdicts.iter_mut().zip(&likelihoods).zip(&measures.steps) {
+        for (((v, p), m), begun) in verdicts
+            .iter_mut()
+            .zip(&likelihoods)
+            .zip(&measures.steps)
+            .zip(&mut begun)
+        {
             // `taken` never takes a step no sentence rates above zero, so a taken step
             // always has a candidate to quote.
-            v.met = fitted::taken(fit, &measures, m, *p);
+            let taken = fitted::taken(fit, &measures, m, *p);
+            v.met = taken && fitted::counts(fit, *p, fitted_score);
+            *begun = taken && !v.met;
             v.strength = if v.met { p.max(0.5) } else { p.min(0.49) };
             if !v.met {
                 v.hits.clear();
@@ -194,7 +204,8 @@ pub(crate) fn report(
         .steps
         .iter()
         .zip(&verdicts)
-        .map(|(step, v)| Criterion {
+        .zip(&begun)
+        .map(|((step, v), begun)| Criterion {
             id: step.id.clone(),
             label: step.label.clone(),
             met: v.met,
@@ -202,6 +213,8 @@ pub(crate) fn report(
             evidence: evidence(text, feats, &v.hits),
             advice: if v.met {
                 step.guidance.clone()
+            } else if *begun {
+                begun_advice(step)
             } else {
                 step.missing.clone()
             },
@@ -246,7 +259,7 @@ pub(crate) fn report(
     if let Some((fit, likelihoods, now)) = &fitted {
         fitted_feedback(
             guide,
-            &verdicts,
+            (&verdicts, &begun),
             &tip_verdicts,
             &measures,
             (fit, likelihoods, *now),
@@ -344,6 +357,15 @@ pub(crate) fn report(
     (report, measures)
 }
 
+/// What to say about a step the answer touches on but that does not count in it yet:
+/// raters credit almost no step to an answer they find weak as a whole.
+fn begun_advice(step: &rapport_pack::Step) -> String {
+    format!(
+        "You touch on this, but not yet enough for it to count. {}",
+        step.missing
+    )
+}
+
 /// What to say about the first sentence with a red flag (`red-flags.txt`), quoting it.
 fn red_flag_line(text: &str, feats: &[Features], lex: &Compiled) -> Option<String> {
     let (f, section) = feats.iter().find_map(|f| Some((f, f.red_flag?)))?;
@@ -371,7 +393,7 @@ fn red_flag_line(text: &str, feats: &[Features], lex: &Compiled) -> Option<Strin
 /// the red flag's line, with the score the answer would get if it were done, best first.
 fn fitted_feedback(
     guide: &rapport_pack::Guide,
-    verdicts: &[StepVerdict],
+    (verdicts, begun): (&[StepVerdict], &[bool]),
     tip_verdicts: &[crate::tips::TipVerdict],
     m: &Measures,
     (fit, likelihoods, now): (&Fit, &[f32], f32),
@@ -390,7 +412,7 @@ fn fitted_feedback(
             (gain, line.to_string())
         }
     };
-    for (k, (step, v)) in guide.steps.iter().zip(verdicts).enumerate() {
+    for (k, ((step, v), begun)) in guide.steps.iter().zip(verdicts).zip(begun).enumerate() {
         if v.met && v.strength >= 0.65 {
             continue;
         }
@@ -403,6 +425,8 @@ fn fitted_feedback(
                 step.label.to_lowercase(),
                 step.guidance
             )
+        } else if *begun {
+            begun_advice(step)
         } else {
             step.missing.clone()
         };

@@ -21,4 +21,4 @@ pub use lexicon::{Lexicon, Lexicons, parse_lexicon, parse_lexicons};
 pub use load::{PackLoad, parse_pack};
 pub use merge::{RESERVED_GUIDE_ID, merge};
 pub use model::{Guide, Kind, Origin, Pack, Sample, Signal, Stage, Step};
-pub use scoring::{ENGINES, Fit, SCORE_FEATURES, STEP_FEATURES};
+pub use scoring::{COUNTS_FIELDS, Counts, ENGINES, Fit, SCORE_FEATURES, STEP_FEATURES};

@@ -85,7 +85,28 @@ pub struct Fit {
     /// `100 - missing_step_ceiling × (weighted share of the steps not taken)`, as the
     /// raters almost never rate an answer that skips a step as strong.
     pub missing_step_ceiling: f64,
+    /// Whether a step the step model takes counts in this answer; `None`: every step
+    /// taken counts.
+    pub counts: Option<Counts>,
 }
+
+/// The counts model: the raters credit a step to an answer as a whole, and almost never
+/// to a weak one (answers they score under 40 take 0.3 steps on average in the
+/// calibration set, those over 80 take 3.9), so a step taken counts when
+/// `intercept + likelihood × logit(step likelihood) + score × logit(score / 100) ≥ 0`,
+/// a logistic model fitted on out-of-fold predictions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Counts {
+    /// The intercept.
+    pub intercept: f64,
+    /// The coefficient of the step likelihood's log-odds.
+    pub likelihood: f64,
+    /// The coefficient of the score's log-odds.
+    pub score: f64,
+}
+
+/// The fields of [`Counts`] in a `[scoring.<engine>]` table: all three or none.
+pub const COUNTS_FIELDS: [&str; 3] = ["counts_intercept", "counts_likelihood", "counts_score"];
 
 const FIT_FIELDS: &[&str] = &[
     "note",
@@ -96,6 +117,9 @@ const FIT_FIELDS: &[&str] = &[
     "taken_with_rules",
     "taken_alone",
     "missing_step_ceiling",
+    "counts_intercept",
+    "counts_likelihood",
+    "counts_score",
 ];
 
 /// Reads the `[scoring]` table: one fit per engine.
@@ -140,6 +164,7 @@ fn read_fit(engine: &str, table: &Table<'_, '_>, report: &mut Report<'_>) -> Opt
     let taken_with_rules = likelihood(table, report, "taken_with_rules");
     let taken_alone = likelihood(table, report, "taken_alone");
     let missing_step_ceiling = points(table, report, "missing_step_ceiling");
+    let counts = read_counts(table, report);
     table.warn_unknown(report, FIT_FIELDS);
     if report.error_count() > before {
         return None;
@@ -154,6 +179,45 @@ fn read_fit(engine: &str, table: &Table<'_, '_>, report: &mut Report<'_>) -> Opt
         taken_with_rules: taken_with_rules?,
         taken_alone: taken_alone?,
         missing_step_ceiling: missing_step_ceiling?,
+        counts,
+    })
+}
+
+/// The counts model's three coefficients, or `None` when the table has none of them
+/// (a fit written before it existed: every step taken counts).
+fn read_counts(table: &Table<'_, '_>, report: &mut Report<'_>) -> Option<Counts> {
+    let fields: Vec<_> = COUNTS_FIELDS
+        .iter()
+        .map(|key| table.field(report, key, false))
+        .collect();
+    if fields.iter().all(Option::is_none) {
+        return None;
+    }
+    let mut values = [0.0; 3];
+    let mut ok = true;
+    for ((key, field), value) in COUNTS_FIELDS.iter().zip(&fields).zip(&mut values) {
+        match field {
+            Some(f) => match finite(report, f.value, f.line, &f.path) {
+                Some(x) => *value = x,
+                None => ok = false,
+            },
+            None => {
+                report.error(
+                    table.line,
+                    Some(&table.path_of(key)),
+                    format!(
+                        "missing: the counts model needs all of {}",
+                        quoted_list(&COUNTS_FIELDS)
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(Counts {
+        intercept: values[0],
+        likelihood: values[1],
+        score: values[2],
     })
 }
 

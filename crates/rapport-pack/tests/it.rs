@@ -508,3 +508,51 @@ fn a_pack_id_used_twice_and_the_reserved_guide_id_are_errors() {
     let ids: Vec<&str> = packs[1].guides.iter().map(|g| g.id.as_str()).collect();
     assert_eq!(ids, ["late-order"]);
 }
+
+/// The counts model in a `[scoring.<engine>]` table is all three coefficients or none:
+/// the shipped fit has it, a fit without it loads (every step taken counts), and a fit
+/// with only some of it is an error that names what is missing.
+#[test]
+fn a_fit_has_all_of_the_counts_model_or_none_of_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs/customer-focus");
+    let read = |name: &str| {
+        fs::read_to_string(root.join(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
+    };
+    let (pack, scoring) = (read("pack.toml"), read("scoring.toml"));
+    let load = |scoring: String| {
+        parse_pack(&[
+            ("pack.toml".to_owned(), pack.clone()),
+            ("scoring.toml".to_owned(), scoring),
+        ])
+    };
+    let shipped = load(scoring.clone());
+    assert!(!shipped.has_errors(), "{:?}", shipped.diagnostics);
+    let fits = shipped.pack.expect("the pack loads").scoring;
+    assert_eq!(fits.len(), 2);
+    assert!(fits.iter().all(|f| f.counts.is_some()), "{fits:?}");
+
+    let without = |keys: &[&str]| -> String {
+        scoring
+            .lines()
+            .filter(|l| !keys.iter().any(|k| l.starts_with(&format!("{k} ="))))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
+    let none = load(without(&rapport_pack::COUNTS_FIELDS));
+    assert!(!none.has_errors(), "{:?}", none.diagnostics);
+    let fits = none.pack.expect("the pack loads").scoring;
+    assert_eq!(fits.len(), 2);
+    assert!(fits.iter().all(|f| f.counts.is_none()), "{fits:?}");
+
+    let some = load(without(&["counts_score"]));
+    assert!(some.has_errors());
+    let messages: Vec<String> = some.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("counts_score")),
+        "{messages:?}"
+    );
+    assert!(
+        some.pack.is_none_or(|p| p.scoring.is_empty()),
+        "a fit with half a counts model is not used"
+    );
+}

@@ -128,16 +128,16 @@ fn kind_asked(question: &str) -> rapport_pack::Kind {
 /// Floors on the leave-one-question-out agreement with the raters' mean, as written and
 /// as transcripts (lexical engine): about 0.04 under the lower of the two forms as
 /// measured when they were set (as written ρ 0.840, pairwise 0.904, exact band 0.617,
-/// within one 0.922, step precision 0.755, recall 0.860; as transcripts 0.832, 0.924,
-/// 0.586, 0.922, 0.738, 0.860), the margin the unseen answers are allowed, so a change
+/// within one 0.922, step precision 0.847, recall 0.792; as transcripts 0.832, 0.924,
+/// 0.586, 0.922, 0.830, 0.789), the margin the unseen answers are allowed, so a change
 /// that makes judgement worse on answers we did not write fails here.
 const FLOORS: [(&str, f64); 6] = [
     ("rho", 0.79),
     ("pairwise", 0.86),
     ("exact band", 0.55),
     ("within one band", 0.88),
-    ("step precision", 0.71),
-    ("step recall", 0.82),
+    ("step precision", 0.79),
+    ("step recall", 0.75),
 ];
 
 /// The floor on the off-bank answers' ρ (never fitted: scored by the fit of the answers
@@ -245,7 +245,15 @@ fn cross_validated_agreement_with_outside_raters_is_above_floors_and_the_shipped
             failures.push(format!("off-bank: rho {:.3} < {OFFBANK_RHO}", f.rho));
         }
     }
-    if !close(&fresh.step, &shipped.step) || !close(&fresh.score, &shipped.score) {
+    let counts = |fit: &rapport_pack::Fit| {
+        fit.counts
+            .map(|c| vec![c.intercept, c.likelihood, c.score])
+            .unwrap_or_default()
+    };
+    if !close(&fresh.step, &shipped.step)
+        || !close(&fresh.score, &shipped.score)
+        || !close(&counts(&fresh), &counts(&shipped))
+    {
         failures.push(
             "packs/customer-focus/scoring.toml is stale: run `cargo xtask fit --write` on the calibration set"
                 .into(),
