@@ -127,23 +127,23 @@ fn kind_asked(question: &str) -> rapport_pack::Kind {
 
 /// Floors on the leave-one-question-out agreement with the raters' mean, as written and
 /// as transcripts (lexical engine): about 0.04 under the lower of the two forms as
-/// measured when they were set (as written ρ 0.840, pairwise 0.904, exact band 0.617,
-/// within one 0.922, step precision 0.847, recall 0.792; as transcripts 0.832, 0.924,
-/// 0.586, 0.922, 0.830, 0.789), the margin the unseen answers are allowed, so a change
+/// measured when they were set (as written ρ 0.856, pairwise 0.908, exact band 0.641,
+/// within one 0.945, step precision 0.845, recall 0.803; as transcripts 0.862, 0.932,
+/// 0.625, 0.961, 0.812, 0.806), the margin the unseen answers are allowed, so a change
 /// that makes judgement worse on answers we did not write fails here.
 const FLOORS: [(&str, f64); 6] = [
-    ("rho", 0.79),
-    ("pairwise", 0.86),
-    ("exact band", 0.55),
-    ("within one band", 0.88),
-    ("step precision", 0.79),
-    ("step recall", 0.75),
+    ("rho", 0.81),
+    ("pairwise", 0.87),
+    ("exact band", 0.58),
+    ("within one band", 0.90),
+    ("step precision", 0.77),
+    ("step recall", 0.76),
 ];
 
 /// The floor on the off-bank answers' ρ (never fitted: scored by the fit of the answers
-/// in the packs, by the guide each question matches). Measured when set: see the test's
-/// output; on 30 answers one answer moves ρ by several hundredths.
-const OFFBANK_RHO: f64 = 0.50;
+/// in the packs, by the guide each question matches). Measured when set: 0.708; on 30
+/// answers one answer moves ρ by several hundredths.
+const OFFBANK_RHO: f64 = 0.65;
 
 #[test]
 fn cross_validated_agreement_with_outside_raters_is_above_floors_and_the_shipped_fit_is_current() {
