@@ -26,7 +26,9 @@ mod validate;
 
 pub use embed::{EmbedError, Embedder};
 pub use error::{MAX_ANSWER_CHARS, ScoreError};
-pub use report::{Band, Comparison, Criterion, Delivery, Evidence, Found, GuideMatch, Report};
+pub use report::{
+    BEGUN, Band, Comparison, Criterion, Delivery, Evidence, Found, GuideMatch, Report,
+};
 pub use semantic::SentenceCache;
 
 use rustc_hash::FxHashMap as HashMap;

@@ -25,6 +25,10 @@ pub struct Criterion {
     pub label: String,
     /// Whether the answer takes the step.
     pub met: bool,
+    /// A step the answer touches on that does not count in it yet (found, in an answer
+    /// too weak as a whole for the step to count; see `fitted::counts`): not met, with
+    /// the advice beginning [`BEGUN`]. Always false for tips.
+    pub begun: bool,
     /// How clearly, 0.0 to 1.0.
     pub strength: f32,
     /// The spans that carry it (empty when not met).
@@ -34,6 +38,10 @@ pub struct Criterion {
     /// The interviewer's follow-up question for a missing step (empty for tips).
     pub follow_up: String,
 }
+
+/// How the advice of a step begun but not counted begins; the step's `missing` text
+/// follows.
+pub const BEGUN: &str = "You touch on this, but not yet enough for it to count. ";
 
 /// A band, from the score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -209,6 +209,7 @@ pub(crate) fn report(
             id: step.id.clone(),
             label: step.label.clone(),
             met: v.met,
+            begun: *begun,
             strength: v.strength,
             evidence: evidence(text, feats, &v.hits),
             advice: if v.met {
@@ -227,6 +228,7 @@ pub(crate) fn report(
             id: t.id.to_string(),
             label: t.label.to_string(),
             met: t.met,
+            begun: false,
             strength: t.strength,
             evidence: if t.met {
                 evidence(text, feats, &t.hits)
@@ -360,10 +362,7 @@ pub(crate) fn report(
 /// What to say about a step the answer touches on but that does not count in it yet:
 /// raters credit almost no step to an answer they find weak as a whole.
 fn begun_advice(step: &rapport_pack::Step) -> String {
-    format!(
-        "You touch on this, but not yet enough for it to count. {}",
-        step.missing
-    )
+    format!("{}{}", crate::report::BEGUN, step.missing)
 }
 
 /// What to say about the first sentence with a red flag (`red-flags.txt`), quoting it.

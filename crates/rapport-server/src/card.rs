@@ -379,6 +379,7 @@ mod tests {
             id: id.into(),
             label: id.to_uppercase(),
             met: !spans.is_empty(),
+            begun: false,
             strength: 1.0,
             evidence: spans
                 .iter()

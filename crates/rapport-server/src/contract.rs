@@ -59,6 +59,9 @@ pub struct CriterionJson<'a> {
     pub label: &'a str,
     /// Whether the answer takes it.
     pub met: bool,
+    /// A step the answer touches on that does not count yet (only when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub begun: bool,
     /// How clearly, 0–1.
     pub strength: f64,
     /// The spans that carry it.
@@ -150,6 +153,7 @@ impl<'a> CriterionJson<'a> {
             id: &c.id,
             label: &c.label,
             met: c.met,
+            begun: c.begun,
             strength: round3(c.strength),
             evidence: c.evidence.iter().map(EvidenceJson::new).collect(),
             advice: &c.advice,

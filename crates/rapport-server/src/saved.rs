@@ -64,6 +64,9 @@ pub struct CriterionDoc {
     pub label: String,
     /// Whether the answer takes it.
     pub met: bool,
+    /// A step the answer touches on that does not count yet (only when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub begun: bool,
     /// How clearly, 0–1.
     pub strength: f64,
     /// The spans of the answer that carry it.
@@ -164,6 +167,7 @@ impl CriterionDoc {
             id: self.id.clone(),
             label: self.label.clone(),
             met: self.met,
+            begun: self.begun,
             strength: self.strength as f32,
             evidence: self.evidence.iter().map(EvidenceDoc::to_evidence).collect(),
             advice: self.advice.clone(),

@@ -248,6 +248,7 @@ pub(crate) fn report_of(attempt: &Attempt) -> Report {
                 id: s.id.clone(),
                 label: s.id.clone(),
                 met: s.met,
+                begun: false,
                 strength: s.strength,
                 evidence: Vec::new(),
                 advice: String::new(),

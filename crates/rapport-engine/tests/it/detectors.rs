@@ -114,7 +114,10 @@ fn check(signal: Signal) {
         };
         let right = case.expect == Expect::Met;
         let asserted = if case.fixme.is_some() { !right } else { right };
-        if c.met != asserted {
+        // The detectors find the step; whether it counts in an answer this weak as a
+        // whole is the counts model's call, measured on the calibration set.
+        let found = c.met || c.begun;
+        if found != asserted {
             let why = match &case.fixme {
                 Some(_) => "now gets it right: drop the `fixme`",
                 None => "wrong verdict",
@@ -125,8 +128,9 @@ fn check(signal: Signal) {
                 .map(|e| (e.text.as_str(), e.why.as_str()))
                 .collect();
             failures.push(format!(
-                "{at}: {why}: met={} strength={:.2} evidence={evidence:?}\n    answer: {}",
+                "{at}: {why}: met={} begun={} strength={:.2} evidence={evidence:?}\n    answer: {}",
                 c.met,
+                c.begun,
                 c.strength,
                 case.answer.trim()
             ));

@@ -9,12 +9,15 @@
 //! of all our short answers (held-out answers we labelled developing, 44 words on
 //! average, score 30 fitted and 45 by the rules; those we labelled strong, 73 and 74).
 //! The floors sit a few points under the figures measured with the fitted score (dev:
-//! exact 56.6%, within one 93.9%, pairwise 91.2%, ρ 0.835, step F1 0.844; held-out:
-//! 44.0%, 94.0%, 86.3%, 0.709, 0.846), so a change that makes judgement worse fails
-//! here, while every floor stays far above chance. (Dev exact fell from 62.6% when the
-//! common and role packs arrived: a step word's weight depends on how many of all the
-//! loaded steps use it, and the fit moved with them; outside agreement held, see
-//! calibration.rs.)
+//! exact 63.6%, within one 94.9%, pairwise 91.7%, ρ 0.853, step F1 0.822; held-out:
+//! 52.0%, 94.0%, 86.7%, 0.714, 0.773), so a change that makes judgement worse fails
+//! here, while every floor stays far above chance. Step F1 fell (0.844 and 0.846
+//! before) when steps found in an answer scored weak as a whole stopped counting, as
+//! outside raters count them (see calibration.rs): precision rose (held-out 0.864) and
+//! recall fell (0.700), most in our short answers, which the fitted score rates lower
+//! than we labelled. (Dev exact fell from 62.6% when the common and role packs arrived:
+//! a step word's weight depends on how many of all the loaded steps use it, and the fit
+//! moved with them; outside agreement held, see calibration.rs.)
 use std::path::Path;
 
 use rapport_engine::eval::{Agreement, Labelled, Observation, Question, agreement};
@@ -39,19 +42,19 @@ struct Floors {
 }
 
 const DEV: Floors = Floors {
-    exact: 0.54,
-    within_one: 0.88,
+    exact: 0.59,
+    within_one: 0.90,
     pairwise: 0.87,
     spearman: 0.80,
-    step_f1: 0.82,
+    step_f1: 0.78,
 };
 
 const HELDOUT: Floors = Floors {
-    exact: 0.40,
-    within_one: 0.88,
-    pairwise: 0.81,
+    exact: 0.48,
+    within_one: 0.90,
+    pairwise: 0.82,
     spearman: 0.66,
-    step_f1: 0.78,
+    step_f1: 0.73,
 };
 
 /// Free questions matched to the guide they were written for (dev set).
