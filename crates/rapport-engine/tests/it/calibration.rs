@@ -252,7 +252,7 @@ fn cross_validated_agreement_with_outside_raters_is_above_floors_and_the_shipped
     };
     if !close(&fresh.step, &shipped.step)
         || !close(&fresh.score, &shipped.score)
-        || !close(&counts(&fresh), &counts(&shipped))
+        || !close(&counts(&fresh), &counts(shipped))
     {
         failures.push(
             "packs/customer-focus/scoring.toml is stale: run `cargo xtask fit --write` on the calibration set"
