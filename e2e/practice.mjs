@@ -43,11 +43,15 @@ try {
   await page.waitForSelector("#answer");
   await page.waitForSelector("#checklist li[data-step='situation'][data-met='false']");
 
+  // The scene alone is found at once, begun (◐) until the answer as a whole is strong
+  // enough for it to count, then met (✓).
   step = "typing an answer and seeing a step tick in the live checklist";
   await page.click("#answer");
   await page.keyboard.type(ANSWER.slice(0, 140), { delay: 5 });
-  await page.waitForSelector("#checklist li[data-step='situation'][data-met='true']", { timeout: 10000 });
+  await page.waitForSelector("#checklist li[data-step='situation']:is([data-met='begun'], [data-met='true'])", { timeout: 10000 });
   await page.keyboard.type(ANSWER.slice(140), { delay: 1 });
+  step = "the whole answer typed: the scene counts";
+  await page.waitForSelector("#checklist li[data-step='situation'][data-met='true']", { timeout: 10000 });
 
   step = "submitting and seeing the evidence highlighted";
   await page.click("#submit");

@@ -31,7 +31,7 @@ pub struct Criterion {
     pub begun: bool,
     /// How clearly, 0.0 to 1.0.
     pub strength: f32,
-    /// The spans that carry it (empty when not met).
+    /// The spans that carry it (empty when neither met nor begun).
     pub evidence: Vec<Evidence>,
     /// What to do when it is missing (the guide's `missing` text), or why it is weak.
     pub advice: String,

@@ -189,7 +189,8 @@ pub(crate) fn report(
             v.met = taken && fitted::counts(fit, *p, fitted_score);
             *begun = taken && !v.met;
             v.strength = if v.met { p.max(0.5) } else { p.min(0.49) };
-            if !v.met {
+            // A step begun keeps its evidence: where the answer touches on it.
+            if !taken {
                 v.hits.clear();
             } else if v.hits.is_empty() {
                 v.hits = v.candidates.clone();

@@ -111,22 +111,27 @@
   var inFlight = null;
   var usedVoice = false;
 
+  // Each step is met (✓), begun (◐: found, but the answer so far is too thin as a
+  // whole for it to count) or missing (✗).
   function showSteps(criteria) {
-    var met = {};
+    var state = {};
     criteria.forEach(function (c) {
-      met[c.id] = !!c.met;
+      state[c.id] = c.met ? "true" : c.begun ? "begun" : "false";
     });
     checklist.querySelectorAll("li[data-step]").forEach(function (li) {
-      var isMet = met[li.getAttribute("data-step")] === true;
-      var value = isMet ? "true" : "false";
+      var value = state[li.getAttribute("data-step")] || "false";
       if (li.getAttribute("data-met") === value) {
         return;
       }
       li.setAttribute("data-met", value);
-      li.classList.toggle("met", isMet);
-      li.classList.toggle("missing", !isMet);
-      setText(li.querySelector(".glyph"), isMet ? "✓" : "✗");
-      setText(li.querySelector(".state"), isMet ? "met" : "missing");
+      li.classList.toggle("met", value === "true");
+      li.classList.toggle("begun", value === "begun");
+      li.classList.toggle("missing", value === "false");
+      setText(li.querySelector(".glyph"), value === "true" ? "✓" : value === "begun" ? "◐" : "✗");
+      setText(
+        li.querySelector(".state"),
+        value === "true" ? "met" : value === "begun" ? "started" : "missing"
+      );
     });
   }
 
