@@ -528,13 +528,13 @@ fn snapshot_of_a_story_that_stops_before_the_result() {
          regulator off our display model, checked it fitted the box he had brought in, and \
          drove it round to his house on my lunch break.",
         expect![[r#"
-            difficult-customer · solid 65
+            difficult-customer · solid 66
             ✓ situation 0.9
             ✓ skills 0.7
             ✓ actions 1.0
             ✗ outcome 0.1
             tips ✓specific ✗outcome-focus ✓skills-shown ✗honest ✓confident
-            next You stop at what you did: add one sentence on what happened for the customer afterwards — did they stay, return, thank you? (that would take this answer from 65 to about 83)
+            next You stop at what you did: add one sentence on what happened for the customer afterwards — did they stay, return, thank you? (that would take this answer from 66 to about 83)
         "#]],
     );
 }
