@@ -2,14 +2,15 @@
 //!
 //! Pure arithmetic over [`Measures`]: a logistic step model (L2-penalised, Newton's
 //! method) fitted to the raters' step labels, then a ridge score model fitted to the
-//! log-odds of their scores on the step likelihoods and the answer's manner. `cargo xtask fit` runs it
-//! on the calibration set and writes the coefficients; the tests run the same
-//! cross-validation to hold its figures to floors.
+//! log-odds of their scores on the step likelihoods and the answer's manner, then a
+//! logistic counts model on out-of-fold predictions (whether a step taken counts in an
+//! answer with that score). `cargo xtask fit` runs it on the calibration set and writes
+//! the coefficients; the tests run the same cross-validation to hold its figures to
+//! floors.
 
 use rapport_pack::{COUNTS_FIELDS, Counts, Fit, SCORE_FEATURES, STEP_FEATURES};
 
 use crate::eval::spearman;
-
 use crate::fitted::{
     Measures, counts, counts_features, score_features, score_with, step_likelihood, taken,
 };
