@@ -55,6 +55,8 @@ pub(crate) struct CardStep {
     pub(crate) label: String,
     /// Whether the answer takes it.
     pub(crate) met: bool,
+    /// Found, but not counted yet in an answer this weak as a whole.
+    pub(crate) begun: bool,
     /// How clearly, in per cent.
     pub(crate) percent: u8,
     /// The evidence quoted (one line; empty when missing).
@@ -138,6 +140,7 @@ impl Card {
                     id: c.id.clone(),
                     label: c.label.clone(),
                     met: c.met,
+                    begun: c.begun,
                     percent: percent(c.strength),
                     quote,
                     advice: c.advice.trim().to_owned(),

@@ -91,7 +91,7 @@ pub fn render(report: &Report, style: Style) -> String {
         let _ = writeln!(
             out,
             " {} {:<id_width$}  {}",
-            style.mark(c.met),
+            style.step_mark(c.met, c.begun),
             c.id,
             detail
         );

@@ -67,6 +67,15 @@ impl Style {
         }
     }
 
+    /// A step's mark: ✓ met, ◐ begun (found, not counted yet), ✗ missing.
+    pub fn step_mark(self, met: bool, begun: bool) -> String {
+        if begun && !met {
+            self.paint("33", "◐")
+        } else {
+            self.mark(met)
+        }
+    }
+
     /// A band name, coloured by how good it is.
     pub fn band(self, band: rapport_engine::Band) -> String {
         self.band_padded(band, 0)
