@@ -546,10 +546,20 @@ fn a_fit_has_all_of_the_counts_model_or_none_of_it() {
 
     let some = load(without(&["counts_score"]));
     assert!(some.has_errors());
-    let messages: Vec<String> = some.diagnostics.iter().map(|d| d.to_string()).collect();
-    assert!(
-        messages.iter().any(|m| m.contains("counts_score")),
-        "{messages:?}"
+    // Both fits lack it, and each error names the missing field itself.
+    let fields: Vec<Option<&str>> = some
+        .diagnostics
+        .iter()
+        .map(|d| d.field.as_deref())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            Some("scoring.lexical.counts_score"),
+            Some("scoring.semantic.counts_score")
+        ],
+        "{:?}",
+        some.diagnostics
     );
     assert!(
         some.pack.is_none_or(|p| p.scoring.is_empty()),
