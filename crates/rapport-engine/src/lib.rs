@@ -7,6 +7,7 @@
 //! tips and delivery are checked (`tips`, `delivery`), and `score` turns the verdicts into
 //! a score, a band, feedback ordered by what would lift the answer most, and strengths.
 
+mod change;
 mod delivery;
 mod detect;
 mod embed;
@@ -24,6 +25,7 @@ mod semantic;
 mod tips;
 mod validate;
 
+pub use change::{Difference, MAX_CHANGES_PRICED};
 pub use embed::{EmbedError, Embedder};
 pub use error::{MAX_ANSWER_CHARS, ScoreError};
 pub use report::{

@@ -175,6 +175,10 @@ pub struct Comparison {
     pub gained: Vec<String>,
     /// Steps met before but not now.
     pub lost: Vec<String>,
+    /// Tips met now but not before.
+    pub tips_gained: Vec<String>,
+    /// Tips met before but not now.
+    pub tips_lost: Vec<String>,
     /// The band before and after.
     pub band: (Band, Band),
 }
@@ -182,23 +186,19 @@ pub struct Comparison {
 impl Comparison {
     /// Compares two reports on the same guide.
     pub fn between(before: &Report, after: &Report) -> Comparison {
-        let met = |r: &Report, id: &str| r.criterion(id).is_some_and(|c| c.met);
-        let gained = after
-            .criteria
-            .iter()
-            .filter(|c| c.met && !met(before, &c.id))
-            .map(|c| c.id.clone())
-            .collect();
-        let lost = before
-            .criteria
-            .iter()
-            .filter(|c| c.met && !met(after, &c.id))
-            .map(|c| c.id.clone())
-            .collect();
+        // Ids met in `a` but not in `b`.
+        let newly = |a: &[Criterion], b: &[Criterion]| -> Vec<String> {
+            a.iter()
+                .filter(|c| c.met && !b.iter().any(|d| d.id == c.id && d.met))
+                .map(|c| c.id.clone())
+                .collect()
+        };
         Comparison {
             score_delta: i32::from(after.score) - i32::from(before.score),
-            gained,
-            lost,
+            gained: newly(&after.criteria, &before.criteria),
+            lost: newly(&before.criteria, &after.criteria),
+            tips_gained: newly(&after.tips, &before.tips),
+            tips_lost: newly(&before.tips, &after.tips),
             band: (before.band, after.band),
         }
     }

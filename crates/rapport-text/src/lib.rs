@@ -7,6 +7,7 @@
 
 mod analyzer;
 mod clauses;
+pub mod diff;
 mod fold;
 mod phrase;
 mod sentences;

@@ -9,6 +9,7 @@
 
 mod bad_input;
 mod calibration;
+mod change;
 mod contract;
 mod detectors;
 mod eval;
