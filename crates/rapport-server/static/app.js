@@ -87,6 +87,22 @@
     if (draft && !answer.value.trim()) {
       answer.value = draft;
       setText(draftStatus, "Your draft was restored.");
+    } else if (draft && draft.trim() !== answer.value.trim() && draftStatus) {
+      // The box starts with an earlier answer (a retry) and an unsaved draft is kept
+      // too: both stay within reach.
+      setText(draftStatus, "You also have an unsaved draft of this answer. ");
+      var restore = document.createElement("button");
+      restore.type = "button";
+      restore.className = "btn btn-small";
+      restore.id = "restore-draft";
+      restore.textContent = "Use the unsaved draft";
+      restore.addEventListener("click", function () {
+        answer.value = draft;
+        setText(draftStatus, "Your draft was restored.");
+        answer.dispatchEvent(new Event("input"));
+        answer.focus();
+      });
+      draftStatus.appendChild(restore);
     }
   }
   function saveDraft() {

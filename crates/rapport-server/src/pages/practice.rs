@@ -64,6 +64,8 @@ struct PracticePage {
     limits: Vec<(u32, String, bool)>,
     /// The latest attempt at this question.
     last: Option<LastAttempt>,
+    /// The attempt whose answer is in the box, when retrying by editing it.
+    editing: Option<i64>,
 }
 
 /// The latest attempt, as the practice page recalls it.
@@ -91,6 +93,8 @@ struct PracticeQuery {
     seconds: Option<String>,
     /// The question in the user's own words.
     question: Option<String>,
+    /// An attempt at this question whose answer starts in the box.
+    from: Option<String>,
 }
 
 /// The user's own wording of the question: trimmed, and `None` when empty or longer than
@@ -125,7 +129,20 @@ async fn practice_page(
         return Ok(super::unknown_guide_page(&state, &id, "/practice"));
     };
     let own = own_question(query.question.as_deref());
-    let page_data = practice(&state, guide, query.timed(), own).await?;
+    let mut page_data = practice(&state, guide, query.timed(), own).await?;
+    // Retrying by editing: the earlier answer starts in the box. An id that is not an
+    // attempt at this question (deleted, or another question's) starts blank.
+    if let Some(from) = query.from.as_deref().and_then(|f| attempt_id(f).ok()) {
+        match scoring::attempt(&state, from).await {
+            Ok(a) if a.attempt.guide_id == guide.id => {
+                page_data.answer = a.attempt.answer;
+                page_data.editing = Some(a.id);
+            }
+            Ok(_) => {}
+            Err(err) if err.status == StatusCode::NOT_FOUND => {}
+            Err(err) => return Err(err),
+        }
+    }
     page(&page_data)
 }
 
@@ -166,6 +183,7 @@ async fn practice(
             .collect(),
         answer: String::new(),
         error: None,
+        editing: None,
         timed,
         limits: limits
             .into_iter()
@@ -308,6 +326,9 @@ struct AttemptPage {
     wpm: Option<u32>,
     card: Card,
     change: Option<Change>,
+    /// `&question=…` for retry links when the question was asked in the user's own
+    /// words, so that the retry keeps them; empty otherwise.
+    own_query: String,
 }
 
 /// What changed since the previous attempt at the question.
@@ -321,6 +342,72 @@ struct Change {
     direction: &'static str,
     gained: Vec<String>,
     lost: Vec<String>,
+    tips_gained: Vec<String>,
+    tips_lost: Vec<String>,
+    /// The previous answer with what this one cut marked, and this one with what it
+    /// added marked, for the side-by-side view.
+    before: Vec<Span>,
+    after: Vec<Span>,
+    /// The one change that made the most difference.
+    biggest: Option<Difference>,
+}
+
+/// A stretch of an answer in the side-by-side view: unchanged, cut or added.
+struct Span {
+    text: String,
+    /// `same`, `deleted` or `inserted`.
+    kind: &'static str,
+}
+
+/// The change that made the most difference, as the page says it.
+struct Difference {
+    /// `Adding`, `Cutting` or `Changing`.
+    verb: &'static str,
+    /// The text added, cut or changed into (shortened for the page).
+    text: String,
+    /// What the change replaced, when it replaced something.
+    replaced: Option<String>,
+    without: u8,
+    with: u8,
+}
+
+/// The longest quote of a change the page shows, in characters.
+const QUOTE_CHARS: usize = 160;
+
+/// `text`, cut at a word boundary to at most [`QUOTE_CHARS`] characters with `…`.
+fn quote(text: &str) -> String {
+    if text.chars().count() <= QUOTE_CHARS {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(QUOTE_CHARS).collect();
+    let at = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end())
+}
+
+/// The two sides of the word diff from `old` to `new`.
+fn sides(old: &str, new: &str) -> (Vec<Span>, Vec<Span>) {
+    use rapport_text::diff::{Piece, words};
+    let mut before: Vec<Span> = Vec::new();
+    let mut after: Vec<Span> = Vec::new();
+    // Consecutive pieces of one kind become one span.
+    let push = |side: &mut Vec<Span>, kind: &'static str, text: &str| match side.last_mut() {
+        Some(last) if last.kind == kind => last.text.push_str(text),
+        _ => side.push(Span {
+            text: text.to_owned(),
+            kind,
+        }),
+    };
+    for piece in words(old, new) {
+        match piece {
+            Piece::Same(t) => {
+                push(&mut before, "same", t);
+                push(&mut after, "same", t);
+            }
+            Piece::Deleted(t) => push(&mut before, "deleted", t),
+            Piece::Inserted(t) => push(&mut after, "inserted", t),
+        }
+    }
+    (before, after)
 }
 
 /// The attempt page's query string.
@@ -355,11 +442,22 @@ async fn attempt_page(
     };
     let previous = scoring::previous(&state, &attempt).await?;
     let report = scoring::report_of(&attempt);
-    let change = previous
+    let mut change = previous
         .as_ref()
         .map(|before| change(&report, before, &attempt));
+    if let (Some(c), Some(before)) = (change.as_mut(), previous.as_ref()) {
+        c.biggest = biggest(&state, before, &attempt).await?;
+    }
     let a = &attempt.attempt;
+    let guide_question = scoring::guide(&state, &a.guide_id).map(|g| g.question.clone());
+    let own_query = match guide_question {
+        Ok(q) if q != a.question && own_question(Some(&a.question)).is_some() => {
+            format!("&question={}", super::encode(&a.question))
+        }
+        _ => String::new(),
+    };
     page(&AttemptPage {
+        own_query,
         csrf: state.csrf_token().to_owned(),
         id: attempt.id,
         guide_id: a.guide_id.clone(),
@@ -378,6 +476,35 @@ async fn attempt_page(
     })
 }
 
+/// The one change from `before` to `after` that made the most difference, priced with
+/// the engine as it is now; `None` when none moved the score or the guide is gone.
+async fn biggest(
+    state: &AppState,
+    before: &Attempt,
+    after: &Attempt,
+) -> Result<Option<Difference>, AppError> {
+    let guide = after.attempt.guide_id.clone();
+    let (old, new) = (before.attempt.answer.clone(), after.attempt.answer.clone());
+    let found = scoring::with_engine(state, move |s| {
+        s.engine().biggest_difference(&guide, &old, &new)
+    })
+    .await?;
+    Ok(found.ok().flatten().map(|d| {
+        let (verb, text, replaced) = match (d.deleted.is_empty(), d.inserted.is_empty()) {
+            (true, _) => ("Adding", quote(&d.inserted), None),
+            (false, true) => ("Cutting", quote(&d.deleted), None),
+            (false, false) => ("Changing", quote(&d.inserted), Some(quote(&d.deleted))),
+        };
+        Difference {
+            verb,
+            text,
+            replaced,
+            without: d.without,
+            with: d.with,
+        }
+    }))
+}
+
 /// The change from `before` to this attempt, with step labels from this report.
 fn change(report: &rapport_engine::Report, before: &Attempt, after: &Attempt) -> Change {
     let comparison = scoring::compare(before, after);
@@ -386,7 +513,15 @@ fn change(report: &rapport_engine::Report, before: &Attempt, after: &Attempt) ->
             .criterion(id)
             .map_or_else(|| id.clone(), |c| c.label.clone())
     };
+    let tip_label = |id: &String| {
+        report
+            .tips
+            .iter()
+            .find(|t| &t.id == id)
+            .map_or_else(|| id.clone(), |t| t.label.clone())
+    };
     let delta = comparison.score_delta;
+    let (before_spans, after_spans) = sides(&before.attempt.answer, &after.attempt.answer);
     Change {
         previous_id: before.id,
         previous_score: before.attempt.score,
@@ -403,12 +538,49 @@ fn change(report: &rapport_engine::Report, before: &Attempt, after: &Attempt) ->
         },
         gained: comparison.gained.iter().map(label).collect(),
         lost: comparison.lost.iter().map(label).collect(),
+        tips_gained: comparison.tips_gained.iter().map(tip_label).collect(),
+        tips_lost: comparison.tips_lost.iter().map(tip_label).collect(),
+        before: before_spans,
+        after: after_spans,
+        biggest: None,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::limit_text;
+    use super::{limit_text, quote, sides};
+
+    #[test]
+    fn sides_mark_what_was_cut_and_added() {
+        let (before, after) = sides(
+            "I fixed it. He was happy.",
+            "I fixed the kettle. He was happy.",
+        );
+        let cut: Vec<&str> = before
+            .iter()
+            .filter(|s| s.kind == "deleted")
+            .map(|s| s.text.as_str())
+            .collect();
+        let added: Vec<&str> = after
+            .iter()
+            .filter(|s| s.kind == "inserted")
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(cut, ["it. "]);
+        assert_eq!(added, ["the kettle. "]);
+        let text = |side: &[super::Span]| side.iter().map(|s| s.text.as_str()).collect::<String>();
+        assert_eq!(text(&after), "I fixed the kettle. He was happy.");
+        assert_eq!(text(&before), "I fixed it. He was happy.");
+    }
+
+    #[test]
+    fn long_quotes_are_cut_at_a_word() {
+        let long = "word ".repeat(60);
+        let q = quote(long.trim());
+        assert!(q.ends_with("word…"), "{q}");
+        assert!(q.chars().count() <= super::QUOTE_CHARS + 1);
+        assert_eq!(quote("short"), "short");
+    }
 
     #[test]
     fn limits_read_short() {

@@ -350,11 +350,82 @@ async fn a_retry_shows_what_changed() {
         page.body
     );
     assert!(page.body.contains("change-up"));
-    assert!(page.body.contains("gained: "));
+    assert!(page.body.contains("step gained: "));
     assert!(
         page.body
             .contains(&format!("href=\"{}\"", first.location()))
     );
+}
+
+/// An answer, then the same answer with a result added: the retry that editing makes.
+const FIRST_DRAFT: &str = "Last winter a guest at the hotel where I work arrived at midnight to \
+    find that his booked room had been given away. He was furious. I listened, apologised \
+    and moved him to a larger room on a quiet floor.";
+const ADDED_RESULT: &str = " The next morning he thanked me at checkout, and he has booked \
+    with us four times since.";
+
+#[tokio::test]
+async fn retry_by_editing_starts_from_the_last_answer_and_shows_the_difference() {
+    let app = TestApp::new().await;
+    let first = submit(&app, FIRST_DRAFT, &[]).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    let first_page = app.get(&first.location()).await;
+    let id = first.location().trim_start_matches("/attempts/").to_owned();
+    // The card offers both: edit the answer, or start blank.
+    assert!(
+        first_page
+            .body
+            .contains(&format!("/practice/difficult-customer?from={id}\"")),
+        "{}",
+        first_page.body
+    );
+    assert!(first_page.body.contains("Try again from a blank box"));
+
+    let editing = app
+        .get(&format!("/practice/difficult-customer?from={id}"))
+        .await;
+    assert_eq!(editing.status, 200);
+    assert!(
+        editing.body.contains("find that his booked room"),
+        "the answer is in the box"
+    );
+    assert!(editing.body.contains("id=\"editing\""));
+    assert!(editing.body.contains("Start from a blank box instead"));
+    let blank = app.get("/practice/difficult-customer").await;
+    assert!(
+        !blank.body.contains("find that his booked room"),
+        "a blank retry is blank"
+    );
+    assert!(
+        blank.body.contains(&format!("?from={id}")),
+        "and offers the edit"
+    );
+    // Another question's attempt, or no attempt at all, starts blank.
+    let other = app.get(&format!("/practice/angry-caller?from={id}")).await;
+    assert_eq!(other.status, 200);
+    assert!(!other.body.contains("find that his booked room"));
+    let missing = app.get("/practice/difficult-customer?from=999999").await;
+    assert_eq!(missing.status, 200);
+
+    let second = submit(&app, &format!("{FIRST_DRAFT}{ADDED_RESULT}"), &[]).await;
+    assert_eq!(second.status, 303, "{}", second.body);
+    let page = app.get(&second.location()).await;
+    let body = &page.body;
+    assert!(body.contains("step gained: "), "{body}");
+    assert!(
+        body.contains("<ins>The next morning he thanked me"),
+        "{body}"
+    );
+    assert!(
+        body.contains("What made the most difference:</strong> Adding “The next morning"),
+        "{body}"
+    );
+    assert!(
+        body.contains("without that change this answer would score"),
+        "{body}"
+    );
+    // Nothing was cut: the only struck-through text is the key's.
+    assert_eq!(body.matches("<del>").count(), 1, "{body}");
 }
 
 #[tokio::test]
