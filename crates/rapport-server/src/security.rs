@@ -75,16 +75,39 @@ pub(crate) fn allowed_hosts(state: &AppState) -> Vec<String> {
 /// The layer over the whole app: refuses requests for other host names and cross-site
 /// state changes, checks form tokens, and adds the security headers to every response.
 pub(crate) async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    // A form post to a page comes from a person at a page: a refusal is a page too,
+    // never JSON. The JSON API keeps its JSON errors, whatever the body.
+    let form = changes_state(request.method())
+        && is_form(request.headers())
+        && !request.uri().path().starts_with("/api/");
     let mut response = match check(&state, request).await {
         Ok(request) => next.run(request).await,
-        Err(err) => err.into_response(),
+        Err(refusal) if form => crate::pages::refused(&state, &refusal.error, refusal.resend),
+        Err(refusal) => refusal.error.into_response(),
     };
     add_headers(response.headers_mut());
     response
 }
 
+/// A request the checks refused.
+struct Refusal {
+    error: AppError,
+    /// For a form refused only for its token: where it was posted and its fields, so
+    /// that the page can offer to send it again.
+    resend: Option<(String, Vec<(String, String)>)>,
+}
+
+impl From<AppError> for Refusal {
+    fn from(error: AppError) -> Refusal {
+        Refusal {
+            error,
+            resend: None,
+        }
+    }
+}
+
 /// Runs the checks; gives back the request (its body re-assembled when it was read).
-async fn check(state: &AppState, request: Request) -> Result<Request, AppError> {
+async fn check(state: &AppState, request: Request) -> Result<Request, Refusal> {
     let hosts = allowed_hosts(state);
     check_host(&request, &hosts)?;
     if !changes_state(request.method()) {
@@ -182,28 +205,82 @@ struct Token {
     csrf: String,
 }
 
-/// Reads a form post's body (within the limit), checks its `csrf` field, and puts the
-/// body back for the handler.
-async fn check_form(state: &AppState, request: Request) -> Result<Request, AppError> {
+/// Reads a form post's body (within the limit), checks that its fields are UTF-8 and
+/// its `csrf` field, and puts the body back for the handler.
+async fn check_form(state: &AppState, request: Request) -> Result<Request, Refusal> {
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return Err(body_too_large());
+        return Err(body_too_large().into());
     }
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| body_too_large())?;
+    if !form_is_utf8(&bytes) {
+        return Err(AppError::new(
+            StatusCode::BAD_REQUEST,
+            "not_utf8",
+            "the form's text is not UTF-8",
+        )
+        .into());
+    }
     let probe = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
     let token = axum::extract::Form::<Token>::from_request(probe, &())
         .await
         .map(|f| f.0.csrf)
         .unwrap_or_default();
-    check_form_token(state, &token)?;
+    if let Err(error) = check_form_token(state, &token) {
+        // Only a token that is there but out of date (the server started again since
+        // the page was loaded) is offered to send again: a post with no token at all did
+        // not come from one of this server's pages.
+        let resend = if token.is_empty() {
+            None
+        } else {
+            let probe = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
+            axum::extract::Form::<Vec<(String, String)>>::from_request(probe, &())
+                .await
+                .ok()
+                .map(|f| (parts.uri.path().to_owned(), f.0))
+        };
+        return Err(Refusal { error, resend });
+    }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// Whether every name and value of a form body decodes to UTF-8 (a browser sends the
+/// page's encoding, UTF-8 here; a body in another encoding would be saved garbled). As
+/// in the decoder, a `%` not followed by two hex digits stands for itself.
+fn form_is_utf8(body: &[u8]) -> bool {
+    let hex = |b: u8| char::from(b).to_digit(16).map(|d| d as u8);
+    body.split(|b| *b == b'&').all(|pair| {
+        let mut out = Vec::with_capacity(pair.len());
+        let mut i = 0;
+        while i < pair.len() {
+            let escaped = pair
+                .get(i + 1..i + 3)
+                .filter(|_| pair[i] == b'%')
+                .and_then(|h| Some(hex(h[0])? * 16 + hex(h[1])?));
+            match (escaped, pair[i]) {
+                (Some(b), _) => {
+                    out.push(b);
+                    i += 3;
+                }
+                (None, b'+') => {
+                    out.push(b' ');
+                    i += 1;
+                }
+                (None, b) => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        std::str::from_utf8(&out).is_ok()
+    })
 }
 
 /// The error for a body over [`MAX_BODY_BYTES`].
@@ -237,7 +314,20 @@ fn add_headers(headers: &mut HeaderMap) {
 
 #[cfg(test)]
 mod tests {
-    use super::constant_time_eq;
+    use super::{constant_time_eq, form_is_utf8};
+
+    #[test]
+    fn form_bodies_must_decode_to_utf8() {
+        assert!(form_is_utf8(b"answer=caf%C3%A9+ok&csrf=abc"));
+        assert!(form_is_utf8(b""));
+        assert!(form_is_utf8("answer=café".as_bytes()));
+        // Latin-1 "café": %E9 alone is not UTF-8.
+        assert!(!form_is_utf8(b"answer=caf%E9"));
+        assert!(!form_is_utf8(b"answer=caf\xe9"));
+        // A `%` that escapes nothing is itself.
+        assert!(form_is_utf8(b"answer=100%ZZ"));
+        assert!(form_is_utf8(b"answer=50%"));
+    }
 
     #[test]
     fn tokens_compare_whole() {

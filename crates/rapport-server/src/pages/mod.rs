@@ -166,3 +166,106 @@ mod tests {
         assert_eq!(machine_time(951_782_400_000), "2000-02-29T00:00Z");
     }
 }
+
+/// A form post the server refused (an out-of-date token, another site, a body too large
+/// or not UTF-8), as a page a person can read instead of JSON.
+#[derive(Template)]
+#[template(path = "refused.html")]
+struct RefusedPage {
+    csrf: String,
+    code: &'static str,
+    heading: &'static str,
+    message: String,
+    resend: Option<Resend>,
+}
+
+/// The refused form, ready to send again with a fresh token.
+struct Resend {
+    action: String,
+    fields: Vec<ResendField>,
+}
+
+/// One field of a refused form.
+struct ResendField {
+    name: String,
+    value: String,
+    /// Shown for the user to read and edit (their own text), not hidden.
+    shown: bool,
+    label: String,
+}
+
+/// Fields that carry the user's own words, by name, with the label they are shown under.
+const TEXT_FIELDS: [(&str, &str); 6] = [
+    ("answer", "Your answer"),
+    ("question", "Your question"),
+    ("questions", "Your questions"),
+    ("notes", "Your notes"),
+    ("candidate", "Candidate"),
+    ("comment", "Your comment"),
+];
+
+/// The page for a refused form post. With `resend` (the form's action and fields, for a
+/// refusal that only needs a fresh token) the user's text is kept in a form that sends
+/// it again; without, nothing of the post is shown (it may not be the user's).
+pub(crate) fn refused(
+    state: &AppState,
+    error: &AppError,
+    resend: Option<(String, Vec<(String, String)>)>,
+) -> Response {
+    let heading = match error.code {
+        "bad_csrf_token" => "Not saved yet: send it again",
+        "cross_origin" => "Refused: sent from another site",
+        "body_too_large" => "Not saved: too long",
+        "not_utf8" => "Not saved: unreadable text",
+        _ => "Not saved",
+    };
+    let message = match error.code {
+        "bad_csrf_token" => "This page was opened before Rapport last started, so its form \
+            is out of date. Nothing is lost: what you wrote is below. Press “Send again” to \
+            finish."
+            .to_owned(),
+        "cross_origin" => "This form was sent from another web site, not from Rapport's own \
+            pages, so Rapport refused it. Nothing was saved."
+            .to_owned(),
+        "body_too_large" => format!(
+            "What was sent is larger than {} KiB, so nothing was saved. Your draft is still \
+             in this browser: go back, shorten it, and send it again.",
+            crate::security::MAX_BODY_BYTES / 1024
+        ),
+        "not_utf8" => "The form's text was not sent as UTF-8, so it could not be read \
+            without garbling it and nothing was saved. Send it again from Rapport's own page."
+            .to_owned(),
+        _ => format!("{}.", error.message),
+    };
+    let resend = resend.map(|(action, fields)| Resend {
+        action,
+        fields: fields
+            .into_iter()
+            .filter(|(name, _)| name != "csrf")
+            .map(|(name, value)| {
+                let label = TEXT_FIELDS
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, l)| (*l).to_owned());
+                let shown = label.is_some() || value.contains('\n') || value.chars().count() > 60;
+                ResendField {
+                    label: label.unwrap_or_else(|| name.replace('_', " ")),
+                    name,
+                    value,
+                    shown,
+                }
+            })
+            .collect(),
+    });
+    let page = RefusedPage {
+        csrf: state.csrf_token().to_owned(),
+        code: error.code,
+        heading,
+        message,
+        resend,
+    };
+    match page_with(error.status, &page) {
+        Ok(response) => response,
+        Err(_) => AppError::new(error.status, error.code, error.message.clone()).into_response(),
+    }
+}

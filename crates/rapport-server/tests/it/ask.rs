@@ -164,7 +164,12 @@ async fn the_ask_form_refuses_what_it_cannot_match_and_keeps_the_text() {
         .expect("request");
     let foreign = app.send(request).await;
     assert_eq!(foreign.status, 403);
-    assert_eq!(foreign.code(), "cross_origin");
+    assert_eq!(foreign.refusal(), "cross_origin");
+    assert!(
+        !foreign.body.contains(OWN) && !foreign.body.contains("Send again"),
+        "a cross-site post is not offered to be sent again: {}",
+        foreign.body
+    );
 }
 
 #[tokio::test]

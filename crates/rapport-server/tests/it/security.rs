@@ -134,12 +134,78 @@ async fn form_posts_need_the_token() {
     ] {
         let reply = app.post_form("/practice/difficult-customer", &fields).await;
         assert_eq!(reply.status, 403, "{fields:?}");
-        assert_eq!(reply.code(), "bad_csrf_token");
+        assert_eq!(reply.refusal(), "bad_csrf_token");
     }
     app.attempt("difficult-customer", STRONG).await;
     let reply = app.post_form("/history/clear", &[]).await;
-    assert_eq!(reply.code(), "bad_csrf_token");
+    assert_eq!(reply.refusal(), "bad_csrf_token");
     assert_eq!(app.count().await, 1);
+}
+
+/// A page loaded before the server started again posts a token that is out of date: the
+/// refusal is a page that keeps the text and sends it again with a fresh token.
+#[tokio::test]
+async fn a_form_from_before_a_restart_is_kept_and_can_be_sent_again() {
+    let app = TestApp::new().await;
+    let stale = "0123456789abcdef0123456789abcdef";
+    let answer = "Last spring a customer <b>rang</b> about a lost parcel.\n\nI traced it.";
+    let reply = app
+        .post_form(
+            "/practice/difficult-customer",
+            &[
+                ("csrf", stale),
+                ("answer", answer),
+                ("mode", "timed"),
+                ("limit", "90"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 403);
+    assert_eq!(reply.refusal(), "bad_csrf_token");
+    let body = &reply.body;
+    assert!(body.contains("Send again"), "{body}");
+    assert!(
+        body.contains("action=\"/practice/difficult-customer\""),
+        "{body}"
+    );
+    // The answer is kept, escaped, in a box; the other fields ride along hidden.
+    assert!(body.contains("&#60;b&#62;rang&#60;/b&#62;"), "{body}");
+    assert!(!body.contains("<b>rang"), "{body}");
+    assert!(body.contains("name=\"mode\" value=\"timed\""), "{body}");
+    assert!(!body.contains(stale), "the stale token is not sent again");
+    assert!(body.contains(&format!("name=\"csrf\" value=\"{}\"", app.csrf())));
+    assert_eq!(app.count().await, 0, "nothing was saved");
+    // Sending it again as the page would saves it, timed, as written.
+    let again = app
+        .post_form(
+            "/practice/difficult-customer",
+            &[
+                ("csrf", &app.csrf()),
+                ("answer", answer),
+                ("mode", "timed"),
+                ("limit", "90"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 303, "{}", again.body);
+    assert_eq!(app.count().await, 1);
+}
+
+/// A form body that is not UTF-8 is refused, not saved garbled.
+#[tokio::test]
+async fn a_form_that_is_not_utf8_is_refused() {
+    let app = TestApp::new().await;
+    let body = format!("csrf={}&answer=caf%E9+au+lait+%E0+la+carte", app.csrf());
+    let reply = app
+        .post_raw(
+            "/practice/difficult-customer",
+            "application/x-www-form-urlencoded",
+            body,
+        )
+        .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.refusal(), "not_utf8");
+    assert_eq!(app.count().await, 0);
 }
 
 #[tokio::test]
@@ -172,13 +238,13 @@ async fn large_form_bodies_are_refused() {
         )
         .await;
     assert_eq!(reply.status, 413);
-    assert_eq!(reply.code(), "body_too_large");
+    assert_eq!(reply.refusal(), "body_too_large");
     let chunked = TestApp::request(Method::POST, "/practice/difficult-customer")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::CONTENT_LENGTH, "999999999")
         .body(Body::from(form(&[("csrf", &csrf)])))
         .expect("request");
-    assert_eq!(app.send(chunked).await.code(), "body_too_large");
+    assert_eq!(app.send(chunked).await.refusal(), "body_too_large");
     assert_eq!(app.count().await, 0);
 }
 

@@ -77,6 +77,26 @@ impl Reply {
             .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
     }
 
+    /// The code of a refused form post, which is shown as a page (never JSON):
+    /// `data-error` on the page's panel. Panics when the reply is not such a page.
+    pub fn refusal(&self) -> String {
+        let html = self
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        assert!(
+            html,
+            "a refused form is a page: {:?} {}",
+            self.headers, self.body
+        );
+        let (_, rest) = self
+            .body
+            .split_once("class=\"panel refused\" data-error=\"")
+            .unwrap_or_else(|| panic!("not a refusal page: {}", self.body));
+        rest.split('"').next().unwrap_or("").to_owned()
+    }
+
     /// The `error` code of a JSON error body.
     pub fn code(&self) -> String {
         self.json()["error"].as_str().unwrap_or("").to_owned()
