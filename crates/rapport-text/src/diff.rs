@@ -215,7 +215,7 @@ mod tests {
         let diff = words(old, new);
         let hunks = hunks(&diff);
         assert!(hunks.len() >= 2, "{hunks:?}");
-        let last = hunks.last().unwrap();
+        let last = hunks.last().expect("a last hunk");
         assert!(last.inserted.contains("booked again"), "{last:?}");
         let undone = last.undone();
         assert!(!undone.contains("booked"), "{undone}");

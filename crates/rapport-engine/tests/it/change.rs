@@ -15,15 +15,15 @@ const RESULT: &str = " The next morning he thanked me at checkout, and he has bo
 #[test]
 fn an_added_result_is_gained_and_named_as_what_made_the_difference() {
     let second = format!("{FIRST}{RESULT}");
-    let before = engine().score("difficult-customer", FIRST).unwrap();
-    let after = engine().score("difficult-customer", &second).unwrap();
+    let before = engine().score("difficult-customer", FIRST).expect("scored");
+    let after = engine().score("difficult-customer", &second).expect("scored");
     let c = Comparison::between(&before, &after);
     assert!(c.score_delta > 0, "{} -> {}", before.score, after.score);
     assert!(c.gained.contains(&"outcome".to_owned()), "{c:?}");
     assert!(c.lost.is_empty(), "{c:?}");
     let d = engine()
         .biggest_difference("difficult-customer", FIRST, &second)
-        .unwrap()
+        .expect("scored")
         .expect("the result made a difference");
     assert!(d.inserted.contains("booked with us"), "{d:?}");
     assert!(d.deleted.is_empty(), "{d:?}");
@@ -41,7 +41,7 @@ fn among_several_changes_the_one_that_moved_the_score_is_named() {
     let second = format!("{FIRST}{RESULT}");
     let d = engine()
         .biggest_difference("difficult-customer", &first, &second)
-        .unwrap()
+        .expect("scored")
         .expect("a change made a difference");
     assert!(d.inserted.contains("booked with us"), "{d:?}");
     assert!(d.without < d.with, "{d:?}");
@@ -52,7 +52,7 @@ fn a_cut_that_costs_points_is_named_when_the_score_falls() {
     let first = format!("{FIRST}{RESULT}");
     let d = engine()
         .biggest_difference("difficult-customer", &first, FIRST)
-        .unwrap()
+        .expect("scored")
         .expect("the cut made a difference");
     assert!(d.deleted.contains("booked with us"), "{d:?}");
     assert!(d.inserted.is_empty(), "{d:?}");
@@ -63,6 +63,6 @@ fn a_cut_that_costs_points_is_named_when_the_score_falls() {
 fn the_same_draft_twice_made_no_difference() {
     let d = engine()
         .biggest_difference("difficult-customer", FIRST, FIRST)
-        .unwrap();
+        .expect("scored");
     assert_eq!(d, None);
 }
