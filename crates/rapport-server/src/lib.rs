@@ -18,6 +18,7 @@ pub mod card;
 pub mod contract;
 mod error;
 mod extract;
+pub mod log;
 mod matching;
 mod packs;
 mod pages;
@@ -191,6 +192,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             security::guard,
         ))
+        .layer(axum::middleware::from_fn(log::requests))
         .with_state(state)
 }
 

@@ -128,7 +128,7 @@ pub(crate) fn unknown_guide(state: &AppState, id: &str) -> AppError {
 /// The error for a store failure: logged where the user who started the server sees
 /// it, and never shown in detail.
 pub(crate) fn store_error(err: rapport_store::StoreError) -> AppError {
-    eprintln!("error: {err}");
+    tracing::error!(error = %err, "the history failed");
     if let rapport_store::StoreError::Busy(_) = err {
         return AppError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -142,6 +142,8 @@ pub(crate) fn store_error(err: rapport_store::StoreError) -> AppError {
 
 /// A 500 with a message that leaks nothing.
 pub(crate) fn internal(message: &str) -> AppError {
+    // The failure in the log, in the server's own words (never the user's).
+    tracing::error!(message, "internal failure");
     AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
 }
 

@@ -870,6 +870,8 @@ impl Server {
             .env("NO_COLOR", "1")
             .env("RAPPORT_DATA_DIR", data_dir)
             .env_remove("RAPPORT_DB")
+            // Failures only: the request log of a browser session is long.
+            .env("RAPPORT_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

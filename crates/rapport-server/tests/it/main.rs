@@ -5,6 +5,7 @@
 mod api;
 mod ask;
 mod history;
+mod log;
 mod mock;
 mod pages;
 mod scorecards;

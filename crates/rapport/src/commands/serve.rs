@@ -14,6 +14,8 @@ use crate::packs::Library;
 /// Starts the server and runs until Ctrl-C.
 pub fn run(library: Library, args: &ServeArgs, db: Option<&str>) -> Result<u8> {
     refuse_non_loopback(args.addr)?;
+    // The request log, on standard error.
+    rapport_server::log::init().map_err(anyhow::Error::msg)?;
     let location = crate::history::location(db)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -34,7 +36,8 @@ pub fn run(library: Library, args: &ServeArgs, db: Option<&str>) -> Result<u8> {
         let _ = write!(
             std::io::stdout(),
             "Rapport is running at http://{addr}/\n  engine {engine_name} · attempts in {} · \
-             stop with Ctrl-C\n",
+             stop with Ctrl-C · requests are logged on standard error (RAPPORT_LOG=warn for \
+             fewer)\n",
             rapport_store::redact_password(&location)
         );
         axum::serve(listener, rapport_server::app(state))
