@@ -186,10 +186,11 @@ pub(crate) fn progress(steps: &[(String, String)], samples: &[Sample]) -> Chart 
         })
         .collect();
     let height = rows_top + ROW * steps.len() as f32 + 8.0;
+    // Numbered, so that two attempts in the same minute read apart.
     let date = |i: usize, anchor| DateLabel {
         x: num(x_of(i)),
         anchor,
-        text: samples[i].when.clone(),
+        text: format!("#{} · {}", i + 1, samples[i].when),
     };
     let dates = match n {
         0 => Vec::new(),
@@ -271,6 +272,17 @@ mod tests {
         assert_eq!(chart.rows[0].cells.len(), 2);
         assert_eq!(chart.rows[1].cells.len(), 1);
         assert!(chart.rows[0].cells[1].met);
+    }
+
+    #[test]
+    fn attempts_in_the_same_minute_are_labelled_apart() {
+        let mut first = sample(20, Vec::new());
+        let mut last = sample(70, Vec::new());
+        first.when = "2026-01-01 10:00".into();
+        last.when = "2026-01-01 10:00".into();
+        let chart = progress(&[], &[first, sample(40, Vec::new()), last]);
+        let labels: Vec<&str> = chart.dates.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(labels, ["#1 · 2026-01-01 10:00", "#3 · 2026-01-01 10:00"]);
     }
 
     #[test]

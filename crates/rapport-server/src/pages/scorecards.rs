@@ -735,16 +735,29 @@ fn markdown(state: &AppState, card: &Scorecard) -> String {
     md
 }
 
-/// A text on one line: every run of line breaks and tabs becomes one space.
+/// A text on one line: every run of line breaks and tabs becomes one space, and markup
+/// is escaped.
 fn one_line(text: &str) -> String {
-    text.split(['\n', '\r', '\t'])
-        .filter(|l| !l.trim().is_empty())
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join(" ")
+    escape_html(
+        &text
+            .split(['\n', '\r', '\t'])
+            .filter(|l| !l.trim().is_empty())
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
-/// A text as a Markdown block quote, every line verbatim after `> `.
+/// `<`, `>` and `&` as entities: Markdown passes raw HTML through to the page it renders,
+/// and the entities show as the characters the user typed.
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A text as a Markdown block quote, every line verbatim after `> ` but for its markup,
+/// escaped.
 fn quote(text: &str) -> String {
     let mut out = String::new();
     for line in text.trim_end().lines() {
@@ -752,7 +765,7 @@ fn quote(text: &str) -> String {
             out.push_str(">\n");
         } else {
             out.push_str("> ");
-            out.push_str(line);
+            out.push_str(&escape_html(line));
             out.push('\n');
         }
     }
@@ -792,5 +805,11 @@ mod tests {
             quote("first *line*\n\n# second\n"),
             "> first *line*\n>\n> # second\n"
         );
+        // Raw HTML in the user's text shows as typed, not as markup.
+        assert_eq!(
+            quote("<img src=x onerror=alert(1)> & co"),
+            "> &lt;img src=x onerror=alert(1)&gt; &amp; co\n"
+        );
+        assert_eq!(one_line("<b>Jane</b>"), "&lt;b&gt;Jane&lt;/b&gt;");
     }
 }

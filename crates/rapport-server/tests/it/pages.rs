@@ -334,6 +334,7 @@ async fn submitting_saves_and_shows_the_card() {
         );
     }
     assert!(body.contains("took 1 min 15 s"));
+    assert_eq!(body.matches("<h1").count(), 1, "one page heading: {body}");
     assert!(!body.contains("Since your last attempt"));
 }
 

@@ -288,10 +288,21 @@ async fn candidate_text_is_escaped_on_every_page() {
     }
     let page = app.get(&format!("/scorecards/{id}")).await;
     assert!(page.body.contains("&#60;img src=x onerror=alert(1)&#62;"));
-    // The Markdown export keeps the text verbatim (it is a download, never a page) and
-    // the file name has no trace of it.
+    // The Markdown export escapes markup, which a Markdown viewer would otherwise pass
+    // through as HTML (the entities show as the characters typed), and the file name has
+    // no trace of it.
     let md = app.get(&format!("/scorecards/{id}.md")).await;
-    assert!(md.body.contains(&format!("# Scorecard: {name}\n")));
+    assert!(
+        md.body
+            .contains("# Scorecard: &lt;script&gt;alert(\"name\")&lt;/script&gt;\n"),
+        "{}",
+        md.body
+    );
+    assert!(
+        !md.body.contains("<script>") && !md.body.contains("<img"),
+        "{}",
+        md.body
+    );
     assert_eq!(
         md.headers["content-disposition"],
         format!("attachment; filename=\"scorecard-{id}-script-alert-name-script.md\"")
