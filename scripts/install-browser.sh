@@ -14,7 +14,7 @@ if ((${#need[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-if [[ ! -f e2e/node_modules/playwright-core/package.json ]]; then
-    echo "installing playwright-core into e2e/node_modules"
+if [[ ! -f e2e/node_modules/playwright-core/package.json || ! -f e2e/node_modules/axe-core/axe.min.js ]]; then
+    echo "installing playwright-core and axe-core into e2e/node_modules"
     (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
