@@ -1,6 +1,6 @@
 //! The report the engine produces for one answer: criteria, tips, delivery, feedback.
 //!
-//! These types are the engine's own and free to change; the JSON contract of SPEC §3
+//! These types are the engine's own and free to change; the JSON contract of docs/contract.md
 //! lives in the CLI and server, which map from them.
 
 /// A span of the answer, in byte offsets into the answer exactly as received.

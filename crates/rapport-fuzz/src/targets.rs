@@ -101,7 +101,7 @@ fn check_scored(result: Result<Report, ScoreError>, answer: &str) -> Result<(), 
     }
 }
 
-/// A refusal's message: named, lower-case, no final period (SPEC's bad-input rules).
+/// A refusal's message: named, lower-case, no final period (docs/contract.md, bad input).
 fn check_refusal(err: &ScoreError) -> Result<(), String> {
     let message = err.to_string();
     if message.is_empty() || message.starts_with(char::is_uppercase) || message.ends_with('.') {

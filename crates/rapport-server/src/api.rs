@@ -1,7 +1,7 @@
 //! The JSON API under `/api`, and its OpenAPI document (`GET /api/openapi.json`),
 //! generated from the handlers' `#[utoipa::path]` annotations and the bodies' schemas.
 //!
-//! `POST /api/score` returns the SPEC §3 document and never saves; `POST /api/attempts`
+//! `POST /api/score` returns the docs/contract.md document and never saves; `POST /api/attempts`
 //! scores and saves; `POST /api/match` matches free questions to guides. Every failure is an [`AppError`] with a stable code.
 
 use axum::Router;
@@ -264,14 +264,14 @@ pub struct ScoreRequest {
     pub answer: String,
 }
 
-/// Scores an answer and returns the SPEC §3 document. Nothing is saved. This is also
+/// Scores an answer and returns the docs/contract.md document. Nothing is saved. This is also
 /// what the practice page's live checklist calls as the user types.
 #[utoipa::path(
     post,
     path = "/api/score",
     request_body = ScoreRequest,
     responses(
-        (status = 200, description = "The report (SPEC §3)", body = ReportDoc),
+        (status = 200, description = "The report (docs/contract.md)", body = ReportDoc),
         (status = 400, description = "Malformed JSON (`malformed_json`, `invalid_body`)", body = ErrorBody),
         (status = 404, description = "Unknown guide (`unknown_guide`)", body = ErrorBody),
         (status = 413, description = "Answer or body too long (`answer_too_long`, `body_too_large`)", body = ErrorBody),
@@ -455,7 +455,7 @@ pub struct AttemptJson {
     pub session_id: Option<String>,
     /// When, in milliseconds since the Unix epoch.
     pub created_at_ms: i64,
-    /// The report as saved (SPEC §3).
+    /// The report as saved (docs/contract.md).
     pub report: ReportDoc,
     /// What changed since the previous attempt at the same question (on creation only).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,4 +1,4 @@
-//! The feedback card of SPEC §3 for the web: what `templates/card.html` shows, built
+//! The feedback card of docs/contract.md for the web: what `templates/card.html` shows, built
 //! from a report and the answer. It carries what the terminal card does (band, score,
 //! speaking time, each step with its evidence or what is missing, tips, delivery, what
 //! was good, the next move first) plus the answer itself, cut into segments so the

@@ -1,4 +1,4 @@
-//! The JSON document of SPEC §3, mapped from the engine's report.
+//! The JSON document of docs/contract.md, mapped from the engine's report.
 //!
 //! The contract fields (`question_id`, `score`, `band`, `criteria`, `tips`, `delivery`,
 //! `feedback`, and inside them `id`, `label`, `met`, `strength`, `evidence`, `start`,
@@ -258,7 +258,7 @@ pub struct AttemptContext {
 }
 
 /// The attempt to save for an answer and its report: the terminal and the web app save
-/// the same record, with the SPEC §3 document as it was at the time.
+/// the same record, with the docs/contract.md document as it was at the time.
 pub fn new_attempt(
     report: &Report,
     answer: &str,

@@ -9,7 +9,7 @@
 //! `pages/` (one module per page family), `card.rs` (the feedback card for templates),
 //! `svg.rs` (progress charts), `assets.rs` (the stylesheet and script), `packs.rs` (which
 //! pack each guide is in), `matching.rs` (free questions matched to guides, for `/ask` and
-//! `POST /api/match`), `contract.rs` (the SPEC §3 JSON document, shared with the CLI) and
+//! `POST /api/match`), `contract.rs` (the JSON document of docs/contract.md, shared with the CLI) and
 //! `saved.rs` (that document read back from the store).
 
 pub mod api;

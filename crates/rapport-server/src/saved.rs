@@ -1,4 +1,4 @@
-//! A saved report read back: the SPEC §3 document as owned, deserialisable types, and
+//! A saved report read back: the docs/contract.md document as owned, deserialisable types, and
 //! the engine's [`Report`] rebuilt from it, so that an attempt's card shows what was
 //! judged when it was saved (not what today's packs would say), and two attempts can be
 //! compared with [`rapport_engine::Comparison::between`].
@@ -10,7 +10,7 @@ use rapport_engine::{Band, Criterion, Delivery, Evidence, Found, GuideMatch, Rep
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The report on one answer (SPEC §3). Every field has a default, so that a report
+/// The report on one answer (docs/contract.md). Every field has a default, so that a report
 /// saved by an older version still reads.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]

@@ -137,7 +137,7 @@ pub struct NewAttempt {
     pub band: String,
     /// One per step of the guide, in guide order.
     pub steps: Vec<StepResult>,
-    /// The SPEC §3 JSON document, as produced when the attempt was scored.
+    /// The JSON document of docs/contract.md, as produced when the attempt was scored.
     pub report_json: String,
     /// `lexical` or `semantic`.
     pub engine: String,
@@ -208,7 +208,7 @@ pub struct NewScorecard {
     pub recommendation: String,
     /// The interviewer's overall comment.
     pub comment: String,
-    /// The SPEC §3 JSON document of the engine's report.
+    /// The JSON document of docs/contract.md of the engine's report.
     pub report_json: String,
     /// When, in milliseconds since the Unix epoch.
     pub created_at_ms: i64,

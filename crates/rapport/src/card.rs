@@ -1,4 +1,4 @@
-//! The feedback card: the human view of a report, in the shape of SPEC §3.
+//! The feedback card: the human view of a report, in the shape of docs/contract.md.
 //!
 //! ```text
 //!  Have you ever dealt with a difficult customer or client? How did you handle it?

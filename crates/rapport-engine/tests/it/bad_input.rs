@@ -1,4 +1,4 @@
-//! Bad input at the engine level (SPEC §5): each is refused with a typed `ScoreError`
+//! Bad input at the engine level (docs/contract.md (bad input)): each is refused with a typed `ScoreError`
 //! whose message names the problem (lower-case, no trailing period), or scored without
 //! a panic when it is odd but fair to judge.
 

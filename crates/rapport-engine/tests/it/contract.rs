@@ -1,4 +1,4 @@
-//! The report's contract (SPEC §3): evidence offsets point into the answer as received,
+//! The report's contract (docs/contract.md): evidence offsets point into the answer as received,
 //! the same input gives the same report, bands follow scores, every judgement has
 //! evidence or advice, and the first feedback line is the fix that lifts the answer most.
 //!
@@ -187,7 +187,7 @@ fn corpus() -> Vec<(String, String)> {
 }
 
 /// How far two strengths of the same input may differ today. FIXME: the contract is
-/// exact equality (SPEC §3: same input, same output, always), and strengths are printed
+/// exact equality (docs/contract.md: same input, same output, always), and strengths are printed
 /// in the JSON. They differ in the last bits from run to run because the engine sums
 /// f32 weights over a `HashSet` of the answer's words (`bag` in detect.rs), whose order
 /// changes with every new set's random seed. Summing in a fixed order makes this 0.

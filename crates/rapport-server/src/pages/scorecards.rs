@@ -608,7 +608,7 @@ async fn delete(
 // Exports.
 
 /// The JSON export: the scorecard with each step's final verdict, and the engine's
-/// report as the SPEC §3 document.
+/// report as the docs/contract.md document.
 #[derive(Serialize)]
 struct CardJson<'a> {
     id: i64,
