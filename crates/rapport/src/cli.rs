@@ -98,17 +98,20 @@ pub enum Command {
 
     /// Practise one question interactively: answer, read the card, retry.
     #[command(
-        after_long_help = "Type your answer over as many lines as you like, then finish with an empty\n\
-        line (or a line holding only `.`, or end of input). After the card, answer `y` to\n\
-        try again and see what changed.\n\n\
+        after_long_help = "Type your answer over as many lines and paragraphs as you like, then end it\n\
+        with a line holding only `.` (or Ctrl-D). A line holding only `q` quits. After the\n\
+        card, answer `y` to try again and see what changed; with $EDITOR set, the last\n\
+        answer opens in it to edit.\n\n\
         Examples:\n  rapport practice difficult-customer\n  rapport practice"
     )]
     Practice(PracticeArgs),
 
     /// A mock interview: several questions in interview order, with follow-ups and a report.
     #[command(
-        after_long_help = "When an answer misses a step, the interviewer asks that step's follow-up once,\n\
-        and your reply counts toward the answer.\n\n\
+        after_long_help = "End each answer with a line holding only `.` (or Ctrl-D); a line holding only\n\
+        `skip` skips the question, `q` ends the interview. When an answer misses a step,\n\
+        the interviewer asks that step's follow-up once, and your reply counts toward the\n\
+        answer. A verdict follows each answer, and a report ends the interview.\n\n\
         Examples:\n  rapport mock\n  rapport mock --count 3 --seed 7"
     )]
     Mock(MockArgs),

@@ -58,6 +58,11 @@ impl History {
         }
     }
 
+    /// Where attempts are saved, fit to show: a path, or an address without its password.
+    pub fn location(&self) -> String {
+        rapport_store::redact_password(&self.location)
+    }
+
     /// Saves one attempt, waiting out a moment's lock by another process; a failure is
     /// a warning, never the end of the session (the caller counts it, and the command
     /// ends with [`crate::exit::NOT_SAVED`]). Whether it was saved.
@@ -92,7 +97,7 @@ impl History {
                 Err(e) => {
                     crate::term::stderr_line(&format!(
                         "warning: this attempt was not saved to {}: {e}",
-                        self.location
+                        self.location()
                     ));
                     return false;
                 }

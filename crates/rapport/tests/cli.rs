@@ -194,7 +194,7 @@ fn free_question_says_which_guide_was_used() {
     run.code(0).stdout_has("general");
 }
 
-/// Every bad input of SPEC §5 gets a clear message and exit 1.
+/// Every bad input of docs/contract.md (bad input) gets a clear message and exit 1.
 #[test]
 fn bad_answers_are_refused_with_a_message() {
     let mut huge = b"I listened to the customer. ".repeat(800);
@@ -411,23 +411,40 @@ fn batch_reports_bad_lines_and_goes_on() {
 
 #[test]
 fn practice_runs_on_piped_input_and_shows_what_changed() {
+    // An answer ends at a line holding only "."; a blank line inside it is a paragraph.
     let session = "\
 Last December a hotel guest was furious that his suite was not ready.
-I let him finish, apologised and moved him to a larger room.
 
+I let him finish, apologised and moved him to a larger room.
+.
 y
 Last December a hotel guest was furious that his suite was not ready.
 I let him finish, apologised and moved him to a larger room.
+
 The next morning he thanked me and they booked again for her birthday.
 .
 n
 ";
     let run = rapport(&["practice", "difficult-customer"], session.as_bytes());
     run.code(0)
-        .stdout_has("retry? [y/N]")
+        .stdout_has("end it with a line holding only \".\" or Ctrl-D")
+        .stdout_has("\"q\" on its own line quits")
+        .stdout_has("retry? [y/N] y")
         .stdout_has("since last time")
-        .stdout_has(" ✓ situation");
+        .stdout_has(" ✓ situation")
+        .stdout_has(" ✓ outcome");
     assert_eq!(run.stdout.matches("/100 ·").count(), 2, "{}", run.stdout);
+    assert_eq!(
+        run.stdout.matches(" saved to your history in ").count(),
+        2,
+        "{}",
+        run.stdout
+    );
+
+    // "q" on its own line quits without scoring anything.
+    let quit = rapport(&["practice", "difficult-customer"], b"I was\nq\nmore\n.\n");
+    quit.code(0);
+    assert!(!quit.stdout.contains("/100"), "{}", quit.stdout);
 
     // Without an id and without a terminal, the first opening question is asked.
     rapport(&["practice"], b"")
@@ -440,23 +457,44 @@ n
 fn mock_asks_follow_ups_and_reports() {
     let answers = "\
 I think it is listening.
-
+.
 Because customers who feel heard stay with us.
-
+.
 Last spring a guest was furious because his room was not ready.
-I apologised, listened and upgraded him.
 
+I apologised, listened and upgraded him.
+.
 He thanked me and booked again.
+.
 ";
     let run = rapport(&["mock", "--count", "2", "--seed", "7"], answers.as_bytes());
     run.code(0)
         .stdout_has("question 1 of 2")
+        .stdout_has("\"skip\" on its own line skips a question")
+        .stdout_has(" verdict  ")
         .stdout_has("interview report")
-        .stdout_has("overall");
+        .stdout_has("  1. What is your greatest strength?\n")
+        .stdout_has("overall")
+        .stdout_has("2 answers saved to your history in ");
     assert!(run.stdout.contains("interviewer:"), "{}", run.stdout);
     // The same seed asks the same questions.
     let again = rapport(&["mock", "--count", "2", "--seed", "7"], answers.as_bytes());
     assert_eq!(run.stdout, again.stdout);
+
+    // A skipped question is in the report as skipped, and the interview goes on.
+    let skipped = rapport(
+        &["mock", "--count", "2", "--seed", "7"],
+        format!(
+            "skip\n{}",
+            answers.split_once(".\n").map_or("", |(_, rest)| rest)
+        )
+        .as_bytes(),
+    );
+    skipped
+        .code(0)
+        .stdout_has("question 2 of 2")
+        .stdout_has("1 of 2 questions answered, 1 skipped")
+        .stdout_has("  1. What is your greatest strength?\n     skipped\n");
 }
 
 #[test]
@@ -936,7 +974,7 @@ fn terminal_practice_is_saved_where_the_web_app_reads_it_and_score_never_saves()
     let answer = b"Last spring a regular customer rang in a fury because her order was late.\n\
         I listened, apologised and promised to call back within the hour.\n\
         I found the parcel at the depot and had it sent by courier that afternoon.\n\
-        She thanked me the next day and has ordered every month since.\n\nn\n";
+        She thanked me the next day and has ordered every month since.\n.\nn\n";
     rapport_in(
         data_dir.path(),
         &[
@@ -1050,7 +1088,7 @@ fn the_browser_practises_a_question_end_to_end() {
 fn processes_starting_together_on_a_new_database_all_work_and_lose_nothing() {
     let answer = b"Last spring a regular customer rang in a fury because her order was late.\n\
         I found the parcel at the depot and had it sent by courier that afternoon.\n\
-        She thanked me the next day.\n\nn\n";
+        She thanked me the next day.\n.\nn\n";
     for round in 0..10 {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let practice = || {

@@ -5,11 +5,13 @@ use std::io::IsTerminal;
 use anyhow::Result;
 use rapport_engine::{Comparison, Report};
 use rapport_pack::{Guide, Stage};
+use rapport_server::card::quote;
 use rapport_store::Mode;
+use rapport_text::diff;
 
 use crate::card;
 use crate::cli::PracticeArgs;
-use crate::dialogue::{Dialogue, say};
+use crate::dialogue::{self, Dialogue, HOW_TO_END, Reply, say};
 use crate::exit;
 use crate::history::History;
 use crate::packs::Library;
@@ -34,18 +36,22 @@ pub fn run(library: &Library, args: &PracticeArgs, history: Option<&History>) ->
     say(&format!(
         "\n{}{}\n",
         style.bold(&wrap(&guide.question, 88, " ")),
-        style.dim(" answer below; finish with an empty line, or a line with just \".\"")
+        style.dim(&format!(
+            " type your answer; {HOW_TO_END}\n blank lines are kept · \"q\" on its own line quits"
+        ))
     ))?;
+    let mut answer = match dialogue.answer(false)? {
+        Reply::Answer(answer) => answer,
+        Reply::Quit | Reply::Skip => return Ok(exit::OK),
+        Reply::End => {
+            say(&style.dim(" no answer given\n"))?;
+            return Ok(exit::OK);
+        }
+    };
     let mut last: Option<Report> = None;
-    let mut last_failed = false;
+    let mut last_failed;
     let mut unsaved = 0;
     loop {
-        let Some(answer) = dialogue.answer()? else {
-            if last.is_none() && !last_failed {
-                say(&style.dim(" no answer given\n"))?;
-            }
-            break;
-        };
         match engine.score(&guide.id, &answer) {
             Ok(report) => {
                 let saved = history.is_some_and(|h| h.save(&report, &answer, Mode::Practice, None));
@@ -53,6 +59,12 @@ pub fn run(library: &Library, args: &PracticeArgs, history: Option<&History>) ->
                 say(&format!("\n{}", card::render(&report, style)))?;
                 if let Some(before) = &last {
                     say(&changes(&Comparison::between(before, &report), style))?;
+                }
+                if let (true, Some(history)) = (saved, history) {
+                    say(&style.dim(&format!(
+                        " saved to your history in {}\n",
+                        history.location()
+                    )))?;
                 }
                 last = Some(report);
                 last_failed = false;
@@ -66,7 +78,10 @@ pub fn run(library: &Library, args: &PracticeArgs, history: Option<&History>) ->
         if !dialogue.yes(" retry?")? {
             break;
         }
-        say(&style.dim(" your new answer; finish with an empty line\n"))?;
+        match next_answer(&mut dialogue, &answer, style)? {
+            Some(next) => answer = next,
+            None => break,
+        }
     }
     let code = if last_failed {
         exit::UNSCORABLE
@@ -74,6 +89,75 @@ pub fn run(library: &Library, args: &PracticeArgs, history: Option<&History>) ->
         exit::OK
     };
     Ok(crate::history::unsaved_exit(unsaved, code))
+}
+
+/// The answer to try again with: the last one edited in `$EDITOR` when it is set and
+/// the user is at a terminal (piped input is a script, with no one to edit), else one
+/// typed again. `None` when the user quits or the input ends.
+fn next_answer(
+    dialogue: &mut Dialogue<std::io::StdinLock<'static>>,
+    previous: &str,
+    style: Style,
+) -> Result<Option<String>> {
+    let editor = dialogue::editor().filter(|_| dialogue.is_terminal());
+    if let Some(editor) = editor.as_deref() {
+        say(&style.dim(&format!(
+            " opening your last answer in {editor}; save and close it to score it again\n"
+        )))?;
+        match dialogue::edit(editor, previous) {
+            Ok(edited) if !edited.is_empty() => {
+                say(&edits(previous, &edited, style))?;
+                return Ok(Some(edited));
+            }
+            Ok(_) => stderr_line("error: the edited answer is empty; type it instead"),
+            Err(err) => stderr_line(&format!("error: {err:#}; type your answer instead")),
+        }
+    } else if dialogue.is_terminal() {
+        say(&style.dim(&format!(
+            " type your new answer; {HOW_TO_END} (set EDITOR to edit the last one instead)\n"
+        )))?;
+    } else {
+        say(&style.dim(&format!(" type your new answer; {HOW_TO_END}\n")))?;
+    }
+    Ok(match dialogue.answer(false)? {
+        Reply::Answer(answer) => Some(answer),
+        Reply::Quit | Reply::Skip | Reply::End => None,
+    })
+}
+
+/// How many changes [`edits`] lists.
+const MAX_EDITS_SHOWN: usize = 4;
+/// How many characters of a change [`edits`] quotes.
+const EDIT_CHARS: usize = 70;
+
+/// What the user changed in the editor, word by word, as lines for the terminal.
+fn edits(old: &str, new: &str, style: Style) -> String {
+    let pieces = diff::words(old, new);
+    let hunks = diff::hunks(&pieces);
+    if hunks.is_empty() {
+        return format!(" {}  no change to the answer\n", style.bold("your edits"));
+    }
+    let mut s = format!(" {}\n", style.bold("your edits"));
+    for hunk in hunks.iter().take(MAX_EDITS_SHOWN) {
+        if !hunk.deleted.trim().is_empty() {
+            s.push_str(&format!(
+                "   {} \"{}\"\n",
+                style.bad("-"),
+                quote(&hunk.deleted, EDIT_CHARS)
+            ));
+        }
+        if !hunk.inserted.trim().is_empty() {
+            s.push_str(&format!(
+                "   {} \"{}\"\n",
+                style.good("+"),
+                quote(&hunk.inserted, EDIT_CHARS)
+            ));
+        }
+    }
+    if hunks.len() > MAX_EDITS_SHOWN {
+        s.push_str(&format!("   and {} more\n", hunks.len() - MAX_EDITS_SHOWN));
+    }
+    s
 }
 
 /// Lets the user choose a question: a numbered list on a terminal, else the first
@@ -102,7 +186,7 @@ fn pick<'a>(
     say(&list)?;
     loop {
         say(&format!(
-            " pick a question by number or id [{}]: ",
+            " pick a question by number or id, or q to quit [{}]: ",
             style.bold(&default.id)
         ))?;
         let Some(reply) = dialogue.line()? else {
@@ -111,6 +195,9 @@ fn pick<'a>(
         let reply = reply.trim();
         if reply.is_empty() {
             return Ok(Some(default));
+        }
+        if reply.eq_ignore_ascii_case("q") || reply.eq_ignore_ascii_case("quit") {
+            return Ok(None);
         }
         if let Some(g) = reply
             .parse::<usize>()
