@@ -56,7 +56,13 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/mock", get(start_page).post(start))
         .route("/mock/{session}/report", get(report_page))
+        .route("/mock/{session}/report.md", get(report_markdown))
+        .route("/mock/{session}/report.json", get(report_json))
         .route("/mock/{session}/{n}", get(question_page).post(answer))
+        .route(
+            "/mock/{session}/{n}/follow-up",
+            get(follow_up_page).post(follow_up_answer),
+        )
         .route("/static/mock.js", get(script))
         .route("/static/mock.css", get(stylesheet))
 }
@@ -206,8 +212,38 @@ struct StartPage {
     /// The time limits offered in seconds, as read, and which is preselected.
     limits: Vec<(u32, String, bool)>,
     past: Vec<PastSession>,
+    /// The past interviews' averages over time, when there are two or more.
+    chart: Option<crate::svg::Chart>,
     /// Why the form was not taken, when it was not.
     error: Option<String>,
+}
+
+/// The averages of past interviews over time, oldest first; `None` under two.
+fn sessions_chart(past: &[PastSession]) -> Option<crate::svg::Chart> {
+    let samples: Vec<crate::svg::Sample> = past
+        .iter()
+        .rev()
+        .map(|p| crate::svg::Sample {
+            when: p.when.clone(),
+            score: p.average,
+            band: p.band.to_owned(),
+            steps: Vec::new(),
+        })
+        .collect();
+    (samples.len() >= 2).then(|| crate::svg::progress(&[], &samples))
+}
+
+/// Recent attempts, for the past interviews.
+async fn recent(state: &AppState) -> Result<Vec<Attempt>, AppError> {
+    let filter = AttemptFilter {
+        limit: Some(RECENT_ATTEMPTS),
+        ..AttemptFilter::default()
+    };
+    state
+        .store()
+        .attempts(LOCAL_USER, &filter)
+        .await
+        .map_err(store_error)
 }
 
 /// A pack the interview can draw from.
@@ -223,6 +259,9 @@ struct PackChoice {
 struct PastSession {
     id: String,
     when: String,
+    /// When its first answer was saved, in milliseconds, and that answer's id (which
+    /// orders interviews started in the same millisecond).
+    started: (i64, i64),
     answered: usize,
     planned: usize,
     average: u8,
@@ -243,15 +282,7 @@ async fn start_form(state: &AppState, ticked: &[String]) -> Result<StartPage, Ap
         .iter()
         .map(|&s| (s, duration_text(s), s == DEFAULT_TIME_LIMIT))
         .collect();
-    let filter = AttemptFilter {
-        limit: Some(RECENT_ATTEMPTS),
-        ..AttemptFilter::default()
-    };
-    let attempts = state
-        .store()
-        .attempts(LOCAL_USER, &filter)
-        .await
-        .map_err(store_error)?;
+    let attempts = recent(state).await?;
     let packs = state
         .packs()
         .all()
@@ -268,6 +299,7 @@ async fn start_form(state: &AppState, ticked: &[String]) -> Result<StartPage, Ap
         counts,
         packs,
         limits,
+        chart: sessions_chart(&past_sessions(&attempts)),
         past: past_sessions(&attempts),
         error: None,
     })
@@ -290,8 +322,10 @@ fn past_sessions(attempts: &[Attempt]) -> Vec<PastSession> {
             let session = Session::parse(&id)?;
             let scores: Vec<u8> = list.iter().map(|a| a.attempt.score).collect();
             let average = mean(&scores)?;
+            let started = list.iter().map(|a| (a.attempt.created_at_ms, a.id)).min()?;
             Some(PastSession {
-                when: super::format_time(list.iter().map(|a| a.attempt.created_at_ms).min()?),
+                when: super::format_time(started.0),
+                started,
                 answered: list.len(),
                 planned: session.count,
                 average,
@@ -640,8 +674,200 @@ async fn answer(
             ..err
         });
     }
+    // An answer that leaves a step out gets the interviewer's follow-up on the heaviest
+    // one, live, as in `rapport mock`.
+    if follow_up_step(guide, &report).is_some() {
+        let to = format!("/mock/{}/{n}/follow-up", session.id);
+        return Ok(Redirect::to(&to).into_response());
+    }
     answered.push(guide.id.clone());
     let next = next_url(&session, &questions, &answered, n);
+    Ok(Redirect::to(&next).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// The live follow-up.
+
+/// The step an interviewer would follow up on: the heaviest one the answer leaves out
+/// that has a follow-up question (the earliest on a tie).
+fn follow_up_step<'g>(
+    guide: &'g Guide,
+    report: &rapport_engine::Report,
+) -> Option<&'g rapport_pack::Step> {
+    guide
+        .steps
+        .iter()
+        .filter(|s| !s.follow_up.trim().is_empty())
+        .filter(|s| report.criterion(&s.id).is_some_and(|c| !c.met))
+        .fold(None, |best: Option<&rapport_pack::Step>, s| match best {
+            Some(b) if b.weight >= s.weight => Some(b),
+            _ => Some(s),
+        })
+}
+
+/// `/mock/{session}/{n}/follow-up`: the interviewer's follow-up question on the answer
+/// just given.
+#[derive(Template)]
+#[template(path = "mock_follow_up.html")]
+struct FollowUpPage<'a> {
+    csrf: String,
+    session: &'a str,
+    n: usize,
+    total: usize,
+    question: &'a str,
+    /// What the interviewer asks.
+    follow_up: String,
+    /// The attempt the reply adds to.
+    attempt_id: i64,
+    /// The answer given, for reference.
+    answer: String,
+    reply: String,
+    error: Option<String>,
+    /// Where skipping the follow-up goes.
+    next: String,
+}
+
+/// The saved answer to question `n` of a session and its follow-up step, or where to go
+/// when there is nothing to follow up (not answered yet: the question; nothing missing:
+/// the next question).
+async fn follow_up_of<'e>(
+    state: &AppState,
+    session: &Session,
+    questions: &[&'e Guide],
+    n: usize,
+) -> Result<Result<(Attempt, &'e rapport_pack::Step, String), String>, AppError> {
+    let attempts = session_attempts(state, session).await?;
+    let answered = answered_ids(&attempts);
+    let guide = questions[n - 1];
+    let next = next_url(session, questions, &answered, n);
+    let Some(attempt) = attempts
+        .into_iter()
+        .find(|a| a.attempt.guide_id == guide.id)
+    else {
+        return Ok(Err(format!("/mock/{}/{n}", session.id)));
+    };
+    match follow_up_step(guide, &scoring::report_of(&attempt)) {
+        Some(step) => Ok(Ok((attempt, step, next))),
+        None => Ok(Err(next)),
+    }
+}
+
+async fn follow_up_page(
+    State(state): State<AppState>,
+    Path((session, n)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let Some((session, questions, n)) = locate(&state, &session, &n) else {
+        return Ok(missing(&state));
+    };
+    let (attempt, step, next) = match follow_up_of(&state, &session, &questions, n).await? {
+        Ok(found) => found,
+        Err(to) => return Ok(Redirect::to(&to).into_response()),
+    };
+    super::page(&FollowUpPage {
+        csrf: state.csrf_token().to_owned(),
+        session: &session.id,
+        n,
+        total: questions.len(),
+        question: &questions[n - 1].question,
+        follow_up: step.follow_up.trim().to_owned(),
+        attempt_id: attempt.id,
+        answer: attempt.attempt.answer,
+        reply: String::new(),
+        error: None,
+        next,
+    })
+}
+
+/// The follow-up form.
+#[derive(Debug, Deserialize)]
+struct FollowUpForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    attempt: String,
+    #[serde(default)]
+    reply: String,
+}
+
+/// The reply is added to the answer, the two are scored together and saved as the
+/// question's attempt, then the answer alone is deleted (in that order, so that nothing
+/// is lost if the second step fails).
+async fn follow_up_answer(
+    State(state): State<AppState>,
+    Path((session, n)): Path<(String, String)>,
+    Form(form): Form<FollowUpForm>,
+) -> Result<Response, AppError> {
+    check_form_token(&state, &form.csrf)?;
+    let Some((session, questions, n)) = locate(&state, &session, &n) else {
+        return Ok(missing(&state));
+    };
+    let (attempt, step, next) = match follow_up_of(&state, &session, &questions, n).await? {
+        Ok(found) => found,
+        Err(to) => return Ok(Redirect::to(&to).into_response()),
+    };
+    if form.attempt.trim() != attempt.id.to_string() {
+        // Sent twice (the back button): the reply was already taken.
+        return Ok(Redirect::to(&next).into_response());
+    }
+    let again = |err: AppError| {
+        super::page_with(
+            err.status,
+            &FollowUpPage {
+                csrf: state.csrf_token().to_owned(),
+                session: &session.id,
+                n,
+                total: questions.len(),
+                question: &questions[n - 1].question,
+                follow_up: step.follow_up.trim().to_owned(),
+                attempt_id: attempt.id,
+                answer: attempt.attempt.answer.clone(),
+                reply: form.reply.clone(),
+                error: Some(err.message),
+                next: next.clone(),
+            },
+        )
+    };
+    if form.reply.trim().is_empty() {
+        return again(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty_answer",
+            "the reply is empty: answer the follow-up, or skip it",
+        ));
+    }
+    let combined = format!(
+        "{}\n\n{}",
+        attempt.attempt.answer.trim_end(),
+        form.reply.trim()
+    );
+    let guide = questions[n - 1];
+    let report = match scoring::score(
+        &state,
+        Question::Id(guide.id.clone()),
+        combined.clone(),
+        false,
+    )
+    .await
+    {
+        Ok(report) => report,
+        Err(err) => return again(err),
+    };
+    let made = Made {
+        mode: Mode::Mock,
+        seconds_taken: attempt.attempt.seconds_taken,
+        session_id: Some(session.id.clone()),
+    };
+    if let Err(err) = scoring::save(&state, &report, combined, made).await {
+        return again(AppError {
+            message: "the reply was scored but could not be saved: copy it somewhere safe and \
+                      try again"
+                .to_owned(),
+            ..err
+        });
+    }
+    if let Err(err) = state.store().delete_attempt(LOCAL_USER, attempt.id).await {
+        // The answer with its reply is saved and is the newest: the report reads that one.
+        tracing::error!(error = %err, "the answer before its follow-up could not be deleted");
+    }
     Ok(Redirect::to(&next).into_response())
 }
 
@@ -662,6 +888,18 @@ struct ReportPage {
     overall: Option<Overall>,
     /// The first question not answered yet, 1-based.
     resume: Option<usize>,
+    /// The mock interview before this one, to compare with.
+    earlier: Option<Earlier>,
+}
+
+/// The mock interview before this one.
+struct Earlier {
+    id: String,
+    when: String,
+    average: u8,
+    band: &'static str,
+    /// This interview's average minus that one's: `+9`, `−3`, `±0`.
+    delta: String,
 }
 
 /// The interview as a whole.
@@ -689,6 +927,9 @@ struct TurnResult {
     follow_ups: Vec<FollowUp>,
     /// Time taken, as text, when timed.
     time: String,
+    /// The answer as saved, and its saved report (for the exports).
+    answer: String,
+    report_json: String,
 }
 
 /// What an interviewer would ask about a missing step.
@@ -697,15 +938,13 @@ struct FollowUp {
     question: String,
 }
 
-async fn report_page(
-    State(state): State<AppState>,
-    Path(session): Path<String>,
-) -> Result<Response, AppError> {
-    let Some(session) = Session::parse(&session) else {
-        return Ok(missing(&state));
+/// The report's data for a session; `None` when the session id is not one.
+async fn report_data(state: &AppState, session: &str) -> Result<Option<ReportPage>, AppError> {
+    let Some(session) = Session::parse(session) else {
+        return Ok(None);
     };
-    let questions = session.questions(&state);
-    let attempts = session_attempts(&state, &session).await?;
+    let questions = session.questions(state);
+    let attempts = session_attempts(state, &session).await?;
     let turns: Vec<Turn> = questions
         .iter()
         .enumerate()
@@ -713,7 +952,7 @@ async fn report_page(
             n: i + 1,
             guide_id: guide.id.clone(),
             question: guide.question.clone(),
-            // Attempts come newest first; there is one per question in any case.
+            // Attempts come newest first: after a follow-up, the answer with its reply.
             result: attempts
                 .iter()
                 .find(|a| a.attempt.guide_id == guide.id)
@@ -728,7 +967,30 @@ async fn report_page(
         score,
         band: Band::from_score(score).as_str(),
     });
-    let page = ReportPage {
+    // The interview before this one, to compare with.
+    let started = attempts
+        .iter()
+        .map(|a| (a.attempt.created_at_ms, a.id))
+        .min();
+    let earlier = match started {
+        Some(started) => past_sessions(&recent(state).await?)
+            .into_iter()
+            .filter(|p| p.id != session.id && p.started < started)
+            .max_by_key(|p| p.started),
+        None => None,
+    };
+    let earlier = earlier.zip(overall.as_ref()).map(|(p, o)| Earlier {
+        delta: match i32::from(o.score) - i32::from(p.average) {
+            0 => "±0".to_owned(),
+            d if d > 0 => format!("+{d}"),
+            d => format!("−{}", d.unsigned_abs()),
+        },
+        id: p.id,
+        when: p.when,
+        average: p.average,
+        band: p.band,
+    });
+    Ok(Some(ReportPage {
         csrf: state.csrf_token().to_owned(),
         answered: scores.len(),
         total: turns.len(),
@@ -736,8 +998,146 @@ async fn report_page(
         session: session.id,
         turns,
         overall,
+        earlier,
+    }))
+}
+
+async fn report_page(
+    State(state): State<AppState>,
+    Path(session): Path<String>,
+) -> Result<Response, AppError> {
+    match report_data(&state, &session).await? {
+        Some(page) => super::page(&page),
+        None => Ok(missing(&state)),
+    }
+}
+
+/// `/mock/{session}/report.md`: the report as a Markdown file.
+async fn report_markdown(
+    State(state): State<AppState>,
+    Path(session): Path<String>,
+) -> Result<Response, AppError> {
+    use super::markdown::{one_line, quote};
+    let Some(page) = report_data(&state, &session).await? else {
+        return Ok(missing(&state));
     };
-    super::page(&page)
+    let mut md = String::from("# Mock interview report\n\n");
+    match &page.overall {
+        Some(o) => md.push_str(&format!(
+            "**Overall: {}/100 ({})**, the average of {} of {} answers.\n",
+            o.score, o.band, page.answered, page.total
+        )),
+        None => md.push_str("No question of this interview has been answered yet.\n"),
+    }
+    if let Some(e) = &page.earlier {
+        md.push_str(&format!(
+            "\nThe mock interview before ({} UTC): {}/100; this one {}.\n",
+            e.when, e.average, e.delta
+        ));
+    }
+    for turn in &page.turns {
+        md.push_str(&format!(
+            "\n## {}. {}\n\n",
+            turn.n,
+            one_line(&turn.question)
+        ));
+        let Some(r) = &turn.result else {
+            md.push_str("Not answered.\n");
+            continue;
+        };
+        md.push_str(&format!("**{}/100 ({})**", r.card.score, r.card.band));
+        if !r.time.is_empty() {
+            md.push_str(&format!(" · {}", r.time));
+        }
+        md.push_str("\n\n");
+        for step in &r.card.steps {
+            let mark = if step.met { "✓" } else { "✗" };
+            md.push_str(&format!("- {mark} {}\n", one_line(&step.label)));
+        }
+        if let Some(next) = &r.card.next {
+            md.push_str(&format!("\n**Best next move:** {}\n", one_line(next)));
+        }
+        if !r.follow_ups.is_empty() {
+            md.push_str("\nWhat the interviewer would ask next:\n\n");
+            for f in &r.follow_ups {
+                md.push_str(&format!(
+                    "- “{}” ({})\n",
+                    one_line(&f.question),
+                    one_line(&f.label)
+                ));
+            }
+        }
+        md.push_str("\nYour answer:\n\n");
+        md.push_str(&quote(&r.answer));
+    }
+    Ok(download(
+        &page.session,
+        "md",
+        "text/markdown; charset=utf-8",
+        md,
+    ))
+}
+
+/// `/mock/{session}/report.json`: the report as JSON, each answer with its saved
+/// report (the scoring contract's document).
+async fn report_json(
+    State(state): State<AppState>,
+    Path(session): Path<String>,
+) -> Result<Response, AppError> {
+    let Some(page) = report_data(&state, &session).await? else {
+        return Ok(missing(&state));
+    };
+    let turns: Vec<serde_json::Value> = page
+        .turns
+        .iter()
+        .map(|t| {
+            let result = t.result.as_ref().map(|r| {
+                serde_json::json!({
+                    "attempt_id": r.attempt_id,
+                    "score": r.card.score,
+                    "band": r.card.band,
+                    "steps": r.card.steps.iter().map(|s| serde_json::json!({"label": s.label, "met": s.met})).collect::<Vec<_>>(),
+                    "next": r.card.next,
+                    "follow_ups": r.follow_ups.iter().map(|f| serde_json::json!({"label": f.label, "question": f.question})).collect::<Vec<_>>(),
+                    "time": r.time,
+                    "answer": r.answer,
+                    "report": serde_json::from_str::<serde_json::Value>(&r.report_json).unwrap_or(serde_json::Value::Null),
+                })
+            });
+            serde_json::json!({"n": t.n, "question_id": t.guide_id, "question": t.question, "result": result})
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "session": page.session,
+        "answered": page.answered,
+        "total": page.total,
+        "overall": page.overall.as_ref().map(|o| serde_json::json!({"score": o.score, "band": o.band})),
+        "earlier": page.earlier.as_ref().map(|e| serde_json::json!({"session": e.id, "average": e.average, "started": e.when})),
+        "questions": turns,
+    });
+    let body = serde_json::to_string_pretty(&doc)
+        .map_err(|_| scoring::internal("the report could not be written as JSON"))?;
+    Ok(download(&page.session, "json", "application/json", body))
+}
+
+/// A download named after the session.
+fn download(session: &str, extension: &str, content_type: &'static str, body: String) -> Response {
+    // Session ids are made of letters, digits, `-` and `.`: safe in a file name.
+    let name: String = session
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '.')
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"mock-{name}.{extension}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// The report's view of one saved answer.
@@ -777,6 +1177,8 @@ fn turn_result(guide: &Guide, attempt: &Attempt, timed: Option<u32>) -> TurnResu
         card,
         follow_ups,
         time,
+        answer: attempt.attempt.answer.clone(),
+        report_json: attempt.attempt.report_json.clone(),
     }
 }
 

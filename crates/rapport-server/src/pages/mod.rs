@@ -14,6 +14,7 @@ pub mod scorecards;
 
 mod ask;
 mod history;
+mod markdown;
 mod practice;
 mod questions;
 

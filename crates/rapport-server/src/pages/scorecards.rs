@@ -16,6 +16,7 @@ use rapport_store::{LOCAL_USER, NewScorecard, Scorecard, ScorecardStep};
 use serde::{Deserialize, Serialize};
 
 use super::format_time;
+use super::markdown::{one_line, quote};
 use crate::card::{Card, Segment};
 use crate::contract::ReportJson;
 use crate::extract::{Form, Path, Query};
@@ -735,43 +736,6 @@ fn markdown(state: &AppState, card: &Scorecard) -> String {
     md
 }
 
-/// A text on one line: every run of line breaks and tabs becomes one space, and markup
-/// is escaped.
-fn one_line(text: &str) -> String {
-    escape_html(
-        &text
-            .split(['\n', '\r', '\t'])
-            .filter(|l| !l.trim().is_empty())
-            .map(str::trim)
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
-
-/// `<`, `>` and `&` as entities: Markdown passes raw HTML through to the page it renders,
-/// and the entities show as the characters the user typed.
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// A text as a Markdown block quote, every line verbatim after `> ` but for its markup,
-/// escaped.
-fn quote(text: &str) -> String {
-    let mut out = String::new();
-    for line in text.trim_end().lines() {
-        if line.trim().is_empty() {
-            out.push_str(">\n");
-        } else {
-            out.push_str("> ");
-            out.push_str(&escape_html(line));
-            out.push('\n');
-        }
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------------
 // Static files.
 
@@ -788,7 +752,8 @@ async fn stylesheet() -> impl IntoResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::{one_line, quote, slug};
+    use super::super::markdown::{one_line, quote};
+    use super::slug;
 
     #[test]
     fn slugs_are_safe_file_names() {

@@ -238,7 +238,27 @@ async fn a_mock_interview_runs_from_start_to_report() {
         } else {
             format!("/mock/{}/report", session.id)
         };
-        assert_eq!(reply.location(), next);
+        let follow_up = format!("{path}/follow-up");
+        if reply.location() == follow_up {
+            // The answer leaves a step out: the interviewer asks about it, and the
+            // follow-up can be skipped.
+            let asked = app.get(&follow_up).await;
+            assert_eq!(asked.status, 200, "{}", asked.body);
+            assert!(
+                asked.body.contains("The interviewer asks:"),
+                "{}",
+                asked.body
+            );
+            assert!(
+                asked
+                    .body
+                    .contains(&format!("href=\"{next}\">Skip the follow-up")),
+                "{}",
+                asked.body
+            );
+        } else {
+            assert_eq!(reply.location(), next);
+        }
     }
 
     let attempts = saved(&app, &session).await;
@@ -427,10 +447,96 @@ async fn a_timed_interview_records_the_time_taken() {
         )
         .await;
     assert_eq!(reply.status, 303, "{}", reply.body);
-    assert_eq!(reply.location(), format!("/mock/{}/report", session.id));
+    let report = format!("/mock/{}/report", session.id);
+    let follow_up = format!("{path}/follow-up");
+    assert!(
+        [&report, &follow_up].contains(&&reply.location()),
+        "{}",
+        reply.location()
+    );
     let attempts = saved(&app, &session).await;
     assert_eq!(attempts.len(), 1);
     assert!(attempts[0].attempt.seconds_taken.is_some());
+}
+
+/// An answer that leaves the result out: the interviewer asks about it at once, and the
+/// reply is added to the answer and scored with it.
+#[tokio::test]
+async fn an_answer_that_misses_a_step_gets_a_live_follow_up() {
+    let app = TestApp::new().await;
+    let session = start(&app, &[("count", "1")]).await;
+    let path = format!("/mock/{}/1", session.id);
+    let csrf = app.csrf();
+    // Two sentences that touch on nothing in particular leave the heaviest step out.
+    let thin = "I always try my best with customers and I think that matters a lot. \
+        People like it when you are friendly and patient with them.";
+    let reply = app
+        .post_form(&path, &[("csrf", &csrf), ("answer", thin)])
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let follow_up = format!("{path}/follow-up");
+    assert_eq!(reply.location(), follow_up);
+    let page = app.get(&follow_up).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let first = saved(&app, &session).await;
+    assert_eq!(first.len(), 1);
+    let guide = app
+        .state()
+        .engine()
+        .guide(&first[0].attempt.guide_id)
+        .expect("the question's guide")
+        .clone();
+    let asked = guide
+        .steps
+        .iter()
+        .map(|s| s.follow_up.trim())
+        .find(|f| !f.is_empty() && page.body.contains(&escaped(f)))
+        .unwrap_or_else(|| panic!("no follow-up of {} asked: {}", guide.id, page.body));
+    assert!(!asked.is_empty());
+    let attempt = first[0].id.to_string();
+
+    // An empty reply is refused, and the page says so.
+    let empty = app
+        .post_form(
+            &follow_up,
+            &[("csrf", &csrf), ("attempt", &attempt), ("reply", " ")],
+        )
+        .await;
+    assert_eq!(empty.status, 422, "{}", empty.body);
+    assert!(empty.body.contains("the reply is empty"), "{}", empty.body);
+
+    let more = "The next week the customer came back, thanked me, and has ordered from us every month since.";
+    let answered = app
+        .post_form(
+            &follow_up,
+            &[("csrf", &csrf), ("attempt", &attempt), ("reply", more)],
+        )
+        .await;
+    assert_eq!(answered.status, 303, "{}", answered.body);
+    assert_eq!(answered.location(), format!("/mock/{}/report", session.id));
+    let after = saved(&app, &session).await;
+    assert_eq!(
+        after.len(),
+        1,
+        "the answer with its reply replaces the answer alone"
+    );
+    assert!(after[0].attempt.answer.starts_with(thin));
+    assert!(after[0].attempt.answer.ends_with(more));
+    // Sent again (the back button): nothing changes.
+    let twice = app
+        .post_form(
+            &follow_up,
+            &[("csrf", &csrf), ("attempt", &attempt), ("reply", more)],
+        )
+        .await;
+    assert_eq!(twice.status, 303);
+    assert_eq!(saved(&app, &session).await.len(), 1);
+    let report = app.get(&format!("/mock/{}/report", session.id)).await;
+    assert!(
+        report.body.contains("has ordered from us every month"),
+        "{}",
+        report.body
+    );
 }
 
 #[tokio::test]
@@ -513,4 +619,96 @@ struct Session {
     seconds: Option<u32>,
     /// The packs drawn from; none for every pack.
     packs: Vec<String>,
+}
+
+/// Answers question 1 of a one-question interview and skips any follow-up.
+async fn one_question_interview(app: &TestApp, answer: &str) -> Session {
+    let session = start(app, &[("count", "1")]).await;
+    let path = format!("/mock/{}/1", session.id);
+    let reply = app
+        .post_form(&path, &[("csrf", &app.csrf()), ("answer", answer)])
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    session
+}
+
+#[tokio::test]
+async fn the_report_prints_exports_and_compares_with_the_interview_before() {
+    let app = TestApp::new().await;
+    let first = one_question_interview(&app, ANSWER).await;
+    let marked = format!("{ANSWER} <b>Thanks</b> & more.");
+    let second = one_question_interview(&app, &marked).await;
+    let report = app.get(&format!("/mock/{}/report", second.id)).await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert!(report.body.contains("data-print"), "{}", report.body);
+    assert!(
+        report.body.contains("Your mock interview before this one"),
+        "{}",
+        report.body
+    );
+    assert!(
+        report
+            .body
+            .contains(&format!("/mock/{}/report\"", first.id)),
+        "{}",
+        report.body
+    );
+    let first_report = app.get(&format!("/mock/{}/report", first.id)).await;
+    assert!(
+        !first_report
+            .body
+            .contains("Your mock interview before this one")
+    );
+
+    let md = app.get(&format!("/mock/{}/report.md", second.id)).await;
+    assert_eq!(md.status, 200);
+    assert!(
+        md.headers["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("text/markdown")
+    );
+    assert!(
+        md.headers["content-disposition"]
+            .to_str()
+            .unwrap_or("")
+            .contains(".md")
+    );
+    assert!(
+        md.body.starts_with("# Mock interview report\n"),
+        "{}",
+        md.body
+    );
+    assert!(md.body.contains("## 1. "), "{}", md.body);
+    assert!(
+        md.body.contains("&lt;b&gt;Thanks&lt;/b&gt; &amp; more."),
+        "{}",
+        md.body
+    );
+    assert!(!md.body.contains("<b>"), "{}", md.body);
+    assert!(md.body.contains("The mock interview before"), "{}", md.body);
+
+    let json = app.get(&format!("/mock/{}/report.json", second.id)).await;
+    assert_eq!(json.status, 200);
+    let doc = json.json();
+    assert_eq!(doc["session"], second.id.as_str());
+    assert_eq!(doc["answered"], 1);
+    let result = &doc["questions"][0]["result"];
+    assert_eq!(result["answer"], marked.as_str());
+    assert_eq!(
+        result["report"]["question_id"],
+        doc["questions"][0]["question_id"]
+    );
+    assert_eq!(result["score"], result["report"]["score"]);
+    assert_eq!(doc["earlier"]["session"], first.id.as_str());
+
+    // The interviews over time, on the start page.
+    let start_page = app.get("/mock").await;
+    assert!(
+        start_page.body.contains("class=\"progress-chart\""),
+        "{}",
+        start_page.body
+    );
+    let unknown = app.get("/mock/nonsense/report.md").await;
+    assert_eq!(unknown.status, 404);
 }
