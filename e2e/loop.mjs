@@ -126,6 +126,40 @@ try {
   await page.screenshot({ path: `${outDir}/practice-390.png` });
   await page.close();
 
+  // 3b. Timed practice at 390 px: the clock rides in the checklist's bar, in view.
+  step = "390 px timed: the clock in view while typing";
+  page = await open(390);
+  await page.goto(`${base}/practice/${QUESTION}?timed=1`);
+  await page.click("#answer");
+  await page.keyboard.type(FIRST.slice(0, 120), { delay: 1 });
+  const clock = await page.evaluate(() => {
+    const r = document.getElementById("timer").getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, height: window.innerHeight };
+  });
+  if (clock.top < 0 || clock.bottom > clock.height) failures.push(`${step}: clock at ${JSON.stringify(clock)}`);
+  await page.close();
+
+  // 3c. A mock interview: the follow-up is asked live, and the reply counts.
+  step = "mock: starting a one-question interview";
+  page = await open(1280);
+  await page.goto(`${base}/mock`);
+  await page.selectOption("#count", "1");
+  await Promise.all([page.waitForURL(/\/mock\/[^/]+\/1$/, { timeout: 15000 }), page.click("button:has-text('Start the interview')")]);
+  step = "mock: a thin answer gets the interviewer's follow-up";
+  await page.fill("#answer", "I always try my best with customers. People like it when you are friendly and patient.");
+  await Promise.all([page.waitForURL(/\/follow-up$/, { timeout: 15000 }), page.click("form.mock-form button[type=submit]")]);
+  const asked = await page.locator("h1").innerText();
+  if (!asked.includes("The interviewer asks:")) failures.push(`${step}: the page asks ${JSON.stringify(asked)}`);
+  await page.screenshot({ path: `${outDir}/mock-follow-up.png`, fullPage: true });
+  step = "mock: the reply is added and the report shows it";
+  await page.fill("#reply", "Last month a customer came back to thank me, and she has ordered every week since.");
+  await Promise.all([page.waitForURL(/\/report$/, { timeout: 15000 }), page.click("button:has-text('Reply and go on')")]);
+  if (!(await page.locator("body").textContent()).includes("ordered every week since")) {
+    failures.push(`${step}: the reply is not in the report`);
+  }
+  const mockReport = new URL(page.url()).pathname;
+  await page.close();
+
   // 4. Dark mode.
   step = "dark mode";
   page = await open(1280, "dark");
@@ -141,7 +175,7 @@ try {
   // 5. axe-core on every page.
   const paths = ["/", `/questions/${QUESTION}`, `/practice/${QUESTION}`, `/practice/${QUESTION}?timed=1`,
     new URL(attemptUrl).pathname, "/ask", "/history", `/history/${QUESTION}`, "/mock", "/scorecards",
-    "/no-such-page"];
+    "/no-such-page", mockReport];
   for (const colorScheme of ["light", "dark"]) {
     for (const width of [1280, 390]) {
       page = await open(width, colorScheme, true);
