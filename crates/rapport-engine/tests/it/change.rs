@@ -16,7 +16,9 @@ const RESULT: &str = " The next morning he thanked me at checkout, and he has bo
 fn an_added_result_is_gained_and_named_as_what_made_the_difference() {
     let second = format!("{FIRST}{RESULT}");
     let before = engine().score("difficult-customer", FIRST).expect("scored");
-    let after = engine().score("difficult-customer", &second).expect("scored");
+    let after = engine()
+        .score("difficult-customer", &second)
+        .expect("scored");
     let c = Comparison::between(&before, &after);
     assert!(c.score_delta > 0, "{} -> {}", before.score, after.score);
     assert!(c.gained.contains(&"outcome".to_owned()), "{c:?}");
