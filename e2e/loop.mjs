@@ -48,6 +48,16 @@ async function open(width, colorScheme = "light", bypassCSP = false) {
   return page;
 }
 
+// axe-core on the page as it is now (the page must have been opened with bypassCSP).
+async function axe(page, where) {
+  await page.addScriptTag({ path: axePath });
+  const found = await page.evaluate(async () => {
+    const result = await window.axe.run(document);
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  for (const v of found) failures.push(`axe on ${where}: ${v}`);
+}
+
 async function submitAndWait(page) {
   await Promise.all([page.waitForURL(/\/attempts\/\d+/, { timeout: 15000 }), page.click("#submit")]);
 }
@@ -87,7 +97,7 @@ try {
 
   // 2. A restart between loading the page and submitting it.
   step = "restart: loading the page and typing";
-  page = await open(1280);
+  page = await open(1280, "light", true);
   await page.goto(`${base}/practice/${QUESTION}`);
   await page.fill("#answer", `${FIRST}${ADDED}`);
   console.log("RESTART");
@@ -101,6 +111,7 @@ try {
     failures.push(`${step}: JSON shown to a person`);
   }
   await page.screenshot({ path: `${outDir}/restart-refused.png`, fullPage: true });
+  await axe(page, "the refusal page");
   step = "restart: sending it again";
   await Promise.all([page.waitForURL(/\/attempts\/\d+/, { timeout: 15000 }), page.click("button:has-text('Send again')")]);
   await page.waitForSelector(".card");
@@ -141,16 +152,18 @@ try {
 
   // 3c. A mock interview: the follow-up is asked live, and the reply counts.
   step = "mock: starting a one-question interview";
-  page = await open(1280);
+  page = await open(1280, "light", true);
   await page.goto(`${base}/mock`);
   await page.selectOption("#count", "1");
   await Promise.all([page.waitForURL(/\/mock\/[^/]+\/1$/, { timeout: 15000 }), page.click("button:has-text('Start the interview')")]);
+  await axe(page, "a mock question");
   step = "mock: a thin answer gets the interviewer's follow-up";
   await page.fill("#answer", "I always try my best with customers. People like it when you are friendly and patient.");
   await Promise.all([page.waitForURL(/\/follow-up$/, { timeout: 15000 }), page.click("form.mock-form button[type=submit]")]);
   const asked = await page.locator("h1").innerText();
   if (!asked.includes("The interviewer asks:")) failures.push(`${step}: the page asks ${JSON.stringify(asked)}`);
   await page.screenshot({ path: `${outDir}/mock-follow-up.png`, fullPage: true });
+  await axe(page, "the mock follow-up");
   step = "mock: the reply is added and the report shows it";
   await page.fill("#reply", "Last month a customer came back to thank me, and she has ordered every week since.");
   await Promise.all([page.waitForURL(/\/report$/, { timeout: 15000 }), page.click("button:has-text('Reply and go on')")]);
@@ -175,19 +188,14 @@ try {
   // 5. axe-core on every page.
   const paths = ["/", `/questions/${QUESTION}`, `/practice/${QUESTION}`, `/practice/${QUESTION}?timed=1`,
     new URL(attemptUrl).pathname, "/ask", "/history", `/history/${QUESTION}`, "/mock", "/scorecards",
-    "/no-such-page", mockReport];
+    "/no-such-page", mockReport, "/scorecards/new", "/history/clear"];
   for (const colorScheme of ["light", "dark"]) {
     for (const width of [1280, 390]) {
       page = await open(width, colorScheme, true);
       for (const path of paths) {
         step = `axe on ${path} (${colorScheme}, ${width} px)`;
         await page.goto(`${base}${path}`);
-        await page.addScriptTag({ path: axePath });
-        const found = await page.evaluate(async () => {
-          const result = await window.axe.run(document);
-          return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-        });
-        for (const v of found) failures.push(`${step}: ${v}`);
+        await axe(page, `${path} (${colorScheme}, ${width} px)`);
       }
       await page.close();
     }
