@@ -418,11 +418,11 @@ async fn retry_by_editing_starts_from_the_last_answer_and_shows_the_difference()
         "{body}"
     );
     assert!(
-        body.contains("What made the most difference:</strong> Adding “The next morning"),
+        body.contains("What made the most difference</strong> (without it this answer would score"),
         "{body}"
     );
     assert!(
-        body.contains("without that change this answer would score"),
+        body.contains("): Adding “The next morning he thanked me"),
         "{body}"
     );
     // Nothing was cut: the only struck-through text is the key's.
