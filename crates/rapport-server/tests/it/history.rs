@@ -60,6 +60,13 @@ async fn the_progress_chart_has_a_point_per_attempt() {
     assert!(body.contains("<circle class=\"cell met\""));
     assert!(body.contains("<circle class=\"cell missing\""));
     assert_eq!(body.matches("<li class=\"attempt\">").count(), 3);
+    // The y axis's lines are explained, and the first and last attempts are numbered
+    // (two attempts in the same minute read apart).
+    assert!(
+        body.contains("The lines at 40, 60 and 80 are the bands' edges"),
+        "{body}"
+    );
+    assert!(body.contains(">#1 · ") && body.contains(">#3 · "), "{body}");
 
     let unknown = app.get("/history/no-such-guide").await;
     assert_eq!(unknown.status, 404);
