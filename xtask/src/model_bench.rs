@@ -97,6 +97,33 @@ pub fn run(dir: &Path, bin: &Path, root: &Path, runs: usize) -> anyhow::Result<(
             .map(|r| r.score)
     });
     row("one-sentence edit (live API)", &edit, millis);
+    // The retry view: two drafts compared, every change priced by scoring the new draft
+    // without it (a fresh cache each time, as each page view has).
+    let first = ANSWER.replacen(". ", ". Honestly, ", 1);
+    let second = format!("{ANSWER} Two weeks later he wrote to thank the whole team.");
+    let lexical = crate::lexical_engine();
+    for (name, engine) in [("rules", &lexical), ("model", &engine)] {
+        let retry = measure(10, 2, || {
+            engine
+                .biggest_difference(QUESTION, &first, &second)
+                .map(|d| d.map(|d| d.with))
+        });
+        row(
+            &format!("biggest change of a retry ({name})"),
+            &retry,
+            millis,
+        );
+    }
+    let retry = measure(10, 2, || {
+        engine
+            .biggest_difference(QUESTION, &first, &second)
+            .map(|d| d.is_some())
+    });
+    println!(
+        "  {:<42} {:>9.1}x",
+        "  (model) against scoring the answer once",
+        retry.p50.as_secs_f64() / answer.p50.as_secs_f64()
+    );
 
     let process = bench_process(bin, root, dir, runs)?;
 

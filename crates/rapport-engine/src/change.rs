@@ -4,7 +4,7 @@
 
 use rapport_text::diff;
 
-use crate::{Engine, ScoreError};
+use crate::{Engine, ScoreError, SentenceCache};
 
 /// The most changes priced for one comparison (the largest, by how much text they
 /// touch): each costs one scoring.
@@ -34,8 +34,12 @@ impl Engine {
         old: &str,
         new: &str,
     ) -> Result<Option<Difference>, ScoreError> {
-        let with = self.score(question_id, new)?.score;
-        let before = self.score(question_id, old).map_or(with, |r| r.score);
+        // The drafts share most of their sentences: with the model, each sentence is
+        // embedded once for all the scorings below.
+        let cache = SentenceCache::new();
+        let score = |text: &str| self.score_live(question_id, text, &cache);
+        let with = score(new)?.score;
+        let before = score(old).map_or(with, |r| r.score);
         let pieces = diff::words(old, new);
         let mut hunks = diff::hunks(&pieces);
         hunks.sort_by_key(|h| std::cmp::Reverse(h.deleted.len() + h.inserted.len()));
@@ -44,7 +48,7 @@ impl Engine {
         let mut best: Option<(i32, Difference)> = None;
         for hunk in hunks {
             // A draft the engine refuses (too short, say) is not a price.
-            let Ok(report) = self.score(question_id, &hunk.undone()) else {
+            let Ok(report) = score(&hunk.undone()) else {
                 continue;
             };
             let effect = i32::from(with) - i32::from(report.score);
