@@ -959,6 +959,20 @@ impl Drop for Server {
 }
 
 #[test]
+fn serve_refuses_an_unknown_log_level_and_names_the_levels() {
+    let no_data = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rapport-no-data");
+    rapport_env(
+        &no_data,
+        &[("RAPPORT_LOG", "loud")],
+        &["serve", "--addr", "127.0.0.1:0"],
+        b"",
+    )
+    .code(1)
+    .stderr_has("RAPPORT_LOG=loud is not a log level")
+    .stderr_has("off, error, warn, info or debug");
+}
+
+#[test]
 fn serve_refuses_a_non_loopback_address_and_says_why() {
     rapport(&["serve", "--addr", "0.0.0.0:0"], b"")
         .code(1)
