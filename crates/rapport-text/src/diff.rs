@@ -44,9 +44,11 @@ impl Hunk<'_> {
     }
 }
 
-/// The longest drafts compared word by word, in words each; longer ones are compared as
-/// one deletion and one insertion (the table would grow as the product of the two).
-pub const MAX_DIFF_WORDS: usize = 3000;
+/// The longest changed stretch (what is left once the words the drafts start and end
+/// with alike are set aside) compared word by word, in words on each side; a longer one
+/// is shown as cut and added whole (the table grows as the product of the two: 1,000
+/// words a side is 4 MB).
+pub const MAX_DIFF_WORDS: usize = 1000;
 
 /// Splits text into words, each with the whitespace that follows it (leading whitespace
 /// is a piece of its own).
@@ -75,21 +77,48 @@ fn tokens(text: &str) -> Vec<&str> {
 pub fn words<'a>(old: &'a str, new: &'a str) -> Vec<Piece<'a>> {
     let a = tokens(old);
     let b = tokens(new);
-    if a.len() > MAX_DIFF_WORDS || b.len() > MAX_DIFF_WORDS {
-        let mut out = Vec::new();
-        if !old.is_empty() {
-            out.push(Piece::Deleted(old));
-        }
-        if !new.is_empty() {
-            out.push(Piece::Inserted(new));
-        }
-        return out;
-    }
     let key = |t: &str| t.trim_end().to_owned();
     let (ka, kb): (Vec<String>, Vec<String>) = (
         a.iter().map(|t| key(t)).collect(),
         b.iter().map(|t| key(t)).collect(),
     );
+    // A retry mostly keeps the start and the end: only the middle needs the table.
+    let prefix = ka.iter().zip(&kb).take_while(|(x, y)| x == y).count();
+    let suffix = ka[prefix..]
+        .iter()
+        .rev()
+        .zip(kb[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (ma, mb) = (a.len() - prefix - suffix, b.len() - prefix - suffix);
+    let mut out: Vec<Piece<'a>> = b[..prefix].iter().map(|t| Piece::Same(t)).collect();
+    if ma > MAX_DIFF_WORDS || mb > MAX_DIFF_WORDS {
+        out.extend(a[prefix..prefix + ma].iter().map(|t| Piece::Deleted(t)));
+        out.extend(b[prefix..prefix + mb].iter().map(|t| Piece::Inserted(t)));
+    } else {
+        out.extend(middle(
+            &a[prefix..prefix + ma],
+            &b[prefix..prefix + mb],
+            &ka[prefix..prefix + ma],
+            &kb[prefix..prefix + mb],
+        ));
+    }
+    out.extend(b[b.len() - suffix..].iter().map(|t| Piece::Same(t)));
+    // Deletions first within a run of changes, so that a replaced word reads "old new".
+    let mut k = 0;
+    while k < out.len() {
+        let end = (k..out.len())
+            .find(|m| matches!(out[*m], Piece::Same(_)))
+            .unwrap_or(out.len());
+        out[k..end].sort_by_key(|p| matches!(p, Piece::Inserted(_)));
+        k = end + 1;
+    }
+    out
+}
+
+/// The diff of two token runs by their longest common subsequence (`ka`, `kb`: the
+/// tokens as compared).
+fn middle<'a>(a: &[&'a str], b: &[&'a str], ka: &[String], kb: &[String]) -> Vec<Piece<'a>> {
     // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].
     let width = b.len() + 1;
     let mut lcs = vec![0u32; (a.len() + 1) * width];
@@ -119,15 +148,6 @@ pub fn words<'a>(old: &'a str, new: &'a str) -> Vec<Piece<'a>> {
             out.push(Piece::Deleted(a[i]));
             i += 1;
         }
-    }
-    // Deletions first within a run of changes, so that a replaced word reads "old new".
-    let mut k = 0;
-    while k < out.len() {
-        let end = (k..out.len())
-            .find(|m| matches!(out[*m], Piece::Same(_)))
-            .unwrap_or(out.len());
-        out[k..end].sort_by_key(|p| matches!(p, Piece::Inserted(_)));
-        k = end + 1;
     }
     out
 }
@@ -235,9 +255,34 @@ mod tests {
     }
 
     #[test]
-    fn huge_drafts_are_one_change() {
-        let old = "word ".repeat(MAX_DIFF_WORDS + 1);
-        let diff = words(&old, "short");
-        assert_eq!(diff.len(), 2);
+    fn a_long_draft_with_a_local_edit_is_compared_around_it() {
+        let old = format!("{}the end", "word ".repeat(5 * MAX_DIFF_WORDS));
+        let new = format!("{}the happy end", "word ".repeat(5 * MAX_DIFF_WORDS));
+        let diff = words(&old, &new);
+        let changed: Vec<&Piece> = diff
+            .iter()
+            .filter(|p| !matches!(p, Piece::Same(_)))
+            .collect();
+        assert_eq!(changed, [&Piece::Inserted("happy ")]);
+        assert_eq!(side(&diff, false), new);
+    }
+
+    #[test]
+    fn a_huge_rewrite_is_one_cut_and_one_addition() {
+        let old = "old ".repeat(MAX_DIFF_WORDS + 1);
+        let new = "new ".repeat(MAX_DIFF_WORDS + 1);
+        let diff = words(&old, &new);
+        assert!(
+            diff.iter()
+                .take(MAX_DIFF_WORDS + 1)
+                .all(|p| matches!(p, Piece::Deleted(_)))
+        );
+        assert!(
+            diff.iter()
+                .skip(MAX_DIFF_WORDS + 1)
+                .all(|p| matches!(p, Piece::Inserted(_)))
+        );
+        assert_eq!(side(&diff, false), new);
+        assert_eq!(hunks(&diff).len(), 1);
     }
 }
