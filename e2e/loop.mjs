@@ -173,6 +173,18 @@ try {
   const mockReport = new URL(page.url()).pathname;
   await page.close();
 
+  // 3d. Pages that only exist after a form: a scorecard, and the matches for your own
+  // questions (axe runs on them below, with the rest).
+  step = "a scorecard for the axe run";
+  page = await open(1280);
+  await page.goto(`${base}/scorecards/new`);
+  await page.fill("#candidate", "Sam Example");
+  await page.selectOption("#guide", QUESTION);
+  await page.fill("#answer", `${FIRST}${ADDED}`);
+  await Promise.all([page.waitForURL(/\/scorecards\/\d+$/, { timeout: 15000 }), page.click("button:has-text('Score the answer')")]);
+  const scorecard = new URL(page.url()).pathname;
+  await page.close();
+
   // 4. Dark mode.
   step = "dark mode";
   page = await open(1280, "dark");
@@ -188,7 +200,7 @@ try {
   // 5. axe-core on every page.
   const paths = ["/", `/questions/${QUESTION}`, `/practice/${QUESTION}`, `/practice/${QUESTION}?timed=1`,
     new URL(attemptUrl).pathname, "/ask", "/history", `/history/${QUESTION}`, "/mock", "/scorecards",
-    "/no-such-page", mockReport, "/scorecards/new", "/history/clear"];
+    "/no-such-page", mockReport, "/scorecards/new", "/history/clear", scorecard];
   for (const colorScheme of ["light", "dark"]) {
     for (const width of [1280, 390]) {
       page = await open(width, colorScheme, true);
@@ -197,6 +209,12 @@ try {
         await page.goto(`${base}${path}`);
         await axe(page, `${path} (${colorScheme}, ${width} px)`);
       }
+      step = `axe on /ask with matches (${colorScheme}, ${width} px)`;
+      await page.goto(`${base}/ask`);
+      await page.fill("#questions", "How do you calm down an angry caller?\nWhy should we hire you?");
+      await Promise.all([page.waitForLoadState("load"), page.click("button:has-text('Find the guides')")]);
+      await page.waitForSelector("#matches-h");
+      await axe(page, `/ask with matches (${colorScheme}, ${width} px)`);
       await page.close();
     }
   }
