@@ -763,19 +763,36 @@ async fn follow_up_page(
         Ok(found) => found,
         Err(to) => return Ok(Redirect::to(&to).into_response()),
     };
-    super::page(&FollowUpPage {
-        csrf: state.csrf_token().to_owned(),
-        session: &session.id,
-        n,
-        total: questions.len(),
-        question: &questions[n - 1].question,
-        follow_up: step.follow_up.trim().to_owned(),
-        attempt_id: attempt.id,
-        answer: attempt.attempt.answer,
-        reply: String::new(),
-        error: None,
-        next,
-    })
+    super::page(&FollowUpPage::new(
+        &state, &session, &questions, n, &attempt, step, next,
+    ))
+}
+
+impl<'a> FollowUpPage<'a> {
+    /// The page for question `n`'s follow-up, with an empty reply.
+    fn new(
+        state: &AppState,
+        session: &'a Session,
+        questions: &[&'a Guide],
+        n: usize,
+        attempt: &Attempt,
+        step: &rapport_pack::Step,
+        next: String,
+    ) -> FollowUpPage<'a> {
+        FollowUpPage {
+            csrf: state.csrf_token().to_owned(),
+            session: &session.id,
+            n,
+            total: questions.len(),
+            question: &questions[n - 1].question,
+            follow_up: step.follow_up.trim().to_owned(),
+            attempt_id: attempt.id,
+            answer: attempt.attempt.answer.clone(),
+            reply: String::new(),
+            error: None,
+            next,
+        }
+    }
 }
 
 /// The follow-up form.
@@ -809,23 +826,20 @@ async fn follow_up_answer(
         // Sent twice (the back button): the reply was already taken.
         return Ok(Redirect::to(&next).into_response());
     }
+    // Shows the page again with the reply as typed, so that nothing is lost.
     let again = |err: AppError| {
-        super::page_with(
-            err.status,
-            &FollowUpPage {
-                csrf: state.csrf_token().to_owned(),
-                session: &session.id,
-                n,
-                total: questions.len(),
-                question: &questions[n - 1].question,
-                follow_up: step.follow_up.trim().to_owned(),
-                attempt_id: attempt.id,
-                answer: attempt.attempt.answer.clone(),
-                reply: form.reply.clone(),
-                error: Some(err.message),
-                next: next.clone(),
-            },
-        )
+        let mut page = FollowUpPage::new(
+            &state,
+            &session,
+            &questions,
+            n,
+            &attempt,
+            step,
+            next.clone(),
+        );
+        page.reply.clone_from(&form.reply);
+        page.error = Some(err.message);
+        super::page_with(err.status, &page)
     };
     if form.reply.trim().is_empty() {
         return again(AppError::new(
