@@ -899,11 +899,18 @@ struct Server {
 }
 
 impl Server {
-    /// Starts the server with this data directory and waits for its address line.
+    /// Starts the server with this data directory on a free port and waits for its
+    /// address line.
     fn start(data_dir: &Path) -> Server {
+        Server::start_at(data_dir, "127.0.0.1:0")
+    }
+
+    /// Starts the server with this data directory at `addr` and waits for its address
+    /// line.
+    fn start_at(data_dir: &Path, addr: &str) -> Server {
         use std::io::BufRead;
         let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .args(["--engine", "lexical", "serve", "--addr", "127.0.0.1:0"])
+            .args(["--engine", "lexical", "serve", "--addr", addr])
             .current_dir(data(""))
             .env("NO_COLOR", "1")
             .env("RAPPORT_DATA_DIR", data_dir)
@@ -1092,6 +1099,72 @@ fn the_browser_practises_a_question_end_to_end() {
         png.starts_with(b"\x89PNG") && png.len() > 10_000,
         "a real screenshot"
     );
+}
+
+/// The practice loop in the real browser (e2e/loop.mjs): retry by editing and the diff,
+/// a server restart between loading the page and submitting it (the test restarts the
+/// server on the same port when the script prints "RESTART"), the 390 px layout, dark
+/// mode, a mock interview's live follow-up, and axe-core on every page. Screenshots land
+/// in target/tmp/e2e-loop/.
+#[test]
+fn the_practice_loop_works_in_the_browser() {
+    use std::io::BufRead;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    assert!(
+        root.join("e2e/node_modules/axe-core/axe.min.js").is_file()
+            && root.join("e2e/node_modules/playwright-core").is_dir()
+            && Path::new("/usr/bin/chromium").exists(),
+        "the browser test needs Chromium, playwright-core and axe-core: run \
+         scripts/install-browser.sh"
+    );
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut server = Some(Server::start(data_dir.path()));
+    let base = server.as_ref().map(|s| s.base.clone()).unwrap_or_default();
+    let addr = base.trim_start_matches("http://").to_owned();
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-loop");
+    let mut node = Command::new("node")
+        .arg(root.join("e2e/loop.mjs"))
+        .arg(&base)
+        .arg(&out_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs (scripts/install-browser.sh installs it)");
+    let mut to_node = node.stdin.take().expect("stdin is piped");
+    let from_node = std::io::BufReader::new(node.stdout.take().expect("stdout is piped"));
+    let mut said = Vec::new();
+    let mut restarted = false;
+    for line in from_node.lines() {
+        let line = line.expect("node's output");
+        if line == "RESTART" {
+            // The page is loaded and the answer typed: the server starts again, on the
+            // same port and data, with a new form token.
+            drop(server.take());
+            server = Some(Server::start_at(data_dir.path(), &addr));
+            writeln!(to_node, "go").expect("tell the script to go on");
+            restarted = true;
+        }
+        said.push(line);
+    }
+    let run = node.wait_with_output().expect("node finishes");
+    assert!(
+        run.status.success(),
+        "the browser test failed:\n{}\n{}",
+        said.join("\n"),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(restarted, "the script asked for a restart: {said:?}");
+    assert_eq!(said.last().map(String::as_str), Some("ok"), "{said:?}");
+    for shot in [
+        "retry-change.png",
+        "restart-refused.png",
+        "practice-390.png",
+        "attempt-dark.png",
+    ] {
+        let png = std::fs::read(out_dir.join(shot)).unwrap_or_else(|_| panic!("{shot}"));
+        assert!(png.starts_with(b"\x89PNG") && png.len() > 5_000, "{shot}");
+    }
 }
 
 /// Two processes opening a new database at once (issue: "table attempts already
