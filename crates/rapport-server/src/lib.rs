@@ -226,6 +226,6 @@ async fn method_not_allowed(OriginalUri(uri): OriginalUri) -> Response {
 }
 
 /// Whether a path is part of the JSON API.
-fn is_api(path: &str) -> bool {
+pub(crate) fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }

@@ -79,7 +79,7 @@ pub(crate) async fn guard(State(state): State<AppState>, request: Request, next:
     // never JSON. The JSON API keeps its JSON errors, whatever the body.
     let form = changes_state(request.method())
         && is_form(request.headers())
-        && !request.uri().path().starts_with("/api/");
+        && !crate::is_api(request.uri().path());
     let mut response = match check(&state, request).await {
         Ok(request) => next.run(request).await,
         Err(refusal) if form => crate::pages::refused(&state, &refusal.error, refusal.resend),
