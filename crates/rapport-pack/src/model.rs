@@ -245,6 +245,18 @@ impl Guide {
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.id == id)
     }
+
+    /// The step an interviewer follows up on: the heaviest of those `missing` says an
+    /// answer leaves out that has a follow-up question, the earliest on a tie.
+    pub fn follow_up_step(&self, missing: impl Fn(&Step) -> bool) -> Option<&Step> {
+        self.steps
+            .iter()
+            .filter(|s| !s.follow_up.trim().is_empty() && missing(s))
+            .fold(None, |best: Option<&Step>, s| match best {
+                Some(b) if b.weight >= s.weight => Some(b),
+                _ => Some(s),
+            })
+    }
 }
 
 /// One step a strong answer takes.

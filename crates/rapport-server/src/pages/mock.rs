@@ -688,21 +688,12 @@ async fn answer(
 // ---------------------------------------------------------------------------------------
 // The live follow-up.
 
-/// The step an interviewer would follow up on: the heaviest one the answer leaves out
-/// that has a follow-up question (the earliest on a tie).
+/// The step an interviewer would follow up on in this answer, as `rapport mock` picks it.
 fn follow_up_step<'g>(
     guide: &'g Guide,
     report: &rapport_engine::Report,
 ) -> Option<&'g rapport_pack::Step> {
-    guide
-        .steps
-        .iter()
-        .filter(|s| !s.follow_up.trim().is_empty())
-        .filter(|s| report.criterion(&s.id).is_some_and(|c| !c.met))
-        .fold(None, |best: Option<&rapport_pack::Step>, s| match best {
-            Some(b) if b.weight >= s.weight => Some(b),
-            _ => Some(s),
-        })
+    guide.follow_up_step(|s| report.criterion(&s.id).is_some_and(|c| !c.met))
 }
 
 /// `/mock/{session}/{n}/follow-up`: the interviewer's follow-up question on the answer

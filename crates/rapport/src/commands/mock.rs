@@ -173,14 +173,7 @@ fn ask_follow_up(
     };
     let step = turn
         .guide
-        .steps
-        .iter()
-        .filter(|s| report.criterion(&s.id).is_some_and(|c| !c.met))
-        // The heaviest missing step; the earliest on a tie.
-        .fold(None, |best: Option<&rapport_pack::Step>, s| match best {
-            Some(b) if b.weight >= s.weight => Some(b),
-            _ => Some(s),
-        });
+        .follow_up_step(|s| report.criterion(&s.id).is_some_and(|c| !c.met));
     let Some(step) = step else {
         return Ok(false);
     };
