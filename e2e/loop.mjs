@@ -10,7 +10,7 @@
 // 4. Dark mode from prefers-color-scheme.
 // 5. axe-core on every page, light and dark, 1280 and 390 px: no violations.
 // Exits non-zero, naming each step that failed. Screenshots land in OUT_DIR.
-import { chromium } from "playwright-core";
+import { launch } from "./browser.mjs";
 import { mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { createRequire } from "node:module";
@@ -29,13 +29,7 @@ const FIRST = "Last winter a guest at the hotel where I work arrived at midnight
   "larger room on a quiet floor.";
 const ADDED = " The next morning he thanked me at checkout, and he has booked with us four times since.";
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 const failures = [];
 let step = "starting";
 

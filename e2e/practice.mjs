@@ -2,7 +2,7 @@
 // playwright-core. Run by crates/rapport/tests/cli.rs against a real `rapport serve`:
 //   node e2e/practice.mjs http://127.0.0.1:PORT OUT_DIR
 // Exits non-zero, naming the step that failed, when the page does not behave.
-import { chromium } from "playwright-core";
+import { launch } from "./browser.mjs";
 import { mkdirSync } from "node:fs";
 
 const [base, outDir] = process.argv.slice(2);
@@ -24,13 +24,7 @@ const ANSWER = [
 ].join(" ");
 
 let step = "launching Chromium";
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 const failures = [];
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
