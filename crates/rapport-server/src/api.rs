@@ -64,6 +64,7 @@ pub(crate) fn routes() -> Router<AppState> {
         delete_attempt,
         delete_attempts,
         progress,
+        crate::speech::transcribe,
         openapi
     ),
     components(schemas(ErrorBody))

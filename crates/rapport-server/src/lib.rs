@@ -25,6 +25,7 @@ mod pages;
 pub mod saved;
 mod scoring;
 mod security;
+mod speech;
 mod svg;
 
 use std::net::SocketAddr;
@@ -59,6 +60,9 @@ struct Inner {
     scoring_slots: tokio::sync::Semaphore,
     /// The token every form post must carry (see `security.rs`); random per start.
     csrf: String,
+    /// The speech model, once it is loaded (see `speech.rs`): set at most once, so it can
+    /// be loaded while the server already answers.
+    speech: std::sync::OnceLock<Arc<rapport_speech::Speech>>,
 }
 
 /// How the server was started.
@@ -104,6 +108,7 @@ impl AppState {
                     std::thread::available_parallelism().map_or(2, usize::from),
                 ),
                 csrf: random_token(),
+                speech: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -114,6 +119,17 @@ impl AppState {
     pub fn with_packs(mut self, packs: &[rapport_pack::Pack]) -> AppState {
         self.packs = Arc::new(packs::Packs::from_packs(packs, self.engine()));
         self
+    }
+
+    /// From now on, transcribes recordings with this speech model (every clone of the
+    /// state shares it). `false` when a model was set already (it stays).
+    pub fn set_speech(&self, speech: Arc<rapport_speech::Speech>) -> bool {
+        self.inner.speech.set(speech).is_ok()
+    }
+
+    /// The speech model, when one is loaded.
+    pub(crate) fn speech(&self) -> Option<&Arc<rapport_speech::Speech>> {
+        self.inner.speech.get()
     }
 
     /// Which pack each guide is in.
@@ -184,6 +200,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(api::routes())
+        .merge(speech::routes())
         .merge(assets::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
