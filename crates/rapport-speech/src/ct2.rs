@@ -335,9 +335,17 @@ mod tests {
 
     #[test]
     fn a_file_that_is_not_ctranslate2_is_refused() {
-        assert!(read_variables(b"").expect_err("an empty file is refused").contains("truncated"));
+        assert!(
+            read_variables(b"")
+                .expect_err("an empty file is refused")
+                .contains("truncated")
+        );
         let mut v = 5u32.to_le_bytes().to_vec();
         v.extend([0; 8]);
-        assert!(read_variables(&v).expect_err("version 5 is refused").contains("version 5"));
+        assert!(
+            read_variables(&v)
+                .expect_err("version 5 is refused")
+                .contains("version 5")
+        );
     }
 }

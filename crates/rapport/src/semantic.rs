@@ -9,9 +9,8 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
+use rapport::model_files;
 use rapport_engine::{Embedder, Engine};
-
-use crate::model_files;
 
 /// Which engine judges answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -37,7 +36,7 @@ pub fn choose(
     }
     let dir = std::env::var_os("RAPPORT_MODEL_DIR")
         .map(PathBuf::from)
-        .or_else(|| data_dir.map(model_files::model_dir));
+        .or_else(|| data_dir.map(|d| model_files::EMBEDDING.dir(d)));
     let Some(dir) = dir.filter(|d| d.exists()) else {
         if choice == EngineChoice::Semantic {
             bail!(

