@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the browser test needs, idempotently: Debian's Chromium, Node.js when
-# missing, and playwright-core (pinned in e2e/package-lock.json) to drive it.
+# Installs what the browser tests need, idempotently: Debian's Chromium, Node.js when
+# missing, espeak-ng (the voice test speaks an answer into Chromium's fake microphone with
+# it), and playwright-core (pinned in e2e/package-lock.json) to drive it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +9,7 @@ need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
+command -v espeak-ng >/dev/null || need+=(espeak-ng)
 if ((${#need[@]})); then
     echo "installing ${need[*]} (Debian packages)"
     apt-get update -qq

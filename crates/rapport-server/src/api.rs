@@ -65,6 +65,7 @@ pub(crate) fn routes() -> Router<AppState> {
         delete_attempts,
         progress,
         crate::speech::transcribe,
+        crate::speech::status,
         openapi
     ),
     components(schemas(ErrorBody))

@@ -1,4 +1,4 @@
-//! The stylesheet and script, compiled into the binary and served from memory, so the
+//! The stylesheet and scripts, compiled into the binary and served from memory, so the
 //! server needs no files beside it (and the Content-Security-Policy can forbid anything
 //! inline).
 
@@ -14,6 +14,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
+        .route("/static/voice.js", get(voice_script))
 }
 
 /// `static/app.css`: the look of every page.
@@ -27,8 +28,8 @@ async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-/// `static/app.js`: the live checklist, countdown, drafts and voice input of the
-/// practice page, and the small helpers of other pages.
+/// `static/app.js`: the live checklist, countdown and drafts of the practice page, and
+/// the small helpers of other pages.
 async fn script() -> impl IntoResponse {
     (
         [
@@ -36,5 +37,17 @@ async fn script() -> impl IntoResponse {
             (header::CACHE_CONTROL, "no-cache"),
         ],
         include_str!("../static/app.js"),
+    )
+}
+
+/// `static/voice.js`: the recorder of the practice and mock question pages, which sends
+/// the recording to `POST /api/transcribe` and puts the transcript in the answer box.
+async fn voice_script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../static/voice.js"),
     )
 }

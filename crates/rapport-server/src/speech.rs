@@ -17,14 +17,49 @@ use crate::{AppError, AppState};
 /// The largest recording accepted: five minutes of 48 kHz stereo 16-bit WAV, with room.
 pub const MAX_AUDIO_BYTES: usize = 64 * 1024 * 1024;
 
-/// The media types of a WAV body.
-const WAV_TYPES: [&str; 4] = ["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"];
+/// The media types of a recording: WAV, and the browser's recordings (Opus in WebM from
+/// Chromium, in Ogg from Firefox). The bytes are told apart by their own header.
+const AUDIO_TYPES: [&str; 6] = [
+    "audio/wav",
+    "audio/x-wav",
+    "audio/wave",
+    "audio/vnd.wave",
+    "audio/webm",
+    "audio/ogg",
+];
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route(
         "/api/transcribe",
-        post(transcribe).layer(DefaultBodyLimit::max(MAX_AUDIO_BYTES)),
+        post(transcribe)
+            .layer(DefaultBodyLimit::max(MAX_AUDIO_BYTES))
+            .get(status),
     )
+}
+
+/// Whether recordings can be transcribed now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SpeechStatus {
+    /// The speech model is loaded.
+    pub ready: bool,
+    /// What to do when it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<&'static str>,
+}
+
+/// Whether the speech model is loaded (it loads in the background after the server
+/// starts), so that a page can say so before anyone speaks.
+#[utoipa::path(
+    get,
+    path = "/api/transcribe",
+    responses((status = 200, description = "Whether transcription is available", body = SpeechStatus))
+)]
+pub(crate) async fn status(State(state): State<AppState>) -> axum::Json<SpeechStatus> {
+    let ready = state.speech().is_some();
+    axum::Json(SpeechStatus {
+        ready,
+        message: (!ready).then_some(UNAVAILABLE),
+    })
 }
 
 /// A transcript.
@@ -42,16 +77,16 @@ pub struct TranscriptJson {
     pub delivery: AudioDelivery,
 }
 
-/// Transcribes a recording (WAV: PCM or float, any rate from 8 to 192 kHz, at most five
-/// minutes) on this machine. Nothing is saved.
+/// Transcribes a recording (WAV, PCM or float, at 8 to 192 kHz; or Opus in WebM or Ogg,
+/// as browsers record; at most five minutes) on this machine. Nothing is saved.
 #[utoipa::path(
     post,
     path = "/api/transcribe",
-    request_body(content = Vec<u8>, content_type = "audio/wav", description = "A WAV recording"),
+    request_body(content = Vec<u8>, content_type = "audio/wav", description = "A recording: `audio/wav`, `audio/webm` or `audio/ogg`"),
     responses(
         (status = 200, description = "The transcript", body = TranscriptJson),
         (status = 413, description = "Over five minutes or 64 MiB (`audio_too_long`, `body_too_large`)", body = ErrorBody),
-        (status = 415, description = "Not WAV, or a WAV codec other than PCM or float (`unsupported_media_type`, `audio_unsupported`, `audio_codec`)", body = ErrorBody),
+        (status = 415, description = "Not WAV, WebM or Ogg, or a WAV codec other than PCM or float (`unsupported_media_type`, `audio_unsupported`, `audio_codec`)", body = ErrorBody),
         (status = 422, description = "Empty, corrupt, silent or at an unusable sample rate (`audio_empty`, `audio_corrupt`, `audio_silent`, `audio_sample_rate`)", body = ErrorBody),
         (status = 503, description = "The speech model is not installed (`speech_unavailable`)", body = ErrorBody)
     )
@@ -67,12 +102,12 @@ pub(crate) async fn transcribe(
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    if !WAV_TYPES.contains(&kind.as_str()) {
+    if !AUDIO_TYPES.contains(&kind.as_str()) {
         return Err(AppError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             format!(
-                "send the recording as WAV with `Content-Type: audio/wav` (got `{}`)",
+                "send the recording as `audio/wav`, `audio/webm` or `audio/ogg` (got `{}`)",
                 if kind.is_empty() { "none" } else { &kind }
             ),
         ));
@@ -111,11 +146,14 @@ pub(crate) async fn transcribe(
     }))
 }
 
+const UNAVAILABLE: &str = "the speech model is not installed or still loading: if this lasts, run \
+     `rapport model install` and start the server again";
+
 fn unavailable() -> AppError {
     AppError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "speech_unavailable",
-        "the speech model is not installed: run `rapport model install`, then start the server again",
+        UNAVAILABLE,
     )
 }
 

@@ -1,7 +1,9 @@
 // Rapport's pages work without JavaScript; this script adds, on the practice page, the
 // live checklist (debounced calls to POST /api/score as you type), the countdown of
-// timed mode, drafts kept in this browser, and opt-in voice input; on the attempt page,
-// forgetting the draft once it is saved; everywhere, Print buttons and confirmations.
+// timed mode and drafts kept in this browser (answering out loud is static/voice.js,
+// which tells this script when a recording starts and when its transcript lands); on
+// the attempt page, forgetting the draft once it is saved; everywhere, Print buttons and
+// confirmations.
 (function () {
   "use strict";
 
@@ -125,7 +127,8 @@
   var liveTimer = null;
   var sequence = 0;
   var inFlight = null;
-  var usedVoice = false;
+  // Whether a transcript whose filler count may be low went into the box.
+  var fillersUncertain = false;
 
   // Each step is met (✓), begun (◐: found, but the answer so far is too thin as a
   // whole for it to count) or missing (✗).
@@ -152,8 +155,8 @@
   }
 
   function fillerNote() {
-    return usedVoice
-      ? "Filler counts from a voice transcript are unreliable: browsers often leave out “um” and “uh”."
+    return fillersUncertain
+      ? "Filler counts from a transcript may be low: the speech model often leaves out “um” and “uh”."
       : "";
   }
 
@@ -265,123 +268,24 @@
     ticking = window.setInterval(tick, 1000);
   }
 
-  // Voice input: off until the user turns it on, having read what it means.
-  var Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
-  var mic = document.getElementById("mic");
-  var consent = document.getElementById("voice-consent");
-  var voiceStatus = document.getElementById("voice-status");
-  var wpmField = document.getElementById("wpm");
-  var recognition = null;
-  var listening = false;
-  var spokenWords = 0;
-  var speakingMs = 0;
-  var segmentStart = null;
-
-  function countWords(text) {
-    var words = text.trim().split(/\s+/);
-    return words[0] === "" ? 0 : words.length;
-  }
-
-  function updatePace() {
-    var total = speakingMs + (segmentStart === null ? 0 : Date.now() - segmentStart);
-    if (spokenWords >= 10 && total >= 5000) {
-      var wpm = Math.round(spokenWords / (total / 60000));
-      wpmField.value = String(wpm);
-      setText(voiceStatus, "Speaking pace: about " + wpm + " words a minute (130–160 is easy to follow).");
+  // Answering out loud (static/voice.js): starting to record starts the clock, as the
+  // first keystroke does; the transcript itself arrives as an "input" event.
+  answer.addEventListener("rapport:recording", started);
+  answer.addEventListener("rapport:transcribed", function (event) {
+    if (event.detail && event.detail.fillers_uncertain) {
+      fillersUncertain = true;
     }
-  }
-
-  if (mic && consent) {
-    if (!Recognition) {
-      consent.disabled = true;
-      mic.disabled = true;
-      setText(
-        voiceStatus,
-        "Voice input isn't available in this browser. Type your answer, or try a browser with speech recognition."
-      );
-    } else {
-      setText(voiceStatus, "");
-      consent.addEventListener("change", function () {
-        mic.disabled = !consent.checked;
-        if (!consent.checked && listening && recognition) {
-          recognition.stop();
-        }
-        setText(voiceStatus, consent.checked ? "Voice input is on: press Start speaking." : "Voice input is off.");
-      });
-      mic.addEventListener("click", function () {
-        if (!consent.checked) {
-          return;
-        }
-        if (listening) {
-          recognition.stop();
-          return;
-        }
-        recognition = new Recognition();
-        recognition.continuous = true;
-        recognition.interimResults = true;
-        recognition.lang = (navigator.language || "en-US").indexOf("en") === 0 ? navigator.language : "en-US";
-        recognition.onstart = function () {
-          listening = true;
-          usedVoice = true;
-          segmentStart = Date.now();
-          started();
-          mic.setAttribute("aria-pressed", "true");
-          setText(mic, "Stop speaking");
-          setText(voiceStatus, "Listening…");
-        };
-        recognition.onresult = function (event) {
-          var interim = "";
-          for (var i = event.resultIndex; i < event.results.length; i++) {
-            var result = event.results[i];
-            var text = result[0].transcript;
-            if (result.isFinal) {
-              var sep = answer.value && !/\s$/.test(answer.value) ? " " : "";
-              answer.value += sep + text.trim();
-              spokenWords += countWords(text);
-              answer.dispatchEvent(new Event("input"));
-            } else {
-              interim += text;
-            }
-          }
-          if (interim) {
-            setText(voiceStatus, "Hearing: " + interim);
-          } else {
-            updatePace();
-          }
-        };
-        recognition.onerror = function (event) {
-          var why = event.error === "not-allowed" || event.error === "service-not-allowed"
-            ? "The microphone or the speech service was refused."
-            : "Voice input stopped (" + event.error + ").";
-          setText(voiceStatus, why + " You can keep typing.");
-        };
-        recognition.onend = function () {
-          if (segmentStart !== null) {
-            speakingMs += Date.now() - segmentStart;
-            segmentStart = null;
-          }
-          listening = false;
-          mic.setAttribute("aria-pressed", "false");
-          setText(mic, "Start speaking");
-          updatePace();
-        };
-        try {
-          recognition.start();
-        } catch (e) {
-          setText(voiceStatus, "Voice input could not start. You can keep typing.");
-        }
-      });
-    }
-  }
+  });
 
   // Submitting: record the time taken, and remember to forget the draft once saved.
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
+    // Held back (by the recorder, mid-recording): the page stays, and so does the draft.
+    if (event.defaultPrevented) {
+      return;
+    }
     if (startedAt !== null) {
       var taken = Math.max(1, Math.round((Date.now() - startedAt) / 1000));
       document.getElementById("seconds_taken").value = String(taken);
-    }
-    if (listening && recognition) {
-      recognition.stop();
     }
     var session = storage("sessionStorage");
     if (session) {

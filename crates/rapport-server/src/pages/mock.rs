@@ -490,6 +490,8 @@ struct QuestionPage<'a> {
     remaining: u32,
     /// How many questions are already answered.
     answered: usize,
+    /// The recorder.
+    voice: super::Voice,
 }
 
 impl QuestionPage<'_> {
@@ -608,6 +610,7 @@ fn question<'a>(
         seconds: session.seconds,
         remaining: session.seconds.map_or(0, |s| s.saturating_sub(elapsed)),
         answered,
+        voice: super::Voice::new(),
     }
 }
 

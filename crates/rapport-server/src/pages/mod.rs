@@ -52,6 +52,36 @@ pub(crate) fn page_with(
         .map_err(|_| crate::scoring::internal("the page could not be rendered"))
 }
 
+/// What the recorder on the practice and mock question pages (`templates/voice.html`,
+/// `static/voice.js`) needs from the server.
+///
+/// Whether the speech model is there is not part of it: the server loads the model in the
+/// background after it starts, so a page could not tell "not installed" from "not loaded
+/// yet". `POST /api/transcribe` says which (`speech_unavailable`), and the page shows it.
+pub(crate) struct Voice {
+    /// The longest recording transcribed at once, in seconds: the recorder stops there.
+    pub(crate) max_seconds: u32,
+}
+
+impl Voice {
+    /// The recorder of this server.
+    pub(crate) fn new() -> Voice {
+        Voice {
+            max_seconds: rapport_speech::MAX_SECONDS,
+        }
+    }
+
+    /// The longest recording as people say it: `5 minutes`, `90 seconds`.
+    pub(crate) fn limit_text(&self) -> String {
+        let (m, s) = (self.max_seconds / 60, self.max_seconds % 60);
+        match (m, s) {
+            (1, 0) => "1 minute".to_owned(),
+            (m, 0) => format!("{m} minutes"),
+            _ => format!("{} seconds", self.max_seconds),
+        }
+    }
+}
+
 /// A link on an error page.
 pub(crate) struct Link {
     /// Where it goes (a path on this server).

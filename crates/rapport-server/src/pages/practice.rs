@@ -6,8 +6,9 @@
 //! The practice page works without JavaScript: the form posts to `/practice/{id}`,
 //! which scores, saves and redirects to the attempt's page (or shows the page again,
 //! answer kept, when the answer cannot be scored). `static/app.js` adds the live
-//! checklist (debounced calls to `POST /api/score`), the countdown, drafts kept in
-//! `localStorage`, and voice input.
+//! checklist (debounced calls to `POST /api/score`), the countdown and drafts kept in
+//! `localStorage`; `static/voice.js` adds answering out loud (a recording transcribed on
+//! this machine by `POST /api/transcribe`).
 
 use askama::Template;
 use axum::Router;
@@ -66,6 +67,8 @@ struct PracticePage {
     last: Option<LastAttempt>,
     /// The attempt whose answer is in the box, when retrying by editing it.
     editing: Option<i64>,
+    /// The recorder.
+    voice: super::Voice,
 }
 
 /// The latest attempt, as the practice page recalls it.
@@ -190,6 +193,7 @@ async fn practice(
             .map(|s| (s, limit_text(s), s == selected))
             .collect(),
         last,
+        voice: super::Voice::new(),
     })
 }
 
@@ -219,7 +223,8 @@ struct AnswerForm {
     /// Seconds from the first keystroke to the submit, from the page's script.
     #[serde(default)]
     seconds_taken: String,
-    /// Words per minute measured from a voice transcript, from the page's script.
+    /// Words per minute of a spoken answer, measured on the recording by
+    /// `POST /api/transcribe` and passed on by the page's script.
     #[serde(default)]
     wpm: String,
     /// The question in the user's own words, when practised from `/ask`.

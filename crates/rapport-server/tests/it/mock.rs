@@ -434,6 +434,19 @@ async fn a_timed_interview_records_the_time_taken() {
     assert!(page.body.contains("data-remaining=\"90\""), "{}", page.body);
     assert!(page.body.contains("90 seconds"));
     assert!(page.body.contains("src=\"/static/mock.js\""));
+    // Answering out loud, as on the practice page: the recorder, then its script before
+    // mock.js, so that a submit it holds back mid-recording keeps the draft.
+    assert!(
+        page.body
+            .contains("<section id=\"voice\" class=\"voice panel\"")
+    );
+    assert!(page.body.contains("data-target=\"answer\""));
+    assert!(page.body.contains("id=\"mic\""));
+    let (voice, mock) = (
+        page.body.find("src=\"/static/voice.js\""),
+        page.body.find("src=\"/static/mock.js\""),
+    );
+    assert!(voice.is_some() && voice < mock, "voice.js loads first");
     let started = app.state().now_ms().to_string();
     let csrf = app.csrf();
     let reply = app

@@ -259,8 +259,32 @@ async fn the_practice_page_has_the_hooks() {
     assert!(body.contains("aria-live=\"polite\""));
     assert!(body.contains("<span class=\"state\">missing</span>"));
     assert!(body.contains("id=\"submit\""));
-    assert!(body.contains("id=\"mic\""));
-    assert!(body.contains("may send the audio off this computer"));
+    // The recorder: hidden until static/voice.js shows it, so that the page without
+    // JavaScript is the typed form; the recording is transcribed here, never sent away.
+    assert!(
+        body.contains("<section id=\"voice\" class=\"voice panel\""),
+        "{body}"
+    );
+    assert!(body.contains("data-recorder data-target=\"answer\""));
+    assert!(body.contains("data-max-seconds=\"300\""));
+    assert!(body.contains(" hidden>"));
+    assert!(
+        body.contains("<button type=\"button\" id=\"mic\" class=\"btn\" aria-pressed=\"false\"")
+    );
+    assert!(body.contains("<meter id=\"voice-level\""));
+    assert!(body.contains("aria-label=\"Microphone level\""));
+    assert!(body.contains("id=\"voice-clock\""));
+    assert!(
+        body.contains(
+            "<p id=\"voice-status\" class=\"small\" role=\"status\" aria-live=\"polite\">"
+        )
+    );
+    assert!(body.contains("writes it down on this computer"));
+    assert!(body.contains("the recording never leaves it"));
+    assert!(body.contains("<input type=\"hidden\" name=\"wpm\" id=\"wpm\""));
+    assert!(!body.contains("voice-consent") && !body.contains("Google"));
+    assert!(!body.contains("off this computer"));
+    assert!(body.contains("<script src=\"/static/voice.js\""));
     assert!(body.contains(&format!("name=\"csrf\" value=\"{}\"", app.csrf())));
     assert!(body.contains("<script src=\"/static/app.js\""));
     assert!(!body.contains("id=\"timer\""), "untimed by default");
@@ -459,7 +483,11 @@ async fn timed_answers_are_saved_as_timed() {
     assert_eq!(saved[0].attempt.seconds_taken, Some(131));
     let page = app.get(&reply.location()).await;
     assert!(page.body.contains("142 words a minute"));
-    assert!(page.body.contains("unreliable"));
+    assert!(page.body.contains("measured on your recording"));
+    assert!(
+        page.body
+            .contains("Filler counts from a transcript may be low")
+    );
 }
 
 #[tokio::test]
@@ -550,5 +578,29 @@ async fn the_stylesheet_and_script_are_served() {
     assert_eq!(js.status, 200);
     assert_eq!(js.headers["content-type"], "text/javascript; charset=utf-8");
     assert!(js.body.contains("/api/score"));
-    assert!(js.body.contains("webkitSpeechRecognition"));
+    assert!(js.body.contains("\"rapport:recording\", started"));
+    assert!(!js.body.contains("SpeechRecognition"));
+    let voice = app.get("/static/voice.js").await;
+    assert_eq!(voice.status, 200);
+    assert_eq!(
+        voice.headers["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    for wiring in [
+        "navigator.mediaDevices.getUserMedia({ audio: true })",
+        "new MediaRecorder(stream",
+        "\"audio/webm;codecs=opus\", \"audio/ogg;codecs=opus\"",
+        "createAnalyser()",
+        "fetch(\"/api/transcribe\", {",
+        "method: \"POST\"",
+        "\"Transcribing on this computer…\"",
+        "new Event(\"input\", { bubbles: true })",
+        "\"rapport:recording\"",
+        "words_per_minute",
+        "fillers_uncertain",
+        "aria-pressed",
+    ] {
+        assert!(voice.body.contains(wiring), "voice.js lacks {wiring}");
+    }
+    assert!(!voice.body.contains("SpeechRecognition"));
 }
