@@ -70,6 +70,15 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             "\nno model installed: `rapport model install` to benchmark the semantic engine"
         ),
     }
+    // Speech in a process of its own, so that its peak memory is only its own.
+    let status = Command::new(std::env::current_exe()?)
+        .arg("bench-speech")
+        .env(HANDED_OVER, "1")
+        .status()
+        .context("running the speech bench")?;
+    if !status.success() {
+        println!("speech bench did not run ({status})");
+    }
     Ok(())
 }
 

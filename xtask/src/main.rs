@@ -1,21 +1,24 @@
-//! Repository chores: `cargo xtask bench` (engine and process timings) and
+//! Repository chores: `cargo xtask bench` (engine and process timings; speech to text
+//! through `cargo xtask bench-speech`) and
 //! `cargo xtask tune FILE.jsonl` (per-item scores against labels, for tuning the rules).
 
 mod bench;
 mod fit;
 mod model_bench;
+mod speech_bench;
 mod tune;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("bench") => bench::run(&args[1..]),
+        Some("bench-speech") => speech_bench::run(&args[1..]),
         Some("tune") => tune::run(&args[1..]),
         Some("fit") => fit::run(&args[1..]),
         Some("match") => tune::matches(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask bench | cargo xtask fit [--write] FILE.jsonl... | cargo xtask tune FILE.jsonl [ID...] | cargo xtask match FILE.jsonl"
+                "usage: cargo xtask bench | cargo xtask bench-speech | cargo xtask fit [--write] FILE.jsonl... | cargo xtask tune FILE.jsonl [ID...] | cargo xtask match FILE.jsonl"
             );
             std::process::exit(2);
         }

@@ -16,10 +16,10 @@ use candle_transformers::models::whisper::Config;
 
 /// One variable of the file.
 #[derive(Debug)]
-struct Variable {
+struct Variable<'a> {
     dims: Vec<usize>,
     dtype: u8,
-    bytes: Vec<u8>,
+    bytes: &'a [u8],
 }
 
 /// CTranslate2's data type ids.
@@ -67,7 +67,7 @@ impl<'a> Reader<'a> {
 }
 
 /// The variables of a CTranslate2 model file, aliases resolved.
-fn read_variables(data: &[u8]) -> Result<HashMap<String, Variable>, String> {
+fn read_variables(data: &[u8]) -> Result<HashMap<String, Variable<'_>>, String> {
     let mut r = Reader { data, at: 0 };
     let version = r.u32()?;
     if version != 6 {
@@ -88,7 +88,7 @@ fn read_variables(data: &[u8]) -> Result<HashMap<String, Variable>, String> {
             .collect::<Result<Vec<_>, _>>()?;
         let dtype = r.u8()?;
         let size = r.u32()? as usize;
-        let bytes = r.take(size)?.to_vec();
+        let bytes = r.take(size)?;
         vars.insert(name, Variable { dims, dtype, bytes });
     }
     // Aliases (the output projection shares the token embeddings) are not needed: candle's
@@ -96,7 +96,7 @@ fn read_variables(data: &[u8]) -> Result<HashMap<String, Variable>, String> {
     Ok(vars)
 }
 
-fn to_tensor(name: &str, v: &Variable) -> Result<Tensor, String> {
+fn to_tensor(name: &str, v: &Variable<'_>) -> Result<Tensor, String> {
     let n: usize = v.dims.iter().product();
     let values: Vec<f32> = match v.dtype {
         FLOAT32 => v
@@ -168,7 +168,7 @@ pub(crate) fn load(
     };
     let heads = |name: &str| -> Result<usize, String> {
         let v = vars.get(name).ok_or_else(|| format!("{name} is missing"))?;
-        match (v.dtype, v.bytes.as_slice()) {
+        match (v.dtype, v.bytes) {
             (INT16, [a, b]) => Ok(usize::from(u16::from_le_bytes([*a, *b]))),
             (INT32, [a, b, c, d]) => Ok(u32::from_le_bytes([*a, *b, *c, *d]) as usize),
             _ => Err(format!("{name} is not an integer")),

@@ -1,7 +1,9 @@
 //! Whisper's text decoder with a cache of the self-attention keys and values, so that each
 //! new token costs one position rather than the whole sequence again (candle's own
 //! decoder recomputes every position at every step: 80 ms a token against 5 here), and
-//! the output projection against a transposed copy of the token embeddings made once.
+//! the output projection read from one transposed copy of the token embeddings (candle's
+//! own broadcasts them over the batch, which copies all 80 MB at every token; a strided
+//! product over the untransposed ones is twice as slow).
 
 use candle_core::{D, Result, Tensor};
 use candle_nn::{LayerNorm, Linear, Module, VarBuilder};
@@ -55,7 +57,8 @@ struct Block {
 
 /// The decoder's weights.
 pub(crate) struct Decoder {
-    embed: Tensor,
+    /// The token embeddings, transposed (d, vocab) and contiguous: the output projection
+    /// reads them in place, and a token's embedding is a column.
     embed_t: Tensor,
     positions: Tensor,
     blocks: Vec<Block>,
@@ -92,7 +95,6 @@ impl Decoder {
             .collect::<Result<Vec<_>>>()?;
         Ok(Decoder {
             embed_t: embed.t()?.contiguous()?,
-            embed,
             positions: vb.get(
                 (cfg.max_target_positions, d),
                 &format!("{p}.embed_positions.weight"),
@@ -135,8 +137,8 @@ impl Decoder {
     /// Feeds these tokens after those already fed; the logits for the next token.
     pub(crate) fn step(&self, state: &mut State, tokens: &[u32]) -> Result<Vec<f32>> {
         let t = tokens.len();
-        let ids = Tensor::new(tokens, self.embed.device())?;
-        let x = self.embed.index_select(&ids, 0)?;
+        let ids = Tensor::new(tokens, self.embed_t.device())?;
+        let x = self.embed_t.index_select(&ids, 1)?.t()?;
         let x = (x + self.positions.narrow(0, state.len, t)?)?.unsqueeze(0)?;
         let seen = state.len;
         let mask = (t > 1)
@@ -147,7 +149,7 @@ impl Decoder {
                         (0..all).map(move |j| if j > seen + i { f32::NEG_INFINITY } else { 0.0 })
                     })
                     .collect();
-                Tensor::from_vec(m, (t, all), self.embed.device())
+                Tensor::from_vec(m, (t, all), self.embed_t.device())
             })
             .transpose()?;
         let mut x = x;

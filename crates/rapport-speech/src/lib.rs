@@ -27,7 +27,11 @@ use std::sync::Mutex;
 
 use candle_core::{Device, Tensor};
 use candle_nn::VarBuilder;
-use candle_transformers::models::whisper::{self as w, audio::pcm_to_mel, model::Whisper};
+use candle_transformers::models::whisper::{
+    self as w,
+    audio::pcm_to_mel,
+    model::{AudioEncoder, Whisper},
+};
 use tokenizers::Tokenizer;
 
 pub use audio::{Audio, MAX_SECONDS};
@@ -68,7 +72,8 @@ pub struct Transcript {
 
 /// A loaded speech model. Transcription runs one recording at a time.
 pub struct Speech {
-    model: Mutex<Whisper>,
+    /// candle's encoder (its decoder is replaced by [`decoder::Decoder`]).
+    encoder: Mutex<AudioEncoder>,
     decoder: decoder::Decoder,
     tokenizer: Tokenizer,
     config: w::Config,
@@ -155,8 +160,12 @@ impl Speech {
             file: dir.join("model.bin"),
             reason: e.to_string(),
         })?;
+        // Only the encoder of candle's model is kept; with the variable map gone, the
+        // weights only the other decoder held are freed.
+        let Whisper { encoder, .. } = model;
+        drop(vb);
         Ok(Speech {
-            model: Mutex::new(model),
+            encoder: Mutex::new(encoder),
             decoder,
             tokenizer,
             filters: mel::filters(w::SAMPLE_RATE, w::N_FFT, config.num_mel_bins),
@@ -203,8 +212,8 @@ impl Speech {
     /// at most [`CHUNK`] seconds, cut in a pause (or, in a stretch longer than that, at its
     /// quietest moment), so that no word is cut in two and no window is spent on silence.
     fn decode(&self, samples: &[f32], spans: &[vad::Span]) -> candle_core::Result<Vec<Segment>> {
-        let mut model = self
-            .model
+        let mut encoder = self
+            .encoder
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let prompt: Vec<u32> = self
@@ -221,7 +230,7 @@ impl Speech {
             let frames = mel.len() / n_mels;
             let mel = Tensor::from_vec(mel, (1, n_mels, frames), &Device::Cpu)?;
             let window = mel.narrow(2, 0, w::N_FRAMES.min(frames))?;
-            let features = model.encoder.forward(&window, true)?;
+            let features = encoder.forward(&window, true)?;
             let (mut tokens, mut looped) = self.decode_window(&features, &prompt)?;
             if looped.is_some() {
                 // The primer can set off a loop: once more without it, and if that loops
