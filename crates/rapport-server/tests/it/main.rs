@@ -10,4 +10,5 @@ mod mock;
 mod pages;
 mod scorecards;
 mod security;
+mod speech;
 mod support;

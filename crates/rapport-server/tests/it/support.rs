@@ -1,8 +1,9 @@
 //! The test app: an [`AppState`] over the built-in guides and a SQLite store in a
 //! temporary directory, and helpers that send requests with this server's Host header.
 
+use std::io::Write;
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::Router;
 use axum::body::Body;
@@ -194,6 +195,11 @@ impl TestApp {
 
     /// `POST path` with this content type and body.
     pub async fn post_raw(&self, path: &str, content_type: &str, body: String) -> Reply {
+        self.post_bytes(path, content_type, body.into_bytes()).await
+    }
+
+    /// `POST path` with this content type and a body that need not be text (a recording).
+    pub async fn post_bytes(&self, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
         let request = TestApp::request(Method::POST, path)
             .header(header::CONTENT_TYPE, content_type)
             .body(Body::from(body))
@@ -227,6 +233,42 @@ impl TestApp {
             .await
             .expect("list attempts")
             .len()
+    }
+}
+
+/// The request log as the server writes it, captured for a test.
+#[derive(Clone, Default)]
+pub struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl LogBuffer {
+    /// Captures this thread's log until the guard is dropped. The test's runtime runs
+    /// each request's handler on the test's own thread, where the capture is set.
+    pub fn capture() -> (LogBuffer, tracing::subscriber::DefaultGuard) {
+        let buffer = LogBuffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        (buffer, tracing::subscriber::set_default(subscriber))
+    }
+
+    /// What was logged so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("log buffer")).into_owned()
     }
 }
 
