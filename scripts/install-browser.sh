@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the browser tests need, idempotently: Debian's Chromium, Node.js when
-# missing, espeak-ng (the voice test speaks an answer into Chromium's fake microphone with
-# it), and playwright-core (pinned in e2e/package-lock.json) to drive it.
+# missing, espeak-ng (the voice tests speak answers with it: into Chromium's fake
+# microphone, and to the transcription endpoint), opus-tools (opusenc makes the Ogg/Opus
+# recording the endpoint's test sends), and playwright-core (pinned in
+# e2e/package-lock.json) to drive Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +12,7 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
+command -v opusenc >/dev/null || need+=(opus-tools)
 if ((${#need[@]})); then
     echo "installing ${need[*]} (Debian packages)"
     apt-get update -qq

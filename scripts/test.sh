@@ -4,8 +4,9 @@
 # that fails. Safe to run again and again: apart from target/ it only installs the model
 # into the data directory (scripts/install-model.sh), which does nothing once the model is
 # there and verifies, and sets up PostgreSQL (scripts/postgres.sh), which does nothing
-# once it is running with the test role and database, and installs Chromium, espeak-ng
-# and playwright-core for the browser tests (scripts/install-browser.sh), once.
+# once it is running with the test role and database, and installs Chromium, espeak-ng,
+# opus-tools and playwright-core for the browser and voice tests
+# (scripts/install-browser.sh), once.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

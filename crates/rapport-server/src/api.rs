@@ -66,6 +66,7 @@ pub(crate) fn routes() -> Router<AppState> {
         progress,
         crate::speech::transcribe,
         crate::speech::status,
+        crate::speech::spoken_attempt,
         openapi
     ),
     components(schemas(ErrorBody))
@@ -382,7 +383,7 @@ pub enum ModeName {
 }
 
 impl ModeName {
-    fn mode(self) -> Mode {
+    pub(crate) fn mode(self) -> Mode {
         match self {
             ModeName::Practice => Mode::Practice,
             ModeName::Timed => Mode::Timed,
@@ -548,9 +549,20 @@ pub(crate) async fn create_attempt(
         seconds_taken: body.seconds_taken,
         session_id: body.session_id,
     };
-    let saved = scoring::save(&state, &report, body.answer, made).await?;
+    let json = save_attempt(&state, &report, body.answer, made).await?;
+    Ok((StatusCode::CREATED, axum::Json(json)).into_response())
+}
+
+/// Saves a scored answer; the saved attempt with what changed since the one before.
+pub(crate) async fn save_attempt(
+    state: &AppState,
+    report: &rapport_engine::Report,
+    answer: String,
+    made: Made,
+) -> Result<AttemptJson, AppError> {
+    let saved = scoring::save(state, report, answer, made).await?;
     let mut json = AttemptJson::new(&saved);
-    if let Some(before) = scoring::previous(&state, &saved).await? {
+    if let Some(before) = scoring::previous(state, &saved).await? {
         let c = scoring::compare(&before, &saved);
         json.changes = Some(ChangesJson {
             previous_id: before.id,
@@ -562,7 +574,7 @@ pub(crate) async fn create_attempt(
             lost: c.lost,
         });
     }
-    Ok((StatusCode::CREATED, axum::Json(json)).into_response())
+    Ok(json)
 }
 
 /// Which attempts to list.

@@ -4,12 +4,16 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use rapport_speech::{AudioDelivery, AudioError, TranscribeError, Word};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::{AttemptJson, ModeName, save_attempt};
+use crate::scoring::{self, Made, Question};
 
 use crate::error::ErrorBody;
 use crate::{AppError, AppState};
@@ -29,12 +33,17 @@ const AUDIO_TYPES: [&str; 6] = [
 ];
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/api/transcribe",
-        post(transcribe)
-            .layer(DefaultBodyLimit::max(MAX_AUDIO_BYTES))
-            .get(status),
-    )
+    Router::new()
+        .route(
+            "/api/transcribe",
+            post(transcribe)
+                .layer(DefaultBodyLimit::max(MAX_AUDIO_BYTES))
+                .get(status),
+        )
+        .route(
+            "/api/attempts/spoken",
+            post(spoken_attempt).layer(DefaultBodyLimit::max(MAX_AUDIO_BYTES)),
+        )
 }
 
 /// Whether recordings can be transcribed now.
@@ -96,6 +105,98 @@ pub(crate) async fn transcribe(
     headers: HeaderMap,
     body: Body,
 ) -> Result<axum::Json<TranscriptJson>, AppError> {
+    let transcript = heard(&state, &headers, body).await?;
+    Ok(axum::Json(TranscriptJson {
+        transcript: transcript.text,
+        words: transcript.words,
+        delivery: transcript.delivery,
+    }))
+}
+
+/// Where a spoken attempt answers: a guide, or a free question; and how it was made.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SpokenQuery {
+    /// The guide's id.
+    pub question_id: Option<String>,
+    /// A free question, matched to the closest guide.
+    pub question_text: Option<String>,
+    /// `practice` (default), `timed` or `mock`.
+    #[serde(default)]
+    pub mode: ModeName,
+    /// Seconds the user took.
+    pub seconds_taken: Option<u32>,
+}
+
+/// A saved spoken attempt: the attempt, and what was heard.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SpokenAttemptJson {
+    /// The saved attempt (its answer is the transcript).
+    #[serde(flatten)]
+    pub attempt: AttemptJson,
+    /// What was said.
+    pub transcript: String,
+    /// Delivery measured on the audio.
+    #[schema(value_type = Object)]
+    pub delivery: AudioDelivery,
+}
+
+/// Transcribes a recording on this machine, scores the transcript and saves it as an
+/// attempt (the recording itself is not kept). Nothing is saved when the recording or the
+/// transcript is refused.
+#[utoipa::path(
+    post,
+    path = "/api/attempts/spoken",
+    params(SpokenQuery),
+    request_body(content = Vec<u8>, content_type = "audio/wav", description = "A recording: `audio/wav`, `audio/webm` or `audio/ogg`"),
+    responses(
+        (status = 201, description = "The saved attempt with the transcript and the delivery heard", body = SpokenAttemptJson),
+        (status = 404, description = "Unknown guide (`unknown_guide`)", body = ErrorBody),
+        (status = 413, description = "Over five minutes or 64 MiB", body = ErrorBody),
+        (status = 415, description = "Not a recording Rapport reads", body = ErrorBody),
+        (status = 422, description = "Empty, corrupt or silent recording, or a transcript that cannot be scored", body = ErrorBody),
+        (status = 503, description = "The speech model is not installed (`speech_unavailable`)", body = ErrorBody)
+    )
+)]
+pub(crate) async fn spoken_attempt(
+    State(state): State<AppState>,
+    Query(query): Query<SpokenQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, AppError> {
+    // The question first, so that a typo costs no transcription.
+    let question = Question::from_fields(query.question_id, query.question_text)?;
+    if let Question::Id(id) = &question
+        && state.engine().guide(id).is_none()
+    {
+        return Err(AppError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_guide",
+            format!("there is no guide `{id}`"),
+        ));
+    }
+    let transcript = heard(&state, &headers, body).await?;
+    let report = scoring::score(&state, question, transcript.text.clone(), false).await?;
+    let made = Made {
+        mode: query.mode.mode(),
+        seconds_taken: query.seconds_taken,
+        session_id: None,
+    };
+    let attempt = save_attempt(&state, &report, transcript.text.clone(), made).await?;
+    let json = SpokenAttemptJson {
+        attempt,
+        transcript: transcript.text,
+        delivery: transcript.delivery,
+    };
+    Ok((StatusCode::CREATED, axum::Json(json)).into_response())
+}
+
+/// Reads a recording's body and transcribes it, off the async workers, one per core.
+async fn heard(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<rapport_speech::Transcript, AppError> {
     let kind = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -132,18 +233,13 @@ pub(crate) async fn transcribe(
         .acquire()
         .await
         .map_err(|_| internal("the server is shutting down"))?;
-    let transcript = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         let audio = rapport_speech::audio::decode(&bytes)?;
         speech.transcribe(&audio)
     })
     .await
     .map_err(|_| internal("the speech model could not finish"))?
-    .map_err(transcribe_error)?;
-    Ok(axum::Json(TranscriptJson {
-        transcript: transcript.text,
-        words: transcript.words,
-        delivery: transcript.delivery,
-    }))
+    .map_err(transcribe_error)
 }
 
 const UNAVAILABLE: &str = "the speech model is not installed or still loading: if this lasts, run \

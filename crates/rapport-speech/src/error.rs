@@ -13,7 +13,7 @@ pub enum AudioError {
     #[error("the recording is empty")]
     Empty,
     /// Not a format Rapport reads.
-    #[error("unsupported audio format: {found}; send a WAV file (PCM or float)")]
+    #[error("unsupported audio format: {found}; send WAV (PCM or float), or Opus in WebM or Ogg")]
     Unsupported {
         /// What the bytes look like.
         found: String,

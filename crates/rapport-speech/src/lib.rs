@@ -44,7 +44,7 @@ pub const FILES: [&str; 3] = ["model.bin", "config.json", "tokenizer.json"];
 /// The words the decoder is primed with so that it writes fillers down rather than
 /// cleaning them away (Whisper was trained mostly on tidy captions).
 const VERBATIM_PROMPT: &str =
-    " Um, so, uh, I was, like, you know, talking to the customer, and, er, we sorted it out.";
+    " Um, so, uh, I was, like, you know, talking to the customer, and, um, we sorted it out.";
 
 /// One word and when it was said, in seconds from the start of the recording.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

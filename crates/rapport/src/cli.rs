@@ -182,8 +182,9 @@ pub struct ScoreArgs {
     #[arg(value_name = "FILE", conflicts_with = "batch")]
     pub file: Option<PathBuf>,
 
-    /// A recording of the answer (WAV), transcribed on this machine and scored; the card
-    /// and the JSON add the transcript and the delivery heard in the audio.
+    /// A recording of the answer (WAV, or Opus in WebM or Ogg), transcribed on this
+    /// machine and scored; the card and the JSON add the transcript and the delivery
+    /// heard in the audio.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["batch", "file"])]
     pub audio: Option<PathBuf>,
 
