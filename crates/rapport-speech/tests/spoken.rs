@@ -49,9 +49,7 @@ fn speak(dir: &Path, name: &str, voice: &str, wpm: u32, text: &str) -> Vec<u8> {
         .arg(&path)
         .arg(text)
         .status()
-        .expect(
-            "espeak-ng is needed (Debian package espeak-ng): run scripts/install-browser.sh",
-        );
+        .expect("espeak-ng is needed (Debian package espeak-ng): run scripts/install-browser.sh");
     assert!(status.success(), "espeak-ng failed for {name}");
     std::fs::read(&path).expect("espeak-ng wrote the file")
 }
