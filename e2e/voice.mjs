@@ -142,10 +142,12 @@ try {
   await axe(page, "the practice page with a transcript (390 px)");
 
   step = "scoring the spoken answer";
-  await Promise.all([page.waitForURL(/\/attempts\/\d+\?wpm=\d+$/, { timeout: 30000 }), page.click("#submit")]);
+  await Promise.all([page.waitForURL(/\/attempts\/\d+\?wpm=\d+&pauses=\d+&long_silences=\d+&fillers=\d+$/, { timeout: 30000 }), page.click("#submit")]);
   const card = await page.locator(".card").innerText();
   if (!/\d+\s*\/100/.test(card)) failures.push(`${step}: no score on the card: ${JSON.stringify(card.slice(0, 200))}`);
-  if (!(await page.locator("body").innerText()).includes(`${wpm} words a minute`)) failures.push(`${step}: no pace on the card page`);
+  const body = await page.locator("body").innerText();
+  if (!body.includes(`${wpm} words a minute`)) failures.push(`${step}: no pace on the card page`);
+  if (!/with \d+ pauses?/.test(body) || !/(no fillers|\d+ fillers?) heard/.test(body)) failures.push(`${step}: no pauses or fillers on the card page`);
   await page.close();
 
   // 2. Failures keep what was typed.

@@ -334,6 +334,14 @@
     if (wpmField && speakingSeconds > 0) {
       wpmField.value = String(Math.round((spokenWords * 60) / speakingSeconds));
     }
+    // Pauses, long silences and fillers of every recording in this answer, added up.
+    ["pauses", "long_silences", "fillers"].forEach(function (name) {
+      var field = form ? form.querySelector("input[name=" + name + "]") : null;
+      if (field && typeof delivery[name] === "number") {
+        var before = had && field.value !== "" ? parseInt(field.value, 10) || 0 : 0;
+        field.value = String(before + delivery[name]);
+      }
+    });
     say(
       (had ? "The transcript is added after what you had written" : "The transcript is in the box") +
         ": read it, correct anything misheard, then score it."

@@ -227,6 +227,14 @@ struct AnswerForm {
     /// `POST /api/transcribe` and passed on by the page's script.
     #[serde(default)]
     wpm: String,
+    /// Pauses, long silences and fillers heard in the recordings, added up by the page's
+    /// script from the same measurements.
+    #[serde(default)]
+    pauses: String,
+    #[serde(default)]
+    long_silences: String,
+    #[serde(default)]
+    fillers: String,
     /// The question in the user's own words, when practised from `/ask`.
     #[serde(default)]
     question: String,
@@ -301,14 +309,10 @@ async fn submit(
         }
     };
     let mut to = format!("/attempts/{}", saved.id);
-    if let Some(wpm) = form
-        .wpm
-        .trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|w| (1..1000).contains(w))
+    if let Some(heard) =
+        Heard::from_fields(&form.wpm, &form.pauses, &form.long_silences, &form.fillers)
     {
-        to.push_str(&format!("?wpm={wpm}"));
+        to.push_str(&heard.query());
     }
     Ok(Redirect::to(&to).into_response())
 }
@@ -327,8 +331,8 @@ struct AttemptPage {
     mode: &'static str,
     /// Time taken, when recorded.
     taken: Option<String>,
-    /// Words per minute from a voice transcript, when the answer was spoken.
-    wpm: Option<u32>,
+    /// What the recordings said of the delivery, when the answer was spoken.
+    heard: Option<Heard>,
     card: Card,
     change: Option<Change>,
     /// `&question=…` for retry links when the question was asked in the user's own
@@ -415,10 +419,86 @@ fn sides(old: &str, new: &str) -> (Vec<Span>, Vec<Span>) {
     (before, after)
 }
 
+/// The delivery heard in a spoken answer's recordings, carried from the form to the
+/// attempt page in its address (it is not saved with the attempt).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Heard {
+    wpm: u32,
+    pauses: Option<u32>,
+    long_silences: Option<u32>,
+    fillers: Option<u32>,
+}
+
+impl Heard {
+    /// From the fields as sent: a plausible pace is required, the counts are optional.
+    fn from_fields(wpm: &str, pauses: &str, long: &str, fillers: &str) -> Option<Heard> {
+        let count = |v: &str| v.trim().parse::<u32>().ok().filter(|n| *n < 10_000);
+        Some(Heard {
+            wpm: wpm
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|w| (1..1000).contains(w))?,
+            pauses: count(pauses),
+            long_silences: count(long),
+            fillers: count(fillers),
+        })
+    }
+
+    /// "You spoke at about 142 words a minute (…), with 3 pauses …; 2 fillers heard."
+    fn sentence(&self) -> String {
+        let plural = |n: u32, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        let mut s = format!(
+            "You spoke at about {} words a minute (measured on your recording; 130–160 is easy to follow)",
+            self.wpm
+        );
+        if let Some(p) = self.pauses {
+            s.push_str(&format!(", with {}", plural(p, "pause", "pauses")));
+        }
+        if let Some(l) = self.long_silences.filter(|l| *l > 0) {
+            s.push_str(&format!(
+                " and {} (2.5 s or more)",
+                plural(l, "long silence", "long silences")
+            ));
+        }
+        match self.fillers {
+            Some(0) => s.push_str("; no fillers heard"),
+            Some(f) => s.push_str(&format!("; {} heard", plural(f, "filler", "fillers"))),
+            None => {}
+        }
+        s.push('.');
+        s
+    }
+
+    /// `?wpm=…&pauses=…`, the counts that are known.
+    fn query(&self) -> String {
+        let mut q = format!("?wpm={}", self.wpm);
+        for (name, v) in [
+            ("pauses", self.pauses),
+            ("long_silences", self.long_silences),
+            ("fillers", self.fillers),
+        ] {
+            if let Some(v) = v {
+                q.push_str(&format!("&{name}={v}"));
+            }
+        }
+        q
+    }
+}
+
 /// The attempt page's query string.
 #[derive(Deserialize)]
 struct AttemptQuery {
     wpm: Option<String>,
+    pauses: Option<String>,
+    long_silences: Option<String>,
+    fillers: Option<String>,
 }
 
 async fn attempt_page(
@@ -471,11 +551,12 @@ async fn attempt_page(
         when_machine: machine_time(a.created_at_ms),
         mode: a.mode.as_str(),
         taken: a.seconds_taken.map(speaking_time),
-        wpm: query
-            .wpm
-            .as_deref()
-            .and_then(|w| w.parse::<u32>().ok())
-            .filter(|w| (1..1000).contains(w)),
+        heard: Heard::from_fields(
+            query.wpm.as_deref().unwrap_or(""),
+            query.pauses.as_deref().unwrap_or(""),
+            query.long_silences.as_deref().unwrap_or(""),
+            query.fillers.as_deref().unwrap_or(""),
+        ),
         card: Card::new(&report, &a.answer),
         change,
     })

@@ -464,12 +464,17 @@ async fn timed_answers_are_saved_as_timed() {
             ("limit", "120"),
             ("seconds_taken", "131"),
             ("wpm", "142"),
+            ("pauses", "3"),
+            ("long_silences", "1"),
+            ("fillers", "2"),
         ],
     )
     .await;
     assert_eq!(reply.status, 303);
     assert!(
-        reply.location().ends_with("?wpm=142"),
+        reply
+            .location()
+            .ends_with("?wpm=142&pauses=3&long_silences=1&fillers=2"),
         "{}",
         reply.location()
     );
@@ -483,6 +488,20 @@ async fn timed_answers_are_saved_as_timed() {
     assert_eq!(saved[0].attempt.seconds_taken, Some(131));
     let page = app.get(&reply.location()).await;
     assert!(page.body.contains("142 words a minute"));
+    assert!(
+        page.body
+            .contains("with 3 pauses and 1 long silence (2.5 s or more); 2 fillers heard."),
+        "{}",
+        page.body
+    );
+    // A forged count is ignored, and a page without a pace says nothing of delivery.
+    let odd = app
+        .get(&format!(
+            "{}?wpm=150&pauses=x",
+            reply.location().split('?').next().unwrap_or("")
+        ))
+        .await;
+    assert!(odd.body.contains("150 words a minute") && !odd.body.contains("pauses"));
     assert!(page.body.contains("measured on your recording"));
     assert!(
         page.body
