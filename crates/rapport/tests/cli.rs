@@ -1252,14 +1252,7 @@ fn the_browser_practises_a_question_end_to_end() {
 #[test]
 fn the_practice_loop_works_in_the_browser() {
     use std::io::BufRead;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    assert!(
-        root.join("e2e/node_modules/axe-core/axe.min.js").is_file()
-            && root.join("e2e/node_modules/playwright-core").is_dir()
-            && Path::new("/usr/bin/chromium").exists(),
-        "the browser test needs Chromium, playwright-core and axe-core: run \
-         scripts/install-browser.sh"
-    );
+    let root = browser_installed();
     let data_dir = tempfile::tempdir().expect("temp dir");
     let mut server = Some(Server::start(data_dir.path()));
     let base = server.as_ref().map(|s| s.base.clone()).unwrap_or_default();
@@ -1382,14 +1375,7 @@ fn opening(text: &str, words: usize) -> String {
 #[test]
 fn the_browser_records_a_spoken_answer_and_transcribes_it_on_this_machine() {
     use std::io::BufRead;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    assert!(
-        root.join("e2e/node_modules/axe-core/axe.min.js").is_file()
-            && root.join("e2e/node_modules/playwright-core").is_dir()
-            && Path::new("/usr/bin/chromium").exists(),
-        "the browser test needs Chromium, playwright-core and axe-core: run \
-         scripts/install-browser.sh"
-    );
+    let root = browser_installed();
     let model = user_data_dir().join("models/whisper-tiny.en");
     assert!(
         model.join("model.bin").is_file(),
@@ -1702,4 +1688,18 @@ fn bad_audio_files_are_refused_naming_the_file() {
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
         assert!(run.stdout.is_empty(), "{}", run.stdout);
     }
+}
+
+/// The repository root, once Chromium, playwright-core and axe-core are there for the
+/// browser tests (scripts/install-browser.sh installs them).
+fn browser_installed() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    assert!(
+        root.join("e2e/node_modules/axe-core/axe.min.js").is_file()
+            && root.join("e2e/node_modules/playwright-core").is_dir()
+            && Path::new("/usr/bin/chromium").exists(),
+        "the browser test needs Chromium, playwright-core and axe-core: run \
+         scripts/install-browser.sh"
+    );
+    root
 }
