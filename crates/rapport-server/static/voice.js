@@ -54,6 +54,27 @@
     return;
   }
 
+  // Whether the server can transcribe (the speech model loads in the background after
+  // it starts): said before anyone speaks, checked again a few seconds later once.
+  function checkReady(again) {
+    fetch("/api/transcribe", { headers: { Accept: "application/json" } })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
+      .then(function (s) {
+        if (s && !s.ready && state === "idle") {
+          if (again) {
+            window.setTimeout(function () {
+              checkReady(false);
+            }, 3000);
+          } else {
+            say("Answering out loud is not available yet: " + (s.message || "the speech model is not ready") + ".");
+          }
+        }
+      })
+      .catch(function () {});
+  }
+
   // idle → starting (asking for the microphone) → recording → transcribing → idle.
   var state = "idle";
   var recorder = null;
@@ -398,4 +419,5 @@
       button.focus();
     });
   }
+  checkReady(true);
 })();
