@@ -16,19 +16,26 @@ use crate::bench::{ANSWER, QUESTION, Stats, header, measure, millis, row, run_pr
 
 /// The model folder: `RAPPORT_MODEL_DIR`, else the data directory's installed model.
 pub fn model_dir() -> Option<PathBuf> {
-    let var = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
     var("RAPPORT_MODEL_DIR")
-        .or_else(|| {
-            var("RAPPORT_DATA_DIR")
-                .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("rapport")))
-                .or_else(|| var("HOME").map(|h| h.join(".local/share/rapport")))
-                .map(|d| d.join("models").join("all-MiniLM-L6-v2"))
-        })
+        .or_else(|| installed("all-MiniLM-L6-v2"))
         .filter(|d| d.join("model.safetensors").is_file())
+}
+
+/// A non-empty environment variable as a path.
+fn var(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Where `rapport model install` puts the model `name`: `models/NAME` in the data
+/// directory (`RAPPORT_DATA_DIR`, else `XDG_DATA_HOME/rapport`, else
+/// `~/.local/share/rapport`).
+pub fn installed(name: &str) -> Option<PathBuf> {
+    var("RAPPORT_DATA_DIR")
+        .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("rapport")))
+        .or_else(|| var("HOME").map(|h| h.join(".local/share/rapport")))
+        .map(|d| d.join("models").join(name))
 }
 
 /// Goals of the semantic-matching issue.

@@ -32,16 +32,7 @@ const SECONDS: usize = 60;
 
 /// The speech model folder in the data directory.
 fn speech_dir() -> Option<PathBuf> {
-    let var = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    var("RAPPORT_DATA_DIR")
-        .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("rapport")))
-        .or_else(|| var("HOME").map(|h| h.join(".local/share/rapport")))
-        .map(|d| d.join("models").join("whisper-tiny.en"))
-        .filter(|d| d.join("model.bin").is_file())
+    crate::model_bench::installed("whisper-tiny.en").filter(|d| d.join("model.bin").is_file())
 }
 
 /// 60 s of speech: espeak-ng reads the benchmark answer (twice over, at 160 words a

@@ -166,14 +166,8 @@ pub(crate) async fn spoken_attempt(
 ) -> Result<Response, AppError> {
     // The question first, so that a typo costs no transcription.
     let question = Question::from_fields(query.question_id, query.question_text)?;
-    if let Question::Id(id) = &question
-        && state.engine().guide(id).is_none()
-    {
-        return Err(AppError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_guide",
-            format!("there is no guide `{id}`"),
-        ));
+    if let Question::Id(id) = &question {
+        scoring::guide(&state, id)?;
     }
     let transcript = heard(&state, &headers, body).await?;
     let report = scoring::score(&state, question, transcript.text.clone(), false).await?;

@@ -64,14 +64,10 @@ fn checked(mono: Vec<f32>, rate: u32) -> Result<Audio, AudioError> {
     Ok(Audio { samples })
 }
 
-/// What a file that is not WAV looks like, for the message.
+/// What a file that is not WAV, Ogg or WebM looks like, for the message.
 fn sniff(bytes: &[u8]) -> &'static str {
     let starts = |m: &[u8]| bytes.starts_with(m);
-    if starts(b"OggS") {
-        "Ogg (Opus or Vorbis)"
-    } else if starts(&[0x1a, 0x45, 0xdf, 0xa3]) {
-        "WebM/Matroska"
-    } else if starts(b"ID3") || (bytes.len() > 1 && bytes[0] == 0xff && bytes[1] & 0xe0 == 0xe0) {
+    if starts(b"ID3") || (bytes.len() > 1 && bytes[0] == 0xff && bytes[1] & 0xe0 == 0xe0) {
         "MP3"
     } else if starts(b"fLaC") {
         "FLAC"

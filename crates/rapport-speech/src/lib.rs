@@ -79,6 +79,8 @@ pub struct Speech {
     spectrogram: mel::Spectrogram,
     suppress: Vec<u32>,
     suppress_begin: Vec<u32>,
+    /// [`VERBATIM_PROMPT`] as tokens, made once.
+    prompt: Vec<u32>,
     ids: Ids,
 }
 
@@ -178,7 +180,6 @@ impl Speech {
         Ok(Speech {
             encoder: Mutex::new(encoder),
             decoder,
-            tokenizer,
             spectrogram: mel::Spectrogram::new(
                 w::SAMPLE_RATE,
                 w::N_FFT,
@@ -193,6 +194,11 @@ impl Speech {
             config,
             suppress: cfg.suppress_ids,
             suppress_begin: cfg.suppress_ids_begin,
+            prompt: tokenizer
+                .encode(VERBATIM_PROMPT, false)
+                .map(|e| e.get_ids().to_vec())
+                .unwrap_or_default(),
+            tokenizer,
             ids,
         })
     }
@@ -237,18 +243,13 @@ impl Speech {
             .encoder
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let prompt: Vec<u32> = self
-            .tokenizer
-            .encode(VERBATIM_PROMPT, false)
-            .map(|e| e.get_ids().to_vec())
-            .unwrap_or_default();
         let mut out = Vec::new();
         for (start, end) in chunks(samples, spans) {
             let a = (start * w::SAMPLE_RATE as f32) as usize;
             let b = ((end * w::SAMPLE_RATE as f32) as usize).min(samples.len());
             let window = self.spectrogram.window(&samples[a..b])?;
             let features = encoder.forward(&window, true)?;
-            let (mut tokens, mut looped) = self.decode_window(&features, &prompt)?;
+            let (mut tokens, mut looped) = self.decode_window(&features, &self.prompt)?;
             if looped.is_some() {
                 // The primer can set off a loop: once more without it, and if that loops
                 // too, keep what came before the loop.

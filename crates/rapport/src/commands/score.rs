@@ -34,11 +34,7 @@ pub fn run(library: &Library, args: &ScoreArgs) -> Result<u8> {
         return audio(library, args, path);
     }
     let answer = input::read_answer(args.file.as_deref())?;
-    let report = match (&args.question, &args.question_text) {
-        (Some(id), _) => engine.score(id, &answer)?,
-        (None, Some(text)) => engine.score_question_text(text, &answer)?,
-        (None, None) => bail!("say which question: --question ID or --question-text TEXT"),
-    };
+    let report = score_answer(library, args, &answer)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &ReportJson::new(&report))?;
@@ -47,6 +43,16 @@ pub fn run(library: &Library, args: &ScoreArgs) -> Result<u8> {
         out.write_all(card::render(&report, Style::stdout()).as_bytes())?;
     }
     Ok(exit::OK)
+}
+
+/// Scores an answer to the question the arguments name, by id or in words.
+fn score_answer(library: &Library, args: &ScoreArgs, answer: &str) -> Result<Report> {
+    let engine = &library.engine;
+    Ok(match (&args.question, &args.question_text) {
+        (Some(id), _) => engine.score(id, answer)?,
+        (None, Some(text)) => engine.score_question_text(text, answer)?,
+        (None, None) => bail!("say which question: --question ID or --question-text TEXT"),
+    })
 }
 
 /// The JSON of a spoken answer: the report (docs/contract.md) with the transcript and
@@ -69,12 +75,7 @@ fn audio(library: &Library, args: &ScoreArgs, path: &Path) -> Result<u8> {
     let transcript = speech
         .transcribe(&recording)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let engine = &library.engine;
-    let report = match (&args.question, &args.question_text) {
-        (Some(id), _) => engine.score(id, &transcript.text)?,
-        (None, Some(text)) => engine.score_question_text(text, &transcript.text)?,
-        (None, None) => bail!("say which question: --question ID or --question-text TEXT"),
-    };
+    let report = score_answer(library, args, &transcript.text)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let doc = SpokenReport {
