@@ -226,6 +226,67 @@ pub struct Scorecard {
     pub updated_at_ms: i64,
 }
 
+/// A recording of a spoken answer to keep with its attempt (only when the user chose to
+/// keep recordings: see [`Settings::keep_recordings`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRecording {
+    /// As received: `audio/wav`, `audio/webm` or `audio/ogg`.
+    pub media_type: String,
+    /// Its length in seconds.
+    pub seconds: f32,
+    /// The recording's bytes, exactly as received.
+    pub audio: Vec<u8>,
+}
+
+/// What is known of a kept recording, without its bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordingInfo {
+    /// Its place among the attempt's recordings, from 1, in the order they were made.
+    pub position: u32,
+    /// `audio/wav`, `audio/webm` or `audio/ogg`.
+    pub media_type: String,
+    /// Its length in seconds.
+    pub seconds: f32,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// A kept recording with its bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recording {
+    /// What is known of it.
+    pub info: RecordingInfo,
+    /// The bytes as received.
+    pub audio: Vec<u8>,
+}
+
+/// A user's settings. Each has a default a user who never opened the settings gets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Keep the recordings of spoken answers with their attempts (off by default: a
+    /// recording is transcribed and forgotten).
+    pub keep_recordings: bool,
+}
+
+impl Settings {
+    /// The settings as stored, one `(name, value)` pair each.
+    pub(crate) fn pairs(&self) -> [(&'static str, String); 1] {
+        [("keep_recordings", self.keep_recordings.to_string())]
+    }
+
+    /// Settings from stored `(name, value)` rows; names this version does not know are
+    /// skipped, and a value it cannot read keeps the default.
+    pub(crate) fn from_pairs(rows: Vec<(String, String)>) -> Settings {
+        let mut settings = Settings::default();
+        for (name, value) in rows {
+            if name == "keep_recordings" {
+                settings.keep_recordings = value == "true";
+            }
+        }
+        settings
+    }
+}
+
 /// A store failure. Messages name what failed without leaking SQL.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -259,7 +320,42 @@ pub trait Store: Send + Sync {
     fn backend(&self) -> &'static str;
 
     /// Saves an attempt in one transaction and returns it with its id.
-    async fn add_attempt(&self, attempt: NewAttempt) -> Result<Attempt, StoreError>;
+    async fn add_attempt(&self, attempt: NewAttempt) -> Result<Attempt, StoreError> {
+        self.add_attempt_with_recordings(attempt, Vec::new()).await
+    }
+
+    /// Saves an attempt and the recordings of its answer in one transaction.
+    async fn add_attempt_with_recordings(
+        &self,
+        attempt: NewAttempt,
+        recordings: Vec<NewRecording>,
+    ) -> Result<Attempt, StoreError>;
+
+    /// What is known of the recordings kept with one of the user's attempts, in order;
+    /// empty when none were kept or the user has no such attempt.
+    async fn recordings(
+        &self,
+        user_id: &str,
+        attempt_id: i64,
+    ) -> Result<Vec<RecordingInfo>, StoreError>;
+
+    /// One recording of one of the user's attempts, with its bytes.
+    async fn recording(
+        &self,
+        user_id: &str,
+        attempt_id: i64,
+        position: u32,
+    ) -> Result<Option<Recording>, StoreError>;
+
+    /// Deletes every recording kept with the user's attempts (the attempts stay);
+    /// returns how many there were.
+    async fn delete_recordings(&self, user_id: &str) -> Result<u64, StoreError>;
+
+    /// The user's settings (the defaults until changed).
+    async fn settings(&self, user_id: &str) -> Result<Settings, StoreError>;
+
+    /// Changes the user's settings.
+    async fn set_settings(&self, user_id: &str, settings: &Settings) -> Result<(), StoreError>;
 
     /// One attempt of the user's.
     async fn attempt(&self, user_id: &str, id: i64) -> Result<Option<Attempt>, StoreError>;
@@ -271,10 +367,12 @@ pub trait Store: Send + Sync {
         filter: &AttemptFilter,
     ) -> Result<Vec<Attempt>, StoreError>;
 
-    /// Deletes one attempt; `false` when the user has none with this id.
+    /// Deletes one attempt and its recordings; `false` when the user has none with this
+    /// id.
     async fn delete_attempt(&self, user_id: &str, id: i64) -> Result<bool, StoreError>;
 
-    /// Deletes all the user's attempts; returns how many there were.
+    /// Deletes all the user's attempts and their recordings; returns how many attempts
+    /// there were.
     async fn delete_attempts(&self, user_id: &str) -> Result<u64, StoreError>;
 
     /// Saves a scorecard and returns it with its id.

@@ -6,15 +6,16 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{Connection, PgConnection, Postgres, Transaction};
+use sqlx::{Connection, FromRow, PgConnection, Postgres, Row, Transaction};
 
 use crate::location::scrub_passwords;
 use crate::rows::{
-    self, AttemptRow, ScorecardRow, ScorecardStepRow, StepRow, query_error, score_column,
-    seconds_column,
+    self, AttemptRow, RecordingRow, ScorecardRow, ScorecardStepRow, StepRow, position_column,
+    query_error, score_column, seconds_column,
 };
 use crate::{
-    Attempt, AttemptFilter, NewAttempt, NewScorecard, Scorecard, Store, StoreError, redact_password,
+    Attempt, AttemptFilter, NewAttempt, NewRecording, NewScorecard, Recording, RecordingInfo,
+    Scorecard, Settings, Store, StoreError, redact_password,
 };
 
 /// How long to wait for a connection, at open and afterwards, before reporting the
@@ -105,6 +106,28 @@ async fn insert_attempt_steps(
     Ok(())
 }
 
+async fn insert_recordings(
+    tx: &mut Transaction<'static, Postgres>,
+    id: i64,
+    recordings: &[NewRecording],
+) -> Result<(), StoreError> {
+    for (position, recording) in recordings.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO attempt_recordings (attempt_id, position, media_type, seconds, audio)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(position as i32)
+        .bind(&recording.media_type)
+        .bind(recording.seconds)
+        .bind(&recording.audio)
+        .execute(&mut **tx)
+        .await
+        .map_err(query_error("save the attempt's recordings"))?;
+    }
+    Ok(())
+}
+
 async fn replace_scorecard_steps(
     tx: &mut Transaction<'static, Postgres>,
     id: i64,
@@ -169,7 +192,11 @@ impl Store for PostgresStore {
         "postgres"
     }
 
-    async fn add_attempt(&self, attempt: NewAttempt) -> Result<Attempt, StoreError> {
+    async fn add_attempt_with_recordings(
+        &self,
+        attempt: NewAttempt,
+        recordings: Vec<NewRecording>,
+    ) -> Result<Attempt, StoreError> {
         let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO attempts (user_id, guide_id, question, answer, score, band,
@@ -195,6 +222,7 @@ impl Store for PostgresStore {
         .await
         .map_err(query_error("save the attempt"))?;
         insert_attempt_steps(&mut tx, id, &attempt).await?;
+        insert_recordings(&mut tx, id, &recordings).await?;
         tx.commit().await.map_err(query_error("save the attempt"))?;
         Ok(Attempt { id, attempt })
     }
@@ -276,7 +304,7 @@ impl Store for PostgresStore {
 
     async fn delete_attempt(&self, user_id: &str, id: i64) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        // The steps go with the attempt (ON DELETE CASCADE).
+        // The steps and recordings go with the attempt (ON DELETE CASCADE).
         let deleted = sqlx::query("DELETE FROM attempts WHERE user_id = $1 AND id = $2")
             .bind(user_id)
             .bind(id)
@@ -302,6 +330,107 @@ impl Store for PostgresStore {
             .await
             .map_err(query_error("delete the attempts"))?;
         Ok(deleted)
+    }
+
+    async fn recordings(
+        &self,
+        user_id: &str,
+        attempt_id: i64,
+    ) -> Result<Vec<RecordingInfo>, StoreError> {
+        let rows: Vec<RecordingRow> = sqlx::query_as(
+            "SELECT position::BIGINT AS position, media_type, seconds, octet_length(audio)::BIGINT AS size
+             FROM attempt_recordings
+             WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = $1 AND id = $2)
+             ORDER BY position",
+        )
+        .bind(user_id)
+        .bind(attempt_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error("list the attempt's recordings"))?;
+        rows.into_iter().map(RecordingRow::info).collect()
+    }
+
+    async fn recording(
+        &self,
+        user_id: &str,
+        attempt_id: i64,
+        position: u32,
+    ) -> Result<Option<Recording>, StoreError> {
+        let Some(stored) = position_column(position) else {
+            return Ok(None);
+        };
+        let row: Option<(RecordingRow, Vec<u8>)> = sqlx::query(
+            "SELECT position::BIGINT AS position, media_type, seconds, octet_length(audio)::BIGINT AS size, audio
+             FROM attempt_recordings
+             WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = $1 AND id = $2)
+               AND position = $3",
+        )
+        .bind(user_id)
+        .bind(attempt_id)
+        .bind(stored as i32)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(query_error("read the recording"))?
+        .map(|row| -> Result<_, sqlx::Error> {
+            Ok((RecordingRow::from_row(&row)?, row.try_get("audio")?))
+        })
+        .transpose()
+        .map_err(query_error("read the recording"))?;
+        row.map(|(info, audio)| {
+            Ok(Recording {
+                info: info.info()?,
+                audio,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_recordings(&self, user_id: &str) -> Result<u64, StoreError> {
+        let mut tx = self.write().await?;
+        let deleted = sqlx::query(
+            "DELETE FROM attempt_recordings
+             WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = $1)",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(query_error("delete the recordings"))?
+        .rows_affected();
+        tx.commit()
+            .await
+            .map_err(query_error("delete the recordings"))?;
+        Ok(deleted)
+    }
+
+    async fn settings(&self, user_id: &str) -> Result<Settings, StoreError> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT name, value FROM user_settings WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error("read the settings"))?;
+        Ok(Settings::from_pairs(rows))
+    }
+
+    async fn set_settings(&self, user_id: &str, settings: &Settings) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        for (name, value) in settings.pairs() {
+            sqlx::query(
+                "INSERT INTO user_settings (user_id, name, value) VALUES ($1, $2, $3)
+                 ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value",
+            )
+            .bind(user_id)
+            .bind(name)
+            .bind(value)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error("save the settings"))?;
+        }
+        tx.commit()
+            .await
+            .map_err(query_error("save the settings"))?;
+        Ok(())
     }
 
     async fn add_scorecard(&self, scorecard: NewScorecard) -> Result<Scorecard, StoreError> {

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use crate::{
-    Attempt, Mode, NewAttempt, NewScorecard, Scorecard, ScorecardStep, Source, StepResult,
-    StoreError,
+    Attempt, Mode, NewAttempt, NewScorecard, RecordingInfo, Scorecard, ScorecardStep, Source,
+    StepResult, StoreError,
 };
 
 /// One row of `attempts`.
@@ -61,6 +61,34 @@ pub(crate) struct ScorecardStepRow {
     engine_met: bool,
     override_met: Option<bool>,
     comment: String,
+}
+
+/// One row of `attempt_recordings`, without the audio: its position is stored from 0,
+/// its size is the audio's length in bytes.
+#[derive(sqlx::FromRow)]
+pub(crate) struct RecordingRow {
+    position: i64,
+    media_type: String,
+    seconds: f32,
+    size: i64,
+}
+
+impl RecordingRow {
+    pub(crate) fn info(self) -> Result<RecordingInfo, StoreError> {
+        Ok(RecordingInfo {
+            position: u32::try_from(self.position + 1)
+                .map_err(|_| corrupt("recording position", self.position))?,
+            media_type: self.media_type,
+            seconds: self.seconds,
+            size: u64::try_from(self.size).map_err(|_| corrupt("recording size", self.size))?,
+        })
+    }
+}
+
+/// A recording's position as stored (from 0), from its position as shown (from 1);
+/// `None` for 0, which no recording has.
+pub(crate) fn position_column(position: u32) -> Option<i64> {
+    i64::from(position).checked_sub(1).filter(|p| *p >= 0)
 }
 
 /// A score as stored: both backends keep it in a small integer.

@@ -9,13 +9,16 @@ use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Connection, Sqlite, SqliteConnection, Transaction};
+use sqlx::{Connection, FromRow, Row, Sqlite, SqliteConnection, Transaction};
 
 use crate::rows::{
-    self, AttemptRow, ScorecardRow, ScorecardStepRow, StepRow, query_error, score_column,
-    seconds_column,
+    self, AttemptRow, RecordingRow, ScorecardRow, ScorecardStepRow, StepRow, position_column,
+    query_error, score_column, seconds_column,
 };
-use crate::{Attempt, AttemptFilter, NewAttempt, NewScorecard, Scorecard, Store, StoreError};
+use crate::{
+    Attempt, AttemptFilter, NewAttempt, NewRecording, NewScorecard, Recording, RecordingInfo,
+    Scorecard, Settings, Store, StoreError,
+};
 
 /// How long a writer waits for another (the CLI and the server share the file) before
 /// giving up with "database is locked".
@@ -181,6 +184,28 @@ async fn insert_attempt_steps(
     Ok(())
 }
 
+async fn insert_recordings(
+    tx: &mut Transaction<'static, Sqlite>,
+    id: i64,
+    recordings: &[NewRecording],
+) -> Result<(), StoreError> {
+    for (position, recording) in recordings.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO attempt_recordings (attempt_id, position, media_type, seconds, audio)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .bind(id)
+        .bind(position as i64)
+        .bind(&recording.media_type)
+        .bind(recording.seconds)
+        .bind(&recording.audio)
+        .execute(&mut **tx)
+        .await
+        .map_err(query_error("save the attempt's recordings"))?;
+    }
+    Ok(())
+}
+
 async fn replace_scorecard_steps(
     tx: &mut Transaction<'static, Sqlite>,
     id: i64,
@@ -245,7 +270,11 @@ impl Store for SqliteStore {
         "sqlite"
     }
 
-    async fn add_attempt(&self, attempt: NewAttempt) -> Result<Attempt, StoreError> {
+    async fn add_attempt_with_recordings(
+        &self,
+        attempt: NewAttempt,
+        recordings: Vec<NewRecording>,
+    ) -> Result<Attempt, StoreError> {
         let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO attempts (user_id, guide_id, question, answer, score, band,
@@ -271,6 +300,7 @@ impl Store for SqliteStore {
         .await
         .map_err(query_error("save the attempt"))?;
         insert_attempt_steps(&mut tx, id, &attempt).await?;
+        insert_recordings(&mut tx, id, &recordings).await?;
         tx.commit().await.map_err(query_error("save the attempt"))?;
         Ok(Attempt { id, attempt })
     }
@@ -352,7 +382,7 @@ impl Store for SqliteStore {
 
     async fn delete_attempt(&self, user_id: &str, id: i64) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        // The steps go with the attempt (ON DELETE CASCADE).
+        // The steps and recordings go with the attempt (ON DELETE CASCADE).
         let deleted = sqlx::query("DELETE FROM attempts WHERE user_id = ?1 AND id = ?2")
             .bind(user_id)
             .bind(id)
@@ -378,6 +408,107 @@ impl Store for SqliteStore {
             .await
             .map_err(query_error("delete the attempts"))?;
         Ok(deleted)
+    }
+
+    async fn recordings(
+        &self,
+        user_id: &str,
+        attempt_id: i64,
+    ) -> Result<Vec<RecordingInfo>, StoreError> {
+        let rows: Vec<RecordingRow> = sqlx::query_as(
+            "SELECT position, media_type, seconds, length(audio) AS size
+             FROM attempt_recordings
+             WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = ?1 AND id = ?2)
+             ORDER BY position",
+        )
+        .bind(user_id)
+        .bind(attempt_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error("list the attempt's recordings"))?;
+        rows.into_iter().map(RecordingRow::info).collect()
+    }
+
+    async fn recording(
+        &self,
+        user_id: &str,
+        attempt_id: i64,
+        position: u32,
+    ) -> Result<Option<Recording>, StoreError> {
+        let Some(stored) = position_column(position) else {
+            return Ok(None);
+        };
+        let row: Option<(RecordingRow, Vec<u8>)> = sqlx::query(
+            "SELECT position, media_type, seconds, length(audio) AS size, audio
+             FROM attempt_recordings
+             WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = ?1 AND id = ?2)
+               AND position = ?3",
+        )
+        .bind(user_id)
+        .bind(attempt_id)
+        .bind(stored)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(query_error("read the recording"))?
+        .map(|row| -> Result<_, sqlx::Error> {
+            Ok((RecordingRow::from_row(&row)?, row.try_get("audio")?))
+        })
+        .transpose()
+        .map_err(query_error("read the recording"))?;
+        row.map(|(info, audio)| {
+            Ok(Recording {
+                info: info.info()?,
+                audio,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_recordings(&self, user_id: &str) -> Result<u64, StoreError> {
+        let mut tx = self.write().await?;
+        let deleted = sqlx::query(
+            "DELETE FROM attempt_recordings
+             WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = ?1)",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(query_error("delete the recordings"))?
+        .rows_affected();
+        tx.commit()
+            .await
+            .map_err(query_error("delete the recordings"))?;
+        Ok(deleted)
+    }
+
+    async fn settings(&self, user_id: &str) -> Result<Settings, StoreError> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT name, value FROM user_settings WHERE user_id = ?1")
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error("read the settings"))?;
+        Ok(Settings::from_pairs(rows))
+    }
+
+    async fn set_settings(&self, user_id: &str, settings: &Settings) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        for (name, value) in settings.pairs() {
+            sqlx::query(
+                "INSERT INTO user_settings (user_id, name, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value",
+            )
+            .bind(user_id)
+            .bind(name)
+            .bind(value)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error("save the settings"))?;
+        }
+        tx.commit()
+            .await
+            .map_err(query_error("save the settings"))?;
+        Ok(())
     }
 
     async fn add_scorecard(&self, scorecard: NewScorecard) -> Result<Scorecard, StoreError> {

@@ -2,8 +2,8 @@
 //! and run against each backend.
 
 use rapport_store::{
-    Attempt, AttemptFilter, Mode, NewAttempt, NewScorecard, Scorecard, ScorecardStep, Source,
-    StepResult, Store,
+    Attempt, AttemptFilter, Mode, NewAttempt, NewRecording, NewScorecard, RecordingInfo, Scorecard,
+    ScorecardStep, Settings, Source, StepResult, Store,
 };
 
 const ALICE: &str = "alice";
@@ -381,4 +381,169 @@ pub async fn story(store: &dyn Store) {
     let again = add(store, new_attempt(ALICE, "general", 50_000)).await;
     assert!(again.id > bobs.id, "a new attempt gets a new id");
     assert_eq!(list(store, ALICE, AttemptFilter::default()).await, [again]);
+
+    recordings_and_settings(store).await;
+}
+
+/// Recordings kept with an attempt: saved with it in order, byte for byte, seen only by
+/// their owner, and gone with the attempt, with all the user's attempts, or on their
+/// own; and the settings that say whether to keep them.
+async fn recordings_and_settings(store: &dyn Store) {
+    // Settings: the defaults until changed, per user.
+    assert_eq!(
+        store.settings(ALICE).await.expect("settings"),
+        Settings::default()
+    );
+    assert!(!Settings::default().keep_recordings, "off unless chosen");
+    let keep = Settings {
+        keep_recordings: true,
+    };
+    store.set_settings(ALICE, &keep).await.expect("set");
+    assert_eq!(store.settings(ALICE).await.expect("settings"), keep);
+    assert_eq!(
+        store.settings(BOB).await.expect("settings"),
+        Settings::default()
+    );
+    store
+        .set_settings(ALICE, &Settings::default())
+        .await
+        .expect("set back");
+    assert_eq!(
+        store.settings(ALICE).await.expect("settings"),
+        Settings::default()
+    );
+
+    // Every byte value, and a second recording in another format.
+    let wav: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let ogg = b"OggS\0\x02 not really opus".to_vec();
+    let made = vec![
+        NewRecording {
+            media_type: "audio/wav".to_owned(),
+            seconds: 2.5,
+            audio: wav.clone(),
+        },
+        NewRecording {
+            media_type: "audio/ogg".to_owned(),
+            seconds: 0.75,
+            audio: ogg.clone(),
+        },
+    ];
+    let spoken = store
+        .add_attempt_with_recordings(new_attempt(ALICE, "angry-caller", 60_000), made)
+        .await
+        .expect("add with recordings");
+    let plain = add(store, new_attempt(ALICE, "angry-caller", 61_000)).await;
+    let infos = store.recordings(ALICE, spoken.id).await.expect("list");
+    assert_eq!(
+        infos,
+        [
+            RecordingInfo {
+                position: 1,
+                media_type: "audio/wav".to_owned(),
+                seconds: 2.5,
+                size: 70_000,
+            },
+            RecordingInfo {
+                position: 2,
+                media_type: "audio/ogg".to_owned(),
+                seconds: 0.75,
+                size: ogg.len() as u64,
+            },
+        ]
+    );
+    let first = store
+        .recording(ALICE, spoken.id, 1)
+        .await
+        .expect("read")
+        .expect("the first recording");
+    assert_eq!(first.info, infos[0]);
+    assert!(first.audio == wav, "the bytes come back as they went in");
+    let second = store.recording(ALICE, spoken.id, 2).await.expect("read");
+    assert_eq!(second.map(|r| r.audio), Some(ogg));
+    for position in [0, 3, u32::MAX] {
+        assert_eq!(
+            store
+                .recording(ALICE, spoken.id, position)
+                .await
+                .expect("read"),
+            None,
+            "no recording {position}"
+        );
+    }
+    assert!(
+        store
+            .recordings(ALICE, plain.id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+
+    // Another user sees none of them, and cannot delete them.
+    assert!(
+        store
+            .recordings(BOB, spoken.id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    assert_eq!(
+        store.recording(BOB, spoken.id, 1).await.expect("read"),
+        None
+    );
+    assert_eq!(store.delete_recordings(BOB).await.expect("delete"), 0);
+    assert!(!store.delete_attempt(BOB, spoken.id).await.expect("delete"));
+    assert_eq!(
+        store
+            .recordings(ALICE, spoken.id)
+            .await
+            .expect("list")
+            .len(),
+        2
+    );
+
+    // Deleting all recordings keeps the attempts.
+    assert_eq!(store.delete_recordings(ALICE).await.expect("delete"), 2);
+    assert!(
+        store
+            .recordings(ALICE, spoken.id)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    assert!(
+        store
+            .attempt(ALICE, spoken.id)
+            .await
+            .expect("read")
+            .is_some()
+    );
+
+    // Deleting an attempt deletes its recordings; deleting all attempts, all of them.
+    let one = NewRecording {
+        media_type: "audio/webm".to_owned(),
+        seconds: 1.0,
+        audio: vec![0x1a, 0x45, 0xdf, 0xa3],
+    };
+    let again = store
+        .add_attempt_with_recordings(
+            new_attempt(ALICE, "angry-caller", 62_000),
+            vec![one.clone()],
+        )
+        .await
+        .expect("add");
+    assert!(store.delete_attempt(ALICE, again.id).await.expect("delete"));
+    assert_eq!(
+        store.recording(ALICE, again.id, 1).await.expect("read"),
+        None
+    );
+    let last = store
+        .add_attempt_with_recordings(new_attempt(ALICE, "angry-caller", 63_000), vec![one])
+        .await
+        .expect("add");
+    assert_eq!(
+        store.recordings(ALICE, last.id).await.expect("list").len(),
+        1
+    );
+    store.delete_attempts(ALICE).await.expect("delete all");
+    assert_eq!(store.delete_recordings(ALICE).await.expect("none left"), 0);
 }
