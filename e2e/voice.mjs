@@ -69,9 +69,19 @@ try {
   if ((await page.getAttribute("#mic", "aria-pressed")) !== "false") failures.push(`${step}: #mic is pressed`);
   if (await page.isDisabled("#mic")) failures.push(`${step}: #mic is disabled: ${await status(page)}`);
   const notice = await page.locator("#voice-notice").innerText();
-  if (!notice.includes("on this computer") || !notice.includes("never leaves it")) {
+  if (!notice.includes("on this computer") || !notice.includes("never leaves it") || !notice.includes("is not kept")) {
     failures.push(`${step}: the notice says ${JSON.stringify(notice)}`);
   }
+
+  step = "choosing to keep recordings";
+  await page.goto(`${base}/settings`);
+  await page.check("#keep_recordings");
+  await Promise.all([page.waitForURL(/\/settings\?done=saved$/), page.click("button[type=submit] >> text=Save settings")]);
+  if (!(await page.isChecked("#keep_recordings"))) failures.push(`${step}: the box is not ticked after saving`);
+  await axe(page, "the settings page");
+  await page.goto(`${base}/practice/${guide}`);
+  await page.waitForFunction(() => document.getElementById("voice-keep").textContent.includes("is kept with your attempt"), null, { timeout: 5000 })
+    .catch(async () => failures.push(`${step}: the notice says ${JSON.stringify(await page.locator("#voice-notice").innerText())}`));
   await page.fill("#answer", TYPED);
 
   step = "recording";
@@ -148,6 +158,30 @@ try {
   const body = await page.locator("body").innerText();
   if (!body.includes(`${wpm} words a minute`)) failures.push(`${step}: no pace on the card page`);
   if (!/with \d+ pauses?/.test(body) || !/(no fillers|\d+ fillers?) heard/.test(body)) failures.push(`${step}: no pauses or fillers on the card page`);
+
+  step = "the recording kept with the attempt";
+  const players = page.locator("audio[controls]");
+  if ((await players.count()) !== 1) {
+    failures.push(`${step}: ${await players.count()} players on the attempt's page`);
+  } else {
+    const kept = await page.evaluate(async (src) => {
+      const r = await fetch(src);
+      return { status: r.status, type: r.headers.get("content-type"), size: (await r.arrayBuffer()).byteLength };
+    }, await players.getAttribute("src"));
+    if (kept.status !== 200 || !/^audio\/(webm|ogg)/.test(kept.type || "") || kept.size < 1000) {
+      failures.push(`${step}: the recording came back as ${JSON.stringify(kept)}`);
+    }
+    const duration = await players.evaluate((a) => new Promise((done) => {
+      if (a.readyState >= 1) return done(a.duration);
+      a.addEventListener("loadedmetadata", () => done(a.duration));
+      a.addEventListener("error", () => done(-1));
+      a.preload = "metadata";
+      a.load();
+    }));
+    if (!(duration > 0)) failures.push(`${step}: the browser cannot play it (duration ${duration})`);
+    await page.locator("audio[controls]").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${outDir}/kept-390.png` });
+  }
   await page.close();
 
   // 2. Failures keep what was typed.

@@ -67,6 +67,9 @@ pub(crate) fn routes() -> Router<AppState> {
         crate::speech::transcribe,
         crate::speech::status,
         crate::speech::spoken_attempt,
+        crate::recordings::list,
+        crate::recordings::get_settings,
+        crate::recordings::put_settings,
         openapi
     ),
     components(schemas(ErrorBody))
@@ -416,6 +419,11 @@ pub struct AttemptRequest {
     pub seconds_taken: Option<u32>,
     /// The mock interview this answer belongs to.
     pub session_id: Option<String>,
+    /// Tokens of recordings of this answer, from `POST /api/transcribe` (given only
+    /// when the user keeps recordings): they are kept with the attempt. Unknown or
+    /// expired tokens are skipped.
+    #[serde(default)]
+    pub recordings: Vec<String>,
 }
 
 /// A step's verdict as saved with an attempt.
@@ -548,6 +556,8 @@ pub(crate) async fn create_attempt(
         mode: body.mode.mode(),
         seconds_taken: body.seconds_taken,
         session_id: body.session_id,
+        recordings: Vec::new(),
+        held: body.recordings,
     };
     let json = save_attempt(&state, &report, body.answer, made).await?;
     Ok((StatusCode::CREATED, axum::Json(json)).into_response())

@@ -6,7 +6,8 @@
 //! cross-site request protection, body limits, security headers), `extract.rs` (body,
 //! query and path extractors whose rejections are `AppError`s), `api.rs` (JSON API and
 //! its OpenAPI document), `scoring.rs` (scoring and saving, shared by API and pages),
-//! `pages/` (one module per page family), `card.rs` (the feedback card for templates),
+//! `pages/` (one module per page family), `speech.rs` (transcribing recordings),
+//! `recordings.rs` (recordings kept with attempts, and the settings that keep them), `card.rs` (the feedback card for templates),
 //! `svg.rs` (progress charts), `assets.rs` (the stylesheet and script), `packs.rs` (which
 //! pack each guide is in), `matching.rs` (free questions matched to guides, for `/ask` and
 //! `POST /api/match`), `contract.rs` (the JSON document of docs/contract.md, shared with the CLI) and
@@ -22,6 +23,7 @@ pub mod log;
 mod matching;
 mod packs;
 mod pages;
+mod recordings;
 pub mod saved;
 mod scoring;
 mod security;
@@ -63,6 +65,8 @@ struct Inner {
     /// The speech model, once it is loaded (see `speech.rs`): set at most once, so it can
     /// be loaded while the server already answers.
     speech: std::sync::OnceLock<Arc<rapport_speech::Speech>>,
+    /// Recordings waiting for their answer to be saved (see `recordings.rs`).
+    held: recordings::Held,
 }
 
 /// How the server was started.
@@ -109,6 +113,7 @@ impl AppState {
                 ),
                 csrf: random_token(),
                 speech: std::sync::OnceLock::new(),
+                held: recordings::Held::default(),
             }),
         }
     }
@@ -130,6 +135,11 @@ impl AppState {
     /// The speech model, when one is loaded.
     pub(crate) fn speech(&self) -> Option<&Arc<rapport_speech::Speech>> {
         self.inner.speech.get()
+    }
+
+    /// Recordings waiting for their answer to be saved.
+    pub(crate) fn held(&self) -> &recordings::Held {
+        &self.inner.held
     }
 
     /// Which pack each guide is in.
@@ -176,7 +186,7 @@ impl AppState {
 
 /// 128 unpredictable bits in hex, from the standard library's randomly keyed hasher
 /// (seeded by the operating system), so no random-number crate is needed.
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     use std::hash::{BuildHasher, Hasher};
     let mut token = String::new();
     for round in 0..2u64 {
@@ -201,6 +211,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(api::routes())
         .merge(speech::routes())
+        .merge(recordings::routes())
         .merge(assets::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

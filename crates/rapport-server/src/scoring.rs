@@ -156,6 +156,11 @@ pub(crate) struct Made {
     pub(crate) seconds_taken: Option<u32>,
     /// The mock interview, if any.
     pub(crate) session_id: Option<String>,
+    /// The recordings of the answer, to keep with it (empty unless the user keeps them).
+    pub(crate) recordings: Vec<rapport_store::NewRecording>,
+    /// The tokens of recordings held for the answer (see `recordings.rs`), kept with it
+    /// after `recordings`.
+    pub(crate) held: Vec<String>,
 }
 
 /// Saves a scored answer as one of the local user's attempts.
@@ -191,11 +196,15 @@ pub(crate) async fn save(
         session_id: made.session_id,
         created_at_ms: state.now_ms(),
     };
-    state
+    let mut recordings = made.recordings;
+    recordings.extend(state.held().copies(LOCAL_USER, &made.held));
+    let saved = state
         .store()
-        .add_attempt(attempt)
+        .add_attempt_with_recordings(attempt, recordings)
         .await
-        .map_err(store_error)
+        .map_err(store_error)?;
+    state.held().forget(LOCAL_USER, &made.held);
+    Ok(saved)
 }
 
 /// One of the local user's attempts, or 404 `unknown_attempt`.

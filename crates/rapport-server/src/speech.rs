@@ -1,6 +1,8 @@
 //! Speech to text on this machine: `POST /api/transcribe` takes a WAV recording and gives
 //! back the transcript, its word timings and the delivery measured on the audio. The
-//! audio is held in memory for the request only; nothing is saved or logged.
+//! audio is held in memory for the request only and never logged; only a user who chose
+//! to keep recordings has it held until the answer is saved with it (see
+//! `recordings.rs`).
 
 use axum::Router;
 use axum::body::Body;
@@ -9,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use rapport_speech::{AudioDelivery, AudioError, TranscribeError, Word};
+use rapport_store::{LOCAL_USER, NewRecording};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -54,6 +57,9 @@ pub struct SpeechStatus {
     /// What to do when it is not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<&'static str>,
+    /// Whether the user keeps recordings with their attempts (the `keep_recordings`
+    /// setting), so that a page can say what happens to a recording.
+    pub keeps_recordings: bool,
 }
 
 /// Whether the speech model is loaded (it loads in the background after the server
@@ -63,12 +69,15 @@ pub struct SpeechStatus {
     path = "/api/transcribe",
     responses((status = 200, description = "Whether transcription is available", body = SpeechStatus))
 )]
-pub(crate) async fn status(State(state): State<AppState>) -> axum::Json<SpeechStatus> {
+pub(crate) async fn status(
+    State(state): State<AppState>,
+) -> Result<axum::Json<SpeechStatus>, AppError> {
     let ready = state.speech().is_some();
-    axum::Json(SpeechStatus {
+    Ok(axum::Json(SpeechStatus {
         ready,
         message: (!ready).then_some(UNAVAILABLE),
-    })
+        keeps_recordings: crate::recordings::settings(&state).await?.keep_recordings,
+    }))
 }
 
 /// A transcript.
@@ -84,10 +93,16 @@ pub struct TranscriptJson {
     /// long silences and fillers (`fillers_uncertain`: the model tends to drop them).
     #[schema(value_type = Object)]
     pub delivery: AudioDelivery,
+    /// When the user keeps recordings: the token to send with the answer
+    /// (`recordings` of the practice form or of `POST /api/attempts`) so that the
+    /// recording is kept with it. Absent otherwise: the recording is already forgotten.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recording: Option<String>,
 }
 
 /// Transcribes a recording (WAV, PCM or float, at 8 to 192 kHz; or Opus in WebM or Ogg,
-/// as browsers record; at most five minutes) on this machine. Nothing is saved.
+/// as browsers record; at most five minutes) on this machine. Nothing is saved; a user
+/// who keeps recordings gets a token to keep this one with the answer.
 #[utoipa::path(
     post,
     path = "/api/transcribe",
@@ -105,11 +120,18 @@ pub(crate) async fn transcribe(
     headers: HeaderMap,
     body: Body,
 ) -> Result<axum::Json<TranscriptJson>, AppError> {
-    let transcript = heard(&state, &headers, body).await?;
+    let keep = crate::recordings::settings(&state).await?.keep_recordings;
+    let (transcript, received) = heard(&state, &headers, body).await?;
+    let recording = keep.then(|| {
+        state
+            .held()
+            .hold(LOCAL_USER, received.kept(transcript.delivery.seconds))
+    });
     Ok(axum::Json(TranscriptJson {
         transcript: transcript.text,
         words: transcript.words,
         delivery: transcript.delivery,
+        recording,
     }))
 }
 
@@ -142,7 +164,7 @@ pub struct SpokenAttemptJson {
 }
 
 /// Transcribes a recording on this machine, scores the transcript and saves it as an
-/// attempt (the recording itself is not kept). Nothing is saved when the recording or the
+/// attempt, with the recording when the user keeps recordings. Nothing is saved when the recording or the
 /// transcript is refused.
 #[utoipa::path(
     post,
@@ -169,12 +191,19 @@ pub(crate) async fn spoken_attempt(
     if let Question::Id(id) = &question {
         scoring::guide(&state, id)?;
     }
-    let transcript = heard(&state, &headers, body).await?;
+    let keep = crate::recordings::settings(&state).await?.keep_recordings;
+    let (transcript, received) = heard(&state, &headers, body).await?;
     let report = scoring::score(&state, question, transcript.text.clone(), false).await?;
     let made = Made {
         mode: query.mode.mode(),
         seconds_taken: query.seconds_taken,
         session_id: None,
+        recordings: if keep {
+            vec![received.kept(transcript.delivery.seconds)]
+        } else {
+            Vec::new()
+        },
+        held: Vec::new(),
     };
     let attempt = save_attempt(&state, &report, transcript.text.clone(), made).await?;
     let json = SpokenAttemptJson {
@@ -185,12 +214,30 @@ pub(crate) async fn spoken_attempt(
     Ok((StatusCode::CREATED, axum::Json(json)).into_response())
 }
 
+/// A recording as received.
+struct Received {
+    /// Its media type, as the request named it (lower case, without parameters).
+    media_type: String,
+    bytes: axum::body::Bytes,
+}
+
+impl Received {
+    /// The recording to keep, `seconds` long.
+    fn kept(self, seconds: f32) -> NewRecording {
+        NewRecording {
+            media_type: self.media_type,
+            seconds,
+            audio: self.bytes.to_vec(),
+        }
+    }
+}
+
 /// Reads a recording's body and transcribes it, off the async workers, one per core.
 async fn heard(
     state: &AppState,
     headers: &HeaderMap,
     body: Body,
-) -> Result<rapport_speech::Transcript, AppError> {
+) -> Result<(rapport_speech::Transcript, Received), AppError> {
     let kind = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -227,13 +274,21 @@ async fn heard(
         .acquire()
         .await
         .map_err(|_| internal("the server is shutting down"))?;
-    tokio::task::spawn_blocking(move || {
-        let audio = rapport_speech::audio::decode(&bytes)?;
+    let decoded = bytes.clone();
+    let transcript = tokio::task::spawn_blocking(move || {
+        let audio = rapport_speech::audio::decode(&decoded)?;
         speech.transcribe(&audio)
     })
     .await
     .map_err(|_| internal("the speech model could not finish"))?
-    .map_err(transcribe_error)
+    .map_err(transcribe_error)?;
+    Ok((
+        transcript,
+        Received {
+            media_type: kind,
+            bytes,
+        },
+    ))
 }
 
 const UNAVAILABLE: &str = "the speech model is not installed or still loading: if this lasts, run \

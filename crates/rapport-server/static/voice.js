@@ -26,6 +26,9 @@
   var meter = document.getElementById("voice-level");
   var form = box.form;
   var wpmField = form ? form.querySelector("input[name=wpm]") : null;
+  // The tokens of the recordings kept with this answer, when the user keeps recordings.
+  var keptField = form ? form.querySelector("input[name=recordings]") : null;
+  var keepText = document.getElementById("voice-keep");
   var maxSeconds = parseInt(section.getAttribute("data-max-seconds"), 10) || 300;
 
   // The meter and clock refresh this often; a microphone that has given no level above
@@ -62,6 +65,9 @@
         return r.ok ? r.json() : null;
       })
       .then(function (s) {
+        if (s && s.keeps_recordings) {
+          setText(keepText, "is kept with your attempt, as you chose, until you delete the attempt");
+        }
         if (s && !s.ready && state === "idle") {
           if (again) {
             window.setTimeout(function () {
@@ -354,6 +360,15 @@
     }
     if (wpmField && speakingSeconds > 0) {
       wpmField.value = String(Math.round((spokenWords * 60) / speakingSeconds));
+    }
+    // A recording kept with the answer (only when the user keeps recordings) goes with
+    // the answer's others; a recording into an empty box starts a new answer.
+    if (keptField) {
+      var kept = had ? keptField.value.trim() : "";
+      if (result.recording) {
+        kept = kept ? kept + " " + result.recording : result.recording;
+      }
+      keptField.value = kept;
     }
     // Pauses, long silences and fillers of every recording in this answer, added up.
     ["pauses", "long_silences", "fillers"].forEach(function (name) {

@@ -623,6 +623,9 @@ struct AnswerForm {
     answer: String,
     #[serde(default)]
     started_ms: String,
+    /// Tokens of the answer's recordings, when the user keeps them.
+    #[serde(default)]
+    recordings: String,
 }
 
 async fn answer(
@@ -655,6 +658,7 @@ async fn answer(
         let mut page = question(&state, &session, &questions, n, &answered, started_ms);
         page.answer = form.answer.clone();
         page.error = Some(err.message);
+        page.voice.recordings.clone_from(&form.recordings);
         super::page_with(err.status, &page)
     };
     let question_id = Question::Id(guide.id.clone());
@@ -668,6 +672,8 @@ async fn answer(
             .seconds
             .map(|_| u32::try_from((now - started_ms) / 1000).unwrap_or(u32::MAX)),
         session_id: Some(session.id.clone()),
+        recordings: Vec::new(),
+        held: crate::recordings::tokens(&form.recordings),
     };
     if let Err(err) = scoring::save(&state, &report, form.answer.clone(), made).await {
         return again(AppError {
@@ -863,6 +869,8 @@ async fn follow_up_answer(
         mode: Mode::Mock,
         seconds_taken: attempt.attempt.seconds_taken,
         session_id: Some(session.id.clone()),
+        recordings: Vec::new(),
+        held: Vec::new(),
     };
     if let Err(err) = scoring::save(&state, &report, combined, made).await {
         return again(AppError {

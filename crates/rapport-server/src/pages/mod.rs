@@ -61,6 +61,9 @@ pub(crate) fn page_with(
 pub(crate) struct Voice {
     /// The longest recording transcribed at once, in seconds: the recorder stops there.
     pub(crate) max_seconds: u32,
+    /// The tokens of the recordings held for this answer (when the user keeps
+    /// recordings), carried by the form so that a page shown again keeps them.
+    pub(crate) recordings: String,
 }
 
 impl Voice {
@@ -68,6 +71,7 @@ impl Voice {
     pub(crate) fn new() -> Voice {
         Voice {
             max_seconds: rapport_speech::MAX_SECONDS,
+            recordings: String::new(),
         }
     }
 

@@ -238,6 +238,9 @@ struct AnswerForm {
     /// The question in the user's own words, when practised from `/ask`.
     #[serde(default)]
     question: String,
+    /// Tokens of the answer's recordings, when the user keeps them.
+    #[serde(default)]
+    recordings: String,
 }
 
 async fn submit(
@@ -264,6 +267,7 @@ async fn submit(
         let mut data = practice(&state, guide, limit, own.clone()).await?;
         data.answer = form.answer.clone();
         data.error = Some(message);
+        data.voice.recordings.clone_from(&form.recordings);
         page_with(status, &data)
     };
     let mut report = match scoring::score(
@@ -296,6 +300,8 @@ async fn submit(
         mode: if timed { Mode::Timed } else { Mode::Practice },
         seconds_taken,
         session_id: None,
+        recordings: Vec::new(),
+        held: crate::recordings::tokens(&form.recordings),
     };
     let saved = match scoring::save(&state, &report, form.answer.clone(), made).await {
         Ok(saved) => saved,
@@ -333,11 +339,21 @@ struct AttemptPage {
     taken: Option<String>,
     /// What the recordings said of the delivery, when the answer was spoken.
     heard: Option<Heard>,
+    /// The recordings kept with the attempt.
+    recordings: Vec<KeptRecording>,
     card: Card,
     change: Option<Change>,
     /// `&question=…` for retry links when the question was asked in the user's own
     /// words, so that the retry keeps them; empty otherwise.
     own_query: String,
+}
+
+/// A recording kept with the attempt, as the page plays it.
+struct KeptRecording {
+    position: u32,
+    /// `0:42`.
+    length: String,
+    url: String,
 }
 
 /// What changed since the previous attempt at the question.
@@ -559,6 +575,15 @@ async fn attempt_page(
         ),
         card: Card::new(&report, &a.answer),
         change,
+        recordings: crate::recordings::recordings_of(&state, attempt.id)
+            .await?
+            .into_iter()
+            .map(|r| KeptRecording {
+                position: r.position,
+                length: speaking_time(r.seconds.round() as u32),
+                url: crate::recordings::play_url(attempt.id, r.position),
+            })
+            .collect(),
     })
 }
 

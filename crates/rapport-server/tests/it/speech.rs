@@ -474,3 +474,239 @@ async fn a_spoken_attempt_is_transcribed_scored_and_saved_and_a_bad_one_saves_no
     assert!(kept * 4 >= words(&said).len() * 3, "{transcript}");
     assert_eq!(app.count().await, 1, "one attempt saved");
 }
+
+/// `PUT /api/settings` with this document.
+async fn put_settings(app: &TestApp, body: &str) -> Reply {
+    let request = TestApp::request(Method::PUT, "/api/settings")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_owned()))
+        .expect("request");
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn recordings_are_kept_only_when_chosen_and_go_with_their_attempt() {
+    let app = app_with_speech().await;
+    let said = spoken_text(&app);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let wav = std::fs::read(speak(dir.path(), "kept", &said)).expect("espeak-ng wrote it");
+    let count_recordings = async |id: i64| {
+        let list = app.get(&format!("/api/attempts/{id}/recordings")).await;
+        assert_eq!(list.status, 200, "{}", list.body);
+        list.json().as_array().expect("a list").len()
+    };
+
+    // Off by default: no token, and an answer sent with a made-up one keeps nothing.
+    assert_eq!(
+        app.get("/api/settings").await.json()["keep_recordings"],
+        false
+    );
+    let status = app.get("/api/transcribe").await.json();
+    assert_eq!(status["keeps_recordings"], false, "{status}");
+    let reply = transcribe(&app, "audio/wav", wav.clone()).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(reply.json().get("recording").is_none(), "{}", reply.body);
+    let transcript = reply.json()["transcript"]
+        .as_str()
+        .expect("text")
+        .to_owned();
+    let page = app.get("/practice/difficult-customer").await;
+    assert!(
+        page.body.contains(r#"name="recordings" value="""#),
+        "the form carries tokens"
+    );
+    let csrf = app.csrf();
+    let saved = app
+        .post_form(
+            "/practice/difficult-customer",
+            &[
+                ("csrf", &csrf),
+                ("answer", &transcript),
+                ("recordings", "0123456789abcdef"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let first: i64 = saved.location()["/attempts/".len()..]
+        .split('?')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .expect("the attempt's page");
+    assert_eq!(count_recordings(first).await, 0);
+    assert!(
+        !app.get(&format!("/attempts/{first}"))
+            .await
+            .body
+            .contains("<audio")
+    );
+
+    // Chosen on the settings page (its form, with the page's token).
+    let settings = app.get("/settings").await;
+    assert_eq!(settings.status, 200);
+    assert!(
+        settings.body.contains(r#"name="keep_recordings""#),
+        "{}",
+        settings.body
+    );
+    assert!(!settings.body.contains(" checked"), "off by default");
+    let chosen = app
+        .post_form("/settings", &[("csrf", &csrf), ("keep_recordings", "on")])
+        .await;
+    assert_eq!(chosen.status, 303, "{}", chosen.body);
+    assert!(app.get("/settings").await.body.contains(" checked"));
+    assert_eq!(
+        app.get("/api/transcribe").await.json()["keeps_recordings"],
+        true
+    );
+
+    // Two recordings of one answer: both kept with it, in order, byte for byte.
+    let one = transcribe(&app, "audio/wav", wav.clone()).await.json();
+    let two = transcribe(&app, "audio/wav", wav.clone()).await.json();
+    let tokens = [&one, &two].map(|d| d["recording"].as_str().expect("a token").to_owned());
+    assert_ne!(tokens[0], tokens[1]);
+    let both = format!("{} {}", tokens[0], tokens[1]);
+    let saved = app
+        .post_form(
+            "/practice/difficult-customer",
+            &[
+                ("csrf", &csrf),
+                ("answer", &transcript),
+                ("recordings", &both),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let kept: i64 = saved.location()["/attempts/".len()..]
+        .split('?')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .expect("the attempt's page");
+    let list = app
+        .get(&format!("/api/attempts/{kept}/recordings"))
+        .await
+        .json();
+    assert_eq!(list.as_array().map(Vec::len), Some(2), "{list}");
+    assert_eq!(list[0]["position"], 1);
+    assert_eq!(list[0]["media_type"], "audio/wav");
+    assert_eq!(list[0]["size"], wav.len());
+    let seconds = list[0]["seconds"].as_f64().expect("seconds") as f32;
+    assert!((seconds - wav_seconds(&wav)).abs() < 0.05, "{list}");
+    let url = list[1]["url"].as_str().expect("a url").to_owned();
+    assert_eq!(url, format!("/attempts/{kept}/recordings/2"));
+    let played = app.get(&url).await;
+    assert_eq!(played.status, 200);
+    assert_eq!(played.headers[header::CONTENT_TYPE], "audio/wav");
+    assert_eq!(played.headers[header::CACHE_CONTROL], "private, no-store");
+    assert!(played.bytes == wav, "the recording comes back as sent");
+    let page = app.get(&format!("/attempts/{kept}")).await.body;
+    assert_eq!(page.matches("<audio controls").count(), 2, "{page}");
+    assert!(page.contains(&format!(r#"src="/attempts/{kept}/recordings/1""#)));
+
+    // A token is used once: sending it again keeps nothing more.
+    let again = app
+        .post_json(
+            "/api/attempts",
+            &serde_json::json!({"question_id": "difficult-customer", "answer": transcript, "recordings": [tokens[0]]}),
+        )
+        .await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    let again_id = again.json()["id"].as_i64().expect("an id");
+    assert_eq!(count_recordings(again_id).await, 0);
+
+    // The JSON API keeps one by its token, and a spoken attempt keeps its own.
+    let three = transcribe(&app, "audio/wav", wav.clone()).await.json();
+    let by_api = app
+        .post_json(
+            "/api/attempts",
+            &serde_json::json!({"question_id": "difficult-customer", "answer": transcript, "recordings": [three["recording"]]}),
+        )
+        .await;
+    assert_eq!(by_api.status, 201, "{}", by_api.body);
+    let by_api = by_api.json()["id"].as_i64().expect("an id");
+    assert_eq!(count_recordings(by_api).await, 1);
+    let spoken = app
+        .post_bytes(
+            "/api/attempts/spoken?question_id=difficult-customer",
+            "audio/wav",
+            wav.clone(),
+        )
+        .await;
+    assert_eq!(spoken.status, 201, "{}", spoken.body);
+    let spoken = spoken.json()["id"].as_i64().expect("an id");
+    assert_eq!(count_recordings(spoken).await, 1);
+
+    // Missing recordings are 404 with a code, never another attempt's.
+    for path in [
+        format!("/attempts/{kept}/recordings/3"),
+        format!("/attempts/{kept}/recordings/0"),
+        format!("/attempts/{kept}/recordings/x"),
+        format!("/attempts/{first}/recordings/1"),
+        "/attempts/999999/recordings/1".to_owned(),
+    ] {
+        let reply = app.get(&path).await;
+        assert_eq!(reply.status, 404, "{path}: {}", reply.body);
+    }
+    assert_eq!(app.get("/api/attempts/999999/recordings").await.status, 404);
+
+    // Deleting the attempt deletes its recordings.
+    let deleted = app
+        .post_form(&format!("/attempts/{kept}/delete"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(deleted.status, 303, "{}", deleted.body);
+    assert_eq!(app.get(&url).await.status, 404);
+    assert!(
+        app.state()
+            .store()
+            .recordings(rapport_store::LOCAL_USER, kept)
+            .await
+            .expect("the store answers")
+            .is_empty()
+    );
+
+    // Turned off by the API: recordings kept so far stay until deleted from /settings.
+    let off = put_settings(&app, r#"{"keep_recordings": false}"#).await;
+    assert_eq!(off.status, 200, "{}", off.body);
+    assert!(
+        transcribe(&app, "audio/wav", wav)
+            .await
+            .json()
+            .get("recording")
+            .is_none()
+    );
+    assert_eq!(count_recordings(spoken).await, 1);
+    let cleared = app
+        .post_form("/settings/recordings/delete", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(cleared.status, 303, "{}", cleared.body);
+    assert_eq!(cleared.location(), "/settings?done=2");
+    assert!(
+        app.get("/settings?done=2")
+            .await
+            .body
+            .contains("2 recordings deleted.")
+    );
+    assert_eq!(count_recordings(spoken).await, 0);
+    assert_eq!(count_recordings(by_api).await, 0);
+    assert!(
+        app.get(&format!("/attempts/{spoken}")).await.status == 200,
+        "the attempt stays"
+    );
+
+    // Bad settings documents are refused, and the settings form needs its token.
+    for bad in [
+        r#"{"keep_recordings": "yes"}"#,
+        r#"{"keep": true}"#,
+        "not json",
+    ] {
+        let reply = put_settings(&app, bad).await;
+        assert_eq!(reply.status, 400, "{bad}: {}", reply.body);
+    }
+    let forged = app
+        .post_form("/settings", &[("keep_recordings", "on")])
+        .await;
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    assert_eq!(
+        app.get("/api/settings").await.json()["keep_recordings"],
+        false
+    );
+}

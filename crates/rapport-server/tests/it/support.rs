@@ -60,6 +60,8 @@ pub struct Reply {
     pub headers: HeaderMap,
     /// The body as text.
     pub body: String,
+    /// The body as sent (a recording).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -168,6 +170,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
