@@ -24,8 +24,8 @@ use crate::{AppError, AppState};
 /// The largest recording accepted: five minutes of 48 kHz stereo 16-bit WAV, with room.
 pub const MAX_AUDIO_BYTES: usize = 64 * 1024 * 1024;
 
-/// The media types of a recording: WAV, and the browser's recordings (Opus in WebM from
-/// Chromium, in Ogg from Firefox). The bytes are told apart by their own header.
+/// The media types of a recording: WAV, and the browser's recordings (Opus in WebM, as
+/// Chromium and Firefox record, or in Ogg). The bytes are told apart by their own header.
 const AUDIO_TYPES: [&str; 6] = [
     "audio/wav",
     "audio/x-wav",

@@ -200,8 +200,9 @@
     }
   }
 
-  // Opus in WebM (Chromium) or Ogg (Firefox), which the server decodes; else whatever
-  // the browser records, and the server says whether it can read it.
+  // Opus in WebM (Chromium and current Firefox) or in Ogg (a browser that records no
+  // WebM), which the server decodes; else whatever the browser records, and the server
+  // says whether it can read it.
   function mediaType() {
     var types = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus"];
     for (var i = 0; i < types.length; i++) {

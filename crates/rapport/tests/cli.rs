@@ -1374,7 +1374,6 @@ fn opening(text: &str, words: usize) -> String {
 /// target/tmp/e2e-voice/.
 #[test]
 fn the_browser_records_a_spoken_answer_and_transcribes_it_on_this_machine() {
-    use std::io::BufRead;
     let root = browser_installed();
     let model = user_data_dir().join("models/whisper-tiny.en");
     assert!(
@@ -1384,15 +1383,7 @@ fn the_browser_records_a_spoken_answer_and_transcribes_it_on_this_machine() {
         model.display()
     );
 
-    // What is said: the opening of the first sample answer of a customer-focus guide.
-    let guide = rapport_pack::builtin_packs()
-        .into_iter()
-        .flat_map(|load| load.pack)
-        .filter(|pack| pack.id == "customer-focus")
-        .flat_map(|pack| pack.guides)
-        .find(|guide| guide.id == "difficult-customer")
-        .expect("the customer-focus pack has difficult-customer");
-    let spoken = opening(&guide.samples[0].text, 30);
+    let (guide, spoken) = spoken_answer();
     let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-voice");
     std::fs::create_dir_all(&out_dir).expect("the output folder");
     let wav = out_dir.join("answer.wav");
@@ -1421,22 +1412,12 @@ fn the_browser_records_a_spoken_answer_and_transcribes_it_on_this_machine() {
         let entry = entry.expect("a model file");
         std::fs::copy(entry.path(), copy.join(entry.file_name())).expect("copy a model file");
     }
-    let mut server = Server::start(data_dir.path());
-    let banner = server._stdout.as_mut().expect("the server's output");
-    let voice = banner
-        .lines()
-        .map(|line| line.expect("the server's banner"))
-        .find(|line| line.contains("voice "))
-        .unwrap_or_default();
-    assert!(
-        voice.contains("voice on"),
-        "the server did not load the speech model: {voice}"
-    );
+    let server = voice_server(data_dir.path());
 
     let run = Command::new("node")
         .arg(root.join("e2e/voice.mjs"))
         .arg(&server.base)
-        .arg(&guide.id)
+        .arg(&guide)
         .arg(&wav)
         .arg(&record_seconds)
         .arg(&out_dir)
@@ -1452,6 +1433,87 @@ fn the_browser_records_a_spoken_answer_and_transcribes_it_on_this_machine() {
     for shot in ["recording-390.png", "transcribed-390.png"] {
         let png = std::fs::read(out_dir.join(shot)).unwrap_or_else(|_| panic!("{shot}"));
         assert!(png.starts_with(b"\x89PNG") && png.len() > 5_000, "{shot}");
+    }
+}
+
+/// What the voice tests say: the opening of the first sample answer of the customer-focus
+/// pack's difficult-customer guide, with the guide's id.
+fn spoken_answer() -> (String, String) {
+    let guide = rapport_pack::builtin_packs()
+        .into_iter()
+        .flat_map(|load| load.pack)
+        .filter(|pack| pack.id == "customer-focus")
+        .flat_map(|pack| pack.guides)
+        .find(|guide| guide.id == "difficult-customer")
+        .expect("the customer-focus pack has difficult-customer");
+    let spoken = opening(&guide.samples[0].text, 30);
+    (guide.id, spoken)
+}
+
+/// `rapport serve` on `data_dir`, once its banner says that it loaded the speech model.
+fn voice_server(data_dir: &Path) -> Server {
+    use std::io::BufRead;
+    let mut server = Server::start(data_dir);
+    let banner = server._stdout.as_mut().expect("the server's output");
+    let voice = banner
+        .lines()
+        .map(|line| line.expect("the server's banner"))
+        .find(|line| line.contains("voice "))
+        .unwrap_or_default();
+    assert!(
+        voice.contains("voice on"),
+        "the server did not load the speech model: {voice}"
+    );
+    server
+}
+
+/// Answering out loud in the real Firefox ESR (e2e/voice-firefox.mjs, puppeteer-core over
+/// WebDriver BiDi): espeak-ng reads the same opening into a WAV file, a private PulseAudio
+/// server plays it as Firefox's microphone, and the page records it with MediaRecorder
+/// twice, as Firefox records it (Opus in WebM) and in Ogg (as where WebM is not offered),
+/// each sent to a real `rapport serve` with the installed speech model and transcribed
+/// into the answer box. What was sent and screenshots land in target/tmp/e2e-firefox/.
+#[test]
+fn firefox_records_a_spoken_answer_in_webm_and_ogg_and_it_is_transcribed() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    assert!(
+        root.join("e2e/node_modules/puppeteer-core").is_dir()
+            && Path::new("/usr/bin/firefox-esr").exists()
+            && Path::new("/usr/bin/pulseaudio").exists(),
+        "the Firefox test needs Firefox ESR, PulseAudio and puppeteer-core: run \
+         scripts/install-browser.sh"
+    );
+    let (guide, spoken) = spoken_answer();
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-firefox");
+    std::fs::create_dir_all(&out_dir).expect("the output folder");
+    let wav = out_dir.join("answer.wav");
+    // The WAV plays looped, so the recording runs a little longer than the speech.
+    let record_seconds = (speak_to(&wav, &spoken).ceil() as u64 + 3).to_string();
+    let data_dir = data_dir_with_speech_model();
+    let server = voice_server(data_dir.path());
+
+    let run = Command::new("node")
+        .arg(root.join("e2e/voice-firefox.mjs"))
+        .arg(&server.base)
+        .arg(&guide)
+        .arg(&wav)
+        .arg(&record_seconds)
+        .arg(&out_dir)
+        .arg(&spoken)
+        .output()
+        .expect("node runs (scripts/install-browser.sh installs it)");
+    assert!(
+        run.status.success(),
+        "the Firefox voice test failed:\n{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for (file, magic) in [
+        ("recording.ogg", &b"OggS"[..]),
+        ("recording.webm", &b"\x1a\x45\xdf\xa3"[..]),
+    ] {
+        let sent = std::fs::read(out_dir.join(file)).unwrap_or_else(|_| panic!("{file}"));
+        assert!(sent.starts_with(magic) && sent.len() > 10_000, "{file}");
     }
 }
 
