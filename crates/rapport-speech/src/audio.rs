@@ -233,13 +233,13 @@ pub fn resample(input: &[f32], from: u32, to: u32) -> Vec<f32> {
         let mut acc = 0.0f64;
         let first = floor.saturating_sub(half);
         let last = (floor + half).min(input.len() - 1);
-        for i in first..=last {
+        for (i, x) in input.iter().enumerate().take(last + 1).skip(first) {
             let k = i + half - floor;
             let w = match &table {
                 Some(t) => t[phase as usize * taps + k],
                 None => weight(k as f64 - half as f64 - phase as f64 / up as f64),
             };
-            acc += f64::from(input[i]) * w;
+            acc += f64::from(*x) * w;
         }
         out.push(acc as f32);
     }
