@@ -558,6 +558,7 @@ pub(crate) async fn create_attempt(
         session_id: body.session_id,
         recordings: Vec::new(),
         held: body.recordings,
+        audio: None,
     };
     let json = save_attempt(&state, &report, body.answer, made).await?;
     Ok((StatusCode::CREATED, axum::Json(json)).into_response())

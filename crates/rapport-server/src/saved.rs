@@ -40,6 +40,25 @@ pub struct ReportDoc {
     pub off_topic: bool,
     /// `lexical` or `semantic`.
     pub engine: String,
+    /// For a spoken answer, the delivery heard in its recordings (not in the document
+    /// the engine writes: the server adds it when it saves a spoken attempt).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<AudioDoc>,
+}
+
+/// The delivery heard in a spoken answer's recordings, as saved with it: at least the
+/// pace; the counts when they were measured.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct AudioDoc {
+    /// Words a minute over the speaking time.
+    pub words_per_minute: f64,
+    /// Silences of 0.6 s or more between stretches of speech.
+    pub pauses: Option<u32>,
+    /// Silences of 2.5 s or more.
+    pub long_silences: Option<u32>,
+    /// Fillers heard ("um", "uh", ...).
+    pub fillers: Option<u32>,
 }
 
 /// How a free question was matched to a guide.

@@ -161,6 +161,9 @@ pub(crate) struct Made {
     /// The tokens of recordings held for the answer (see `recordings.rs`), kept with it
     /// after `recordings`.
     pub(crate) held: Vec<String>,
+    /// For a spoken answer, the delivery heard in its recordings, saved in the report
+    /// as `audio` (read back as `saved::AudioDoc`).
+    pub(crate) audio: Option<serde_json::Value>,
 }
 
 /// Saves a scored answer as one of the local user's attempts.
@@ -170,8 +173,12 @@ pub(crate) async fn save(
     answer: String,
     made: Made,
 ) -> Result<Attempt, AppError> {
-    let report_json = serde_json::to_string(&ReportJson::new(report))
+    let mut doc = serde_json::to_value(ReportJson::new(report))
         .map_err(|_| internal("the report could not be saved"))?;
+    if let (Some(audio), Some(fields)) = (made.audio, doc.as_object_mut()) {
+        fields.insert("audio".to_owned(), audio);
+    }
+    let report_json = doc.to_string();
     let attempt = NewAttempt {
         user_id: LOCAL_USER.to_owned(),
         guide_id: report.question_id.clone(),

@@ -204,6 +204,7 @@ pub(crate) async fn spoken_attempt(
             Vec::new()
         },
         held: Vec::new(),
+        audio: serde_json::to_value(&transcript.delivery).ok(),
     };
     let attempt = save_attempt(&state, &report, transcript.text.clone(), made).await?;
     let json = SpokenAttemptJson {

@@ -674,6 +674,7 @@ async fn answer(
         session_id: Some(session.id.clone()),
         recordings: Vec::new(),
         held: crate::recordings::tokens(&form.recordings),
+        audio: None,
     };
     if let Err(err) = scoring::save(&state, &report, form.answer.clone(), made).await {
         return again(AppError {
@@ -871,6 +872,7 @@ async fn follow_up_answer(
         session_id: Some(session.id.clone()),
         recordings: Vec::new(),
         held: Vec::new(),
+        audio: None,
     };
     if let Err(err) = scoring::save(&state, &report, combined, made).await {
         return again(AppError {

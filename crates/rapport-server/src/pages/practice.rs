@@ -302,6 +302,8 @@ async fn submit(
         session_id: None,
         recordings: Vec::new(),
         held: crate::recordings::tokens(&form.recordings),
+        audio: Heard::from_fields(&form.wpm, &form.pauses, &form.long_silences, &form.fillers)
+            .map(|h| h.json()),
     };
     let saved = match scoring::save(&state, &report, form.answer.clone(), made).await {
         Ok(saved) => saved,
@@ -314,13 +316,7 @@ async fn submit(
             .await;
         }
     };
-    let mut to = format!("/attempts/{}", saved.id);
-    if let Some(heard) =
-        Heard::from_fields(&form.wpm, &form.pauses, &form.long_silences, &form.fillers)
-    {
-        to.push_str(&heard.query());
-    }
-    Ok(Redirect::to(&to).into_response())
+    Ok(Redirect::to(&format!("/attempts/{}", saved.id)).into_response())
 }
 
 /// `/attempts/{id}`.
@@ -435,8 +431,8 @@ fn sides(old: &str, new: &str) -> (Vec<Span>, Vec<Span>) {
     (before, after)
 }
 
-/// The delivery heard in a spoken answer's recordings, carried from the form to the
-/// attempt page in its address (it is not saved with the attempt).
+/// The delivery heard in a spoken answer's recordings: sent with the form by the page's
+/// script, saved with the attempt (`audio` in its report) and said on its page.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Heard {
     wpm: u32,
@@ -492,35 +488,31 @@ impl Heard {
         s
     }
 
-    /// `?wpm=…&pauses=…`, the counts that are known.
-    fn query(&self) -> String {
-        let mut q = format!("?wpm={}", self.wpm);
-        for (name, v) in [
-            ("pauses", self.pauses),
-            ("long_silences", self.long_silences),
-            ("fillers", self.fillers),
-        ] {
-            if let Some(v) = v {
-                q.push_str(&format!("&{name}={v}"));
-            }
-        }
-        q
+    /// The delivery as saved with the attempt (`audio` in its report).
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "words_per_minute": self.wpm,
+            "pauses": self.pauses,
+            "long_silences": self.long_silences,
+            "fillers": self.fillers,
+        })
     }
-}
 
-/// The attempt page's query string.
-#[derive(Deserialize)]
-struct AttemptQuery {
-    wpm: Option<String>,
-    pauses: Option<String>,
-    long_silences: Option<String>,
-    fillers: Option<String>,
+    /// The delivery saved with an attempt; `None` without a plausible pace.
+    fn saved(doc: &crate::saved::AudioDoc) -> Option<Heard> {
+        let wpm = doc.words_per_minute.round();
+        (1.0..1000.0).contains(&wpm).then_some(Heard {
+            wpm: wpm as u32,
+            pauses: doc.pauses,
+            long_silences: doc.long_silences,
+            fillers: doc.fillers,
+        })
+    }
 }
 
 async fn attempt_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(query): Query<AttemptQuery>,
 ) -> Result<Response, AppError> {
     let found = match attempt_id(&id) {
         Ok(id) => scoring::attempt(&state, id).await,
@@ -567,12 +559,10 @@ async fn attempt_page(
         when_machine: machine_time(a.created_at_ms),
         mode: a.mode.as_str(),
         taken: a.seconds_taken.map(speaking_time),
-        heard: Heard::from_fields(
-            query.wpm.as_deref().unwrap_or(""),
-            query.pauses.as_deref().unwrap_or(""),
-            query.long_silences.as_deref().unwrap_or(""),
-            query.fillers.as_deref().unwrap_or(""),
-        ),
+        heard: crate::saved::ReportDoc::parse(&a.report_json)
+            .audio
+            .as_ref()
+            .and_then(Heard::saved),
         card: Card::new(&report, &a.answer),
         change,
         recordings: crate::recordings::recordings_of(&state, attempt.id)

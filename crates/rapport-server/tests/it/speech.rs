@@ -473,6 +473,11 @@ async fn a_spoken_attempt_is_transcribed_scored_and_saved_and_a_bad_one_saves_no
     let kept = words(&said).iter().filter(|w| heard.contains(w)).count();
     assert!(kept * 4 >= words(&said).len() * 3, "{transcript}");
     assert_eq!(app.count().await, 1, "one attempt saved");
+    // The delivery is saved with it: the attempt's page says it.
+    let page = app
+        .get(&format!("/attempts/{}", doc["id"].as_i64().expect("an id")))
+        .await;
+    assert!(page.body.contains("words a minute"), "{}", page.body);
 }
 
 /// `PUT /api/settings` with this document.
