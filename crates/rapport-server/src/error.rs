@@ -44,6 +44,10 @@ pub struct ErrorBody {
     pub error: &'static str,
     /// Human message.
     pub message: String,
+    /// The request's id, as the server's log has it (and `X-Request-Id`): quote it when
+    /// reporting a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl IntoResponse for AppError {
@@ -51,6 +55,7 @@ impl IntoResponse for AppError {
         let body = ErrorBody {
             error: self.code,
             message: self.message,
+            request_id: crate::log::request_id(),
         };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after {

@@ -1,12 +1,38 @@
-//! The request log: one line per request (method, path, status, milliseconds) and one per
-//! internal failure, through `tracing`. Never the query string (it can carry the user's
-//! own question), a body, an answer or a header.
+//! The request log: one line per request (request id, method, path, status,
+//! milliseconds) and one per internal failure, through `tracing`. Never the query string
+//! (it can carry the user's own question), a body, an answer or a header.
+//!
+//! Every request gets an id, sent back as `X-Request-Id` and in the body of every JSON
+//! error (`request_id`), and carried by every line logged while it is served, so that a
+//! user's report of an error leads to its lines in the log.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::Request;
+use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
+use tracing::Instrument;
+
+tokio::task_local! {
+    /// The id of the request being served.
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being served, when there is one.
+pub(crate) fn request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
+/// A new request id: this process's random prefix and a count, so that ids are unique
+/// across restarts and servers without any coordination.
+fn next_id() -> String {
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| crate::random_token()[..8].to_owned());
+    format!("{prefix}-{}", COUNT.fetch_add(1, Ordering::Relaxed) + 1)
+}
 
 /// Logs each request once its response is ready: errors (5xx) at `error`, refusals (4xx)
 /// at `warn`, the rest at `info`.
@@ -14,15 +40,24 @@ pub(crate) async fn requests(request: Request, next: Next) -> Response {
     let method = request.method().clone();
     // The path only: ids of guides and attempts, never the user's words.
     let path = request.uri().path().to_owned();
+    let id = next_id();
+    let span = tracing::info_span!("request", id = %id);
     let start = Instant::now();
-    let response = next.run(request).await;
+    let mut response = REQUEST_ID
+        .scope(id.clone(), next.run(request))
+        .instrument(span.clone())
+        .await;
     let status = response.status().as_u16();
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     let ms = format!("{ms:.1}");
+    let _in = span.enter();
     match status {
         500.. => tracing::error!(%method, path, status, ms, "request"),
         400..=499 => tracing::warn!(%method, path, status, ms, "request"),
         _ => tracing::info!(%method, path, status, ms, "request"),
+    }
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
     }
     response
 }

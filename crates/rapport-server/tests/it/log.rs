@@ -47,3 +47,38 @@ async fn every_request_is_logged_without_the_users_words() {
         assert!(!log.contains(secret), "{secret} in the log: {log}");
     }
 }
+
+#[tokio::test]
+async fn an_error_carries_the_request_id_its_log_lines_have() {
+    let (buffer, _log) = LogBuffer::capture();
+    let app = TestApp::new().await;
+
+    let missing = app.get("/api/attempts/999999").await;
+    assert_eq!(missing.status, 404);
+    let body = missing.json();
+    let id = body["request_id"]
+        .as_str()
+        .expect("a JSON error names its request")
+        .to_owned();
+    assert_eq!(missing.headers["x-request-id"], id.as_str());
+    let refused = app
+        .post_raw("/api/score", "application/json", "{not json".to_owned())
+        .await;
+    assert_eq!(refused.status, 400);
+    let other = refused.json()["request_id"]
+        .as_str()
+        .expect("every JSON error")
+        .to_owned();
+    assert_ne!(id, other, "each request has its own id");
+    // A page that works has an id too, in its header only.
+    let page = app.get("/").await;
+    assert!(page.headers.contains_key("x-request-id"));
+
+    // The log line of that request carries the same id.
+    let log = buffer.text();
+    let line = log
+        .lines()
+        .find(|l| l.contains("path=\"/api/attempts/999999\""))
+        .unwrap_or_else(|| panic!("no line for the request: {log}"));
+    assert!(line.contains(&id), "{line}");
+}
