@@ -287,6 +287,79 @@ impl Settings {
     }
 }
 
+/// What a user may do on a server with accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Practises; shares practice only by joining a coach's cohort.
+    Candidate,
+    /// Runs cohorts of candidates.
+    Coach,
+    /// Scores candidates in hiring rounds.
+    Interviewer,
+    /// Manages the server.
+    Admin,
+}
+
+impl Role {
+    /// Every role, in documentation order.
+    pub const ALL: [Role; 4] = [Role::Candidate, Role::Coach, Role::Interviewer, Role::Admin];
+
+    /// The name stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Candidate => "candidate",
+            Role::Coach => "coach",
+            Role::Interviewer => "interviewer",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The role with this name.
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+}
+
+/// A user of a server with accounts. The name is the user id their records carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Unique; what they log in with.
+    pub name: String,
+    /// What they may do.
+    pub role: Role,
+    /// The password's argon2id hash (PHC string); never the password.
+    pub password_hash: String,
+    /// When the account was made, in milliseconds since the Unix epoch.
+    pub created_at_ms: i64,
+}
+
+/// A session to save at login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession {
+    /// A hash of the token in the user's cookie (the token itself is never stored).
+    pub token_hash: String,
+    /// Whose session it is.
+    pub user_name: String,
+    /// The session's token for form posts.
+    pub csrf: String,
+    /// When it began.
+    pub created_at_ms: i64,
+    /// When it ends.
+    pub expires_at_ms: i64,
+}
+
+/// A live session with its user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Whose session it is.
+    pub user: User,
+    /// The session's token for form posts.
+    pub csrf: String,
+    /// When it ends.
+    pub expires_at_ms: i64,
+}
+
 /// A store failure. Messages name what failed without leaking SQL.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -356,6 +429,32 @@ pub trait Store: Send + Sync {
 
     /// Changes the user's settings.
     async fn set_settings(&self, user_id: &str, settings: &Settings) -> Result<(), StoreError>;
+
+    /// Adds a user; `false` when the name is taken.
+    async fn add_user(&self, user: User) -> Result<bool, StoreError>;
+
+    /// The user with this name.
+    async fn user(&self, name: &str) -> Result<Option<User>, StoreError>;
+
+    /// Every user, by name.
+    async fn users(&self) -> Result<Vec<User>, StoreError>;
+
+    /// Removes a user with everything of theirs (sessions, attempts and their recordings,
+    /// scorecards, settings), in one transaction; `false` when there is no such user.
+    async fn remove_user(&self, name: &str) -> Result<bool, StoreError>;
+
+    /// Replaces a user's password hash and ends their sessions; `false` when there is no
+    /// such user.
+    async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError>;
+
+    /// Saves a session, and forgets every session that ended before it began.
+    async fn add_session(&self, session: NewSession) -> Result<(), StoreError>;
+
+    /// The live session with this token hash at `now_ms`, with its user.
+    async fn session(&self, token_hash: &str, now_ms: i64) -> Result<Option<Session>, StoreError>;
+
+    /// Ends a session (logging out); ending one that is gone is not an error.
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
 
     /// One attempt of the user's.
     async fn attempt(&self, user_id: &str, id: i64) -> Result<Option<Attempt>, StoreError>;

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use crate::{
-    Attempt, Mode, NewAttempt, NewScorecard, RecordingInfo, Scorecard, ScorecardStep, Source,
-    StepResult, StoreError,
+    Attempt, Mode, NewAttempt, NewScorecard, RecordingInfo, Role, Scorecard, ScorecardStep, Source,
+    StepResult, StoreError, User,
 };
 
 /// One row of `attempts`.
@@ -89,6 +89,26 @@ impl RecordingRow {
 /// `None` for 0, which no recording has.
 pub(crate) fn position_column(position: u32) -> Option<i64> {
     i64::from(position).checked_sub(1).filter(|p| *p >= 0)
+}
+
+/// One row of `users`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRow {
+    name: String,
+    role: String,
+    password_hash: String,
+    created_at_ms: i64,
+}
+
+impl UserRow {
+    pub(crate) fn user(self) -> Result<User, StoreError> {
+        Ok(User {
+            role: Role::parse(&self.role).ok_or_else(|| corrupt("role", &self.role))?,
+            name: self.name,
+            password_hash: self.password_hash,
+            created_at_ms: self.created_at_ms,
+        })
+    }
 }
 
 /// A score as stored: both backends keep it in a small integer.

@@ -12,12 +12,12 @@ use sqlx::sqlite::{
 use sqlx::{Connection, FromRow, Row, Sqlite, SqliteConnection, Transaction};
 
 use crate::rows::{
-    self, AttemptRow, RecordingRow, ScorecardRow, ScorecardStepRow, StepRow, position_column,
-    query_error, score_column, seconds_column,
+    self, AttemptRow, RecordingRow, ScorecardRow, ScorecardStepRow, StepRow, UserRow,
+    position_column, query_error, score_column, seconds_column,
 };
 use crate::{
-    Attempt, AttemptFilter, NewAttempt, NewRecording, NewScorecard, Recording, RecordingInfo,
-    Scorecard, Settings, Store, StoreError,
+    Attempt, AttemptFilter, NewAttempt, NewRecording, NewScorecard, NewSession, Recording,
+    RecordingInfo, Role, Scorecard, Session, Settings, Store, StoreError, User,
 };
 
 /// How long a writer waits for another (the CLI and the server share the file) before
@@ -508,6 +508,162 @@ impl Store for SqliteStore {
         tx.commit()
             .await
             .map_err(query_error("save the settings"))?;
+        Ok(())
+    }
+
+    async fn add_user(&self, user: User) -> Result<bool, StoreError> {
+        let mut tx = self.write().await?;
+        let added = sqlx::query(
+            "INSERT INTO users (name, role, password_hash, created_at_ms)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(&user.name)
+        .bind(user.role.as_str())
+        .bind(&user.password_hash)
+        .bind(user.created_at_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(query_error("add the user"))?
+        .rows_affected();
+        tx.commit().await.map_err(query_error("add the user"))?;
+        Ok(added > 0)
+    }
+
+    async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(
+            "SELECT name, role, password_hash, created_at_ms FROM users WHERE name = ?1",
+        )
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(query_error("read the user"))?;
+        row.map(UserRow::user).transpose()
+    }
+
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let rows: Vec<UserRow> = sqlx::query_as(
+            "SELECT name, role, password_hash, created_at_ms FROM users ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error("list the users"))?;
+        rows.into_iter().map(UserRow::user).collect()
+    }
+
+    async fn remove_user(&self, name: &str) -> Result<bool, StoreError> {
+        let mut tx = self.write().await?;
+        // Their sessions go with them (ON DELETE CASCADE); their records by user id,
+        // and with the attempts their steps and recordings.
+        for (sql, doing) in [
+            (
+                "DELETE FROM attempts WHERE user_id = ?1",
+                "delete the user's attempts",
+            ),
+            (
+                "DELETE FROM scorecards WHERE user_id = ?1",
+                "delete the user's scorecards",
+            ),
+            (
+                "DELETE FROM user_settings WHERE user_id = ?1",
+                "delete the user's settings",
+            ),
+        ] {
+            sqlx::query(sql)
+                .bind(name)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error(doing))?;
+        }
+        let removed = sqlx::query("DELETE FROM users WHERE name = ?1")
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error("remove the user"))?
+            .rows_affected();
+        tx.commit().await.map_err(query_error("remove the user"))?;
+        Ok(removed > 0)
+    }
+
+    async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
+        let mut tx = self.write().await?;
+        let changed = sqlx::query("UPDATE users SET password_hash = ?2 WHERE name = ?1")
+            .bind(name)
+            .bind(password_hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error("change the password"))?
+            .rows_affected();
+        sqlx::query("DELETE FROM sessions WHERE user_name = ?1")
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error("end the user's sessions"))?;
+        tx.commit()
+            .await
+            .map_err(query_error("change the password"))?;
+        Ok(changed > 0)
+    }
+
+    async fn add_session(&self, session: NewSession) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at_ms <= ?1")
+            .bind(session.created_at_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error("forget ended sessions"))?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_name, csrf, created_at_ms, expires_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .bind(&session.token_hash)
+        .bind(&session.user_name)
+        .bind(&session.csrf)
+        .bind(session.created_at_ms)
+        .bind(session.expires_at_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(query_error("save the session"))?;
+        tx.commit().await.map_err(query_error("save the session"))?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now_ms: i64) -> Result<Option<Session>, StoreError> {
+        let row: Option<(String, i64, String, String, String, i64)> = sqlx::query_as(
+            "SELECT s.csrf, s.expires_at_ms, u.name, u.role, u.password_hash, u.created_at_ms
+             FROM sessions s JOIN users u ON u.name = s.user_name
+             WHERE s.token_hash = ?1 AND s.expires_at_ms > ?2",
+        )
+        .bind(token_hash)
+        .bind(now_ms)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(query_error("read the session"))?;
+        row.map(
+            |(csrf, expires_at_ms, name, role, password_hash, created_at_ms)| {
+                Ok(Session {
+                    user: User {
+                        role: Role::parse(&role).ok_or_else(|| {
+                            StoreError::Query(format!("the database holds an invalid role: {role}"))
+                        })?,
+                        name,
+                        password_hash,
+                        created_at_ms,
+                    },
+                    csrf,
+                    expires_at_ms,
+                })
+            },
+        )
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("end the session"))?;
         Ok(())
     }
 

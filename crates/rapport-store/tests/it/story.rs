@@ -2,8 +2,8 @@
 //! and run against each backend.
 
 use rapport_store::{
-    Attempt, AttemptFilter, Mode, NewAttempt, NewRecording, NewScorecard, RecordingInfo, Scorecard,
-    ScorecardStep, Settings, Source, StepResult, Store,
+    Attempt, AttemptFilter, Mode, NewAttempt, NewRecording, NewScorecard, NewSession,
+    RecordingInfo, Role, Scorecard, ScorecardStep, Settings, Source, StepResult, Store, User,
 };
 
 const ALICE: &str = "alice";
@@ -383,6 +383,168 @@ pub async fn story(store: &dyn Store) {
     assert_eq!(list(store, ALICE, AttemptFilter::default()).await, [again]);
 
     recordings_and_settings(store).await;
+    users_and_sessions(store).await;
+}
+
+/// Accounts: users by unique name, sessions that end, a new password that ends them, and
+/// a removed user taking everything of theirs along.
+async fn users_and_sessions(store: &dyn Store) {
+    let user = |name: &str, role: Role| User {
+        name: name.to_owned(),
+        role,
+        password_hash: format!("$argon2id$v=19$m=19456,t=2,p=1$salt-of-{name}$hash"),
+        created_at_ms: 70_000,
+    };
+    assert!(store.users().await.expect("users").is_empty());
+    assert!(
+        store
+            .add_user(user("carol", Role::Coach))
+            .await
+            .expect("add")
+    );
+    assert!(
+        store
+            .add_user(user("alice", Role::Candidate))
+            .await
+            .expect("add")
+    );
+    assert!(
+        !store
+            .add_user(user("alice", Role::Admin))
+            .await
+            .expect("add"),
+        "a name is taken once"
+    );
+    let names: Vec<(String, Role)> = store
+        .users()
+        .await
+        .expect("users")
+        .into_iter()
+        .map(|u| (u.name, u.role))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("alice".to_owned(), Role::Candidate),
+            ("carol".to_owned(), Role::Coach)
+        ]
+    );
+    assert_eq!(
+        store.user("alice").await.expect("user"),
+        Some(user("alice", Role::Candidate))
+    );
+    assert_eq!(store.user("nobody").await.expect("user"), None);
+
+    // A session lives until it ends, and only under its own token's hash.
+    let session = |token: &str, name: &str, at: i64| NewSession {
+        token_hash: format!("hash-{token}"),
+        user_name: name.to_owned(),
+        csrf: format!("csrf-{token}"),
+        created_at_ms: at,
+        expires_at_ms: at + 1_000,
+    };
+    store
+        .add_session(session("a1", "alice", 80_000))
+        .await
+        .expect("add");
+    let live = store
+        .session("hash-a1", 80_500)
+        .await
+        .expect("read")
+        .expect("live");
+    assert_eq!(live.user.name, "alice");
+    assert_eq!(live.csrf, "csrf-a1");
+    assert_eq!(
+        store.session("hash-a1", 81_000).await.expect("read"),
+        None,
+        "ended"
+    );
+    assert_eq!(store.session("a1", 80_500).await.expect("read"), None);
+    // Logging out ends it; twice is not an error.
+    store
+        .add_session(session("a2", "alice", 80_600))
+        .await
+        .expect("add");
+    store.delete_session("hash-a2").await.expect("delete");
+    store.delete_session("hash-a2").await.expect("delete again");
+    assert_eq!(store.session("hash-a2", 80_700).await.expect("read"), None);
+    // A new password ends every session of the user's, not another's.
+    store
+        .add_session(session("a3", "alice", 90_000))
+        .await
+        .expect("add");
+    store
+        .add_session(session("c1", "carol", 90_000))
+        .await
+        .expect("add");
+    assert!(
+        store
+            .set_password("alice", "$argon2id$new")
+            .await
+            .expect("set")
+    );
+    assert!(
+        !store
+            .set_password("nobody", "$argon2id$new")
+            .await
+            .expect("set")
+    );
+    assert_eq!(store.session("hash-a3", 90_001).await.expect("read"), None);
+    assert!(
+        store
+            .session("hash-c1", 90_001)
+            .await
+            .expect("read")
+            .is_some()
+    );
+    assert_eq!(
+        store
+            .user("alice")
+            .await
+            .expect("user")
+            .map(|u| u.password_hash),
+        Some("$argon2id$new".to_owned())
+    );
+
+    // Removing a user removes their sessions and records, and nobody else's.
+    store
+        .add_session(session("a4", "alice", 90_000))
+        .await
+        .expect("add");
+    add(store, new_attempt("alice", "angry-caller", 91_000)).await;
+    add(store, new_attempt("carol", "angry-caller", 91_000)).await;
+    store
+        .set_settings(
+            "alice",
+            &Settings {
+                keep_recordings: true,
+            },
+        )
+        .await
+        .expect("settings");
+    assert!(store.remove_user("alice").await.expect("remove"));
+    assert!(!store.remove_user("alice").await.expect("remove again"));
+    assert_eq!(store.session("hash-a4", 90_001).await.expect("read"), None);
+    assert!(
+        list(store, "alice", AttemptFilter::default())
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        store.settings("alice").await.expect("settings"),
+        Settings::default()
+    );
+    assert_eq!(
+        list(store, "carol", AttemptFilter::default()).await.len(),
+        1
+    );
+    assert!(
+        store
+            .session("hash-c1", 90_001)
+            .await
+            .expect("read")
+            .is_some()
+    );
 }
 
 /// Recordings kept with an attempt: saved with it in order, byte for byte, seen only by
