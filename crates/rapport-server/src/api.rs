@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use rapport_pack::Guide;
-use rapport_store::{Attempt, LOCAL_USER, Mode};
+use rapport_store::{Attempt, Mode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -70,6 +70,8 @@ pub(crate) fn routes() -> Router<AppState> {
         crate::recordings::list,
         crate::recordings::get_settings,
         crate::recordings::put_settings,
+        crate::accounts::api_login,
+        crate::accounts::api_logout,
         openapi
     ),
     components(schemas(ErrorBody))
@@ -659,7 +661,7 @@ pub(crate) async fn delete_attempt(
     let n = attempt_id(&id)?;
     let deleted = state
         .store()
-        .delete_attempt(LOCAL_USER, n)
+        .delete_attempt(&crate::accounts::user_id(), n)
         .await
         .map_err(scoring::store_error)?;
     if deleted {
@@ -687,7 +689,7 @@ pub(crate) async fn delete_attempts(
 ) -> Result<axum::Json<Deleted>, AppError> {
     let deleted = state
         .store()
-        .delete_attempts(LOCAL_USER)
+        .delete_attempts(&crate::accounts::user_id())
         .await
         .map_err(scoring::store_error)?;
     Ok(axum::Json(Deleted { deleted }))

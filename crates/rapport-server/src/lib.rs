@@ -7,12 +7,14 @@
 //! query and path extractors whose rejections are `AppError`s), `api.rs` (JSON API and
 //! its OpenAPI document), `scoring.rs` (scoring and saving, shared by API and pages),
 //! `pages/` (one module per page family), `speech.rs` (transcribing recordings),
-//! `recordings.rs` (recordings kept with attempts, and the settings that keep them), `card.rs` (the feedback card for templates),
+//! `recordings.rs` (recordings kept with attempts, and the settings that keep them),
+//! `accounts.rs` (users, login and sessions for `rapport serve --accounts`), `card.rs` (the feedback card for templates),
 //! `svg.rs` (progress charts), `assets.rs` (the stylesheet and script), `packs.rs` (which
 //! pack each guide is in), `matching.rs` (free questions matched to guides, for `/ask` and
 //! `POST /api/match`), `contract.rs` (the JSON document of docs/contract.md, shared with the CLI) and
 //! `saved.rs` (that document read back from the store).
 
+mod accounts;
 pub mod api;
 mod assets;
 pub mod card;
@@ -40,6 +42,10 @@ use axum::response::{IntoResponse, Response};
 use rapport_engine::{Engine, SentenceCache};
 use rapport_store::Store;
 
+pub use accounts::{
+    AccountsConfig, MIN_PASSWORD_CHARS, SESSION_LENGTH, check_new_password, check_user_name,
+    hash_password,
+};
 pub use error::{AppError, ErrorBody};
 pub use security::{CONTENT_SECURITY_POLICY, MAX_BODY_BYTES};
 
@@ -67,6 +73,8 @@ struct Inner {
     speech: std::sync::OnceLock<Arc<rapport_speech::Speech>>,
     /// Recordings waiting for their answer to be saved (see `recordings.rs`).
     held: recordings::Held,
+    /// Failed logins (see `accounts.rs`).
+    limiter: accounts::Limiter,
 }
 
 /// How the server was started.
@@ -77,6 +85,9 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Milliseconds since the Unix epoch; a field so tests can fix the clock.
     pub clock: fn() -> i64,
+    /// Accounts (`rapport serve --accounts`): users log in and see only their own
+    /// records. `None`: one local user, no login.
+    pub accounts: Option<AccountsConfig>,
 }
 
 impl Config {
@@ -85,6 +96,7 @@ impl Config {
         Config {
             addr,
             clock: system_clock,
+            accounts: None,
         }
     }
 }
@@ -114,6 +126,7 @@ impl AppState {
                 csrf: random_token(),
                 speech: std::sync::OnceLock::new(),
                 held: recordings::Held::default(),
+                limiter: accounts::Limiter::default(),
             }),
         }
     }
@@ -142,6 +155,11 @@ impl AppState {
         &self.inner.held
     }
 
+    /// Failed logins.
+    pub(crate) fn limiter(&self) -> &accounts::Limiter {
+        &self.inner.limiter
+    }
+
     /// Which pack each guide is in.
     pub(crate) fn packs(&self) -> &packs::Packs {
         &self.packs
@@ -168,9 +186,11 @@ impl AppState {
     }
 
     /// The token that form posts must carry, put in every page as
-    /// `<meta name="csrf-token">` and as a hidden `csrf` field in forms.
-    pub fn csrf_token(&self) -> &str {
-        &self.inner.csrf
+    /// `<meta name="csrf-token">` and as a hidden `csrf` field in forms: the session's
+    /// own on a server with accounts (the same on every server of a team), else this
+    /// server's, random at each start.
+    pub fn csrf_token(&self) -> String {
+        accounts::signed_in().map_or_else(|| self.inner.csrf.clone(), |s| s.csrf)
     }
 
     /// Permits to run the engine, one per core.
@@ -212,6 +232,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(speech::routes())
         .merge(recordings::routes())
+        .merge(accounts::routes())
         .merge(assets::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -219,6 +240,10 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            accounts::gate,
         ))
         .layer(axum::middleware::from_fn(log::requests))
         .with_state(state)

@@ -19,7 +19,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use rapport_store::{LOCAL_USER, NewRecording, RecordingInfo, Settings};
+use rapport_store::{NewRecording, RecordingInfo, Settings};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -133,7 +133,7 @@ pub(crate) fn routes() -> Router<AppState> {
 pub(crate) async fn settings(state: &AppState) -> Result<Settings, AppError> {
     state
         .store()
-        .settings(LOCAL_USER)
+        .settings(&crate::accounts::user_id())
         .await
         .map_err(store_error)
 }
@@ -207,7 +207,7 @@ async fn delete_all(
     check_form_token(&state, &form.csrf)?;
     let deleted = state
         .store()
-        .delete_recordings(LOCAL_USER)
+        .delete_recordings(&crate::accounts::user_id())
         .await
         .map_err(store_error)?;
     Ok(Redirect::to(&format!("/settings?done={deleted}")).into_response())
@@ -216,7 +216,7 @@ async fn delete_all(
 async fn set(state: &AppState, settings: &Settings) -> Result<(), AppError> {
     state
         .store()
-        .set_settings(LOCAL_USER, settings)
+        .set_settings(&crate::accounts::user_id(), settings)
         .await
         .map_err(store_error)
 }
@@ -333,7 +333,7 @@ pub(crate) async fn recordings_of(
 ) -> Result<Vec<RecordingInfo>, AppError> {
     state
         .store()
-        .recordings(LOCAL_USER, attempt_id)
+        .recordings(&crate::accounts::user_id(), attempt_id)
         .await
         .map_err(store_error)
 }
@@ -354,7 +354,7 @@ async fn play(
     let position = n.parse::<u32>().map_err(|_| missing())?;
     let recording = state
         .store()
-        .recording(LOCAL_USER, id, position)
+        .recording(&crate::accounts::user_id(), id, position)
         .await
         .map_err(store_error)?
         .ok_or_else(missing)?;

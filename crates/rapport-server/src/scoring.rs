@@ -7,7 +7,7 @@
 use axum::http::StatusCode;
 use rapport_engine::{Comparison, MAX_ANSWER_CHARS, Report, ScoreError};
 use rapport_pack::Guide;
-use rapport_store::{Attempt, AttemptFilter, LOCAL_USER, Mode, NewAttempt, Source, StepResult};
+use rapport_store::{Attempt, AttemptFilter, Mode, NewAttempt, Source, StepResult};
 
 use crate::contract::ReportJson;
 use crate::saved::ReportDoc;
@@ -180,7 +180,7 @@ pub(crate) async fn save(
     }
     let report_json = doc.to_string();
     let attempt = NewAttempt {
-        user_id: LOCAL_USER.to_owned(),
+        user_id: crate::accounts::user_id(),
         guide_id: report.question_id.clone(),
         question: report.question.clone(),
         answer,
@@ -204,13 +204,13 @@ pub(crate) async fn save(
         created_at_ms: state.now_ms(),
     };
     let mut recordings = made.recordings;
-    recordings.extend(state.held().copies(LOCAL_USER, &made.held));
+    recordings.extend(state.held().copies(&crate::accounts::user_id(), &made.held));
     let saved = state
         .store()
         .add_attempt_with_recordings(attempt, recordings)
         .await
         .map_err(store_error)?;
-    state.held().forget(LOCAL_USER, &made.held);
+    state.held().forget(&crate::accounts::user_id(), &made.held);
     Ok(saved)
 }
 
@@ -218,7 +218,7 @@ pub(crate) async fn save(
 pub(crate) async fn attempt(state: &AppState, id: i64) -> Result<Attempt, AppError> {
     state
         .store()
-        .attempt(LOCAL_USER, id)
+        .attempt(&crate::accounts::user_id(), id)
         .await
         .map_err(store_error)?
         .ok_or_else(|| crate::extract::unknown_attempt(&id.to_string()))
@@ -237,7 +237,7 @@ pub(crate) async fn attempts(
     };
     state
         .store()
-        .attempts(LOCAL_USER, &filter)
+        .attempts(&crate::accounts::user_id(), &filter)
         .await
         .map_err(store_error)
 }

@@ -61,6 +61,16 @@ pub(crate) fn allowed_hosts(state: &AppState) -> Vec<String> {
     if !addr.ip().is_unspecified() && !hosts.contains(&own) {
         hosts.push(own);
     }
+    // The address people open a server with accounts at (`--public-url`).
+    if let Some(public) = state
+        .config()
+        .accounts
+        .as_ref()
+        .and_then(|a| a.public_host())
+        .filter(|p| !hosts.iter().any(|h| h == p))
+    {
+        hosts.push(public.to_owned());
+    }
     // On the default port browsers leave the port out of `Host` and `Origin`.
     if port == 80 {
         let bare: Vec<String> = hosts
@@ -113,7 +123,12 @@ async fn check(state: &AppState, request: Request) -> Result<Request, Refusal> {
     if !changes_state(request.method()) {
         return Ok(request);
     }
-    check_origin(request.headers(), &hosts)?;
+    let public_origin = state
+        .config()
+        .accounts
+        .as_ref()
+        .and_then(|a| a.public_origin.as_deref());
+    check_origin(request.headers(), &hosts, public_origin)?;
     if is_form(request.headers()) {
         return check_form(state, request).await;
     }
@@ -156,7 +171,11 @@ fn changes_state(method: &Method) -> bool {
 /// `Origin` must be this server, except `null`: browsers send that for a form posted
 /// under `Referrer-Policy: no-referrer`, which this server sets, so a `null` origin is
 /// accepted only when `Sec-Fetch-Site` vouches that the request is same-origin.
-fn check_origin(headers: &HeaderMap, hosts: &[String]) -> Result<(), AppError> {
+fn check_origin(
+    headers: &HeaderMap,
+    hosts: &[String],
+    public_origin: Option<&str>,
+) -> Result<(), AppError> {
     let cross = || {
         AppError::new(
             StatusCode::FORBIDDEN,
@@ -177,7 +196,8 @@ fn check_origin(headers: &HeaderMap, hosts: &[String]) -> Result<(), AppError> {
         let origin = origin.to_str().map_err(|_| cross())?;
         let ours = origin
             .strip_prefix("http://")
-            .is_some_and(|host| hosts.iter().any(|h| h.eq_ignore_ascii_case(host)));
+            .is_some_and(|host| hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
+            || public_origin.is_some_and(|p| p.eq_ignore_ascii_case(origin));
         let vouched = origin == "null" && site.as_deref() == Some("same-origin");
         if !ours && !vouched {
             return Err(cross());
@@ -227,6 +247,11 @@ async fn check_form(state: &AppState, request: Request) -> Result<Request, Refus
             "the form's text is not UTF-8",
         )
         .into());
+    }
+    // The login form has no session to take a token from; the Origin check and the
+    // cookie's SameSite keep other sites from logging anyone in.
+    if parts.uri.path() == "/login" {
+        return Ok(Request::from_parts(parts, Body::from(bytes)));
     }
     let probe = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
     let token = axum::extract::Form::<Token>::from_request(probe, &())

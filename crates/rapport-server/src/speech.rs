@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use rapport_speech::{AudioDelivery, AudioError, TranscribeError, Word};
-use rapport_store::{LOCAL_USER, NewRecording};
+use rapport_store::NewRecording;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -123,9 +123,10 @@ pub(crate) async fn transcribe(
     let keep = crate::recordings::settings(&state).await?.keep_recordings;
     let (transcript, received) = heard(&state, &headers, body).await?;
     let recording = keep.then(|| {
-        state
-            .held()
-            .hold(LOCAL_USER, received.kept(transcript.delivery.seconds))
+        state.held().hold(
+            &crate::accounts::user_id(),
+            received.kept(transcript.delivery.seconds),
+        )
     });
     Ok(axum::Json(TranscriptJson {
         transcript: transcript.text,

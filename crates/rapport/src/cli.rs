@@ -139,6 +139,84 @@ pub enum Command {
     /// Install or check the models: sentence embeddings (scoring by meaning) and speech
     /// to text.
     Model(ModelArgs),
+
+    /// Manage the users of a server with accounts (`rapport serve --accounts`).
+    #[command(
+        after_long_help = "Users are kept in the same database as the attempts (--db). Passwords are read\n\
+        from standard input (one line), hashed with argon2id and never shown or logged.\n\n\
+        Examples:\n  printf '%s\\n' \"$PASSWORD\" | rapport user add maria --role coach --password-stdin\n  \
+        rapport user list\n  rapport user remove maria\n  \
+        printf '%s\\n' \"$NEW\" | rapport user reset-password maria --password-stdin"
+    )]
+    User(UserArgs),
+}
+
+/// Options of `rapport user`.
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: UserCommand,
+}
+
+/// The `rapport user` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user who can log in.
+    Add {
+        /// The user name: letters, digits, '.', '_' or '-'.
+        name: String,
+        /// What they may do.
+        #[arg(long, value_enum)]
+        role: RoleName,
+        /// Read the password from standard input (one line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the users and their roles.
+    List {
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a user with all their practice, scorecards and settings.
+    Remove {
+        /// The user name.
+        name: String,
+    },
+    /// Set a new password (from standard input); the user's sessions end.
+    ResetPassword {
+        /// The user name.
+        name: String,
+        /// Read the password from standard input (one line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// A user's role.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RoleName {
+    /// Practises, and may share it with a coach.
+    Candidate,
+    /// Runs cohorts of candidates.
+    Coach,
+    /// Scores candidates in hiring rounds.
+    Interviewer,
+    /// Manages the server.
+    Admin,
+}
+
+impl RoleName {
+    /// The store's role.
+    pub fn role(self) -> rapport_store::Role {
+        match self {
+            RoleName::Candidate => rapport_store::Role::Candidate,
+            RoleName::Coach => rapport_store::Role::Coach,
+            RoleName::Interviewer => rapport_store::Role::Interviewer,
+            RoleName::Admin => rapport_store::Role::Admin,
+        }
+    }
 }
 
 /// Options of `rapport questions`.
@@ -196,10 +274,25 @@ pub struct ScoreArgs {
 /// Options of `rapport serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The address to listen on; must be a loopback address (127.0.0.1, ::1). Port 0
-    /// picks a free port.
+    /// The address to listen on: a loopback address (127.0.0.1, ::1) unless `--accounts`
+    /// is on. Port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: std::net::SocketAddr,
+
+    /// Serve a team: users log in (add them with `rapport user add`) and each sees only
+    /// their own practice. Only then may the server listen beyond this computer.
+    #[arg(long)]
+    pub accounts: bool,
+
+    /// The address people open the server at, when it is not `--addr` (behind a proxy,
+    /// or by name): https://rapport.example.org. Needs `--accounts`.
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// A TLS proxy is in front: the session cookie is marked Secure and the client's
+    /// address is read from X-Forwarded-For. Needs `--accounts`.
+    #[arg(long)]
+    pub tls_proxy: bool,
 }
 
 /// Options of `rapport practice`.

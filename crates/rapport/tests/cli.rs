@@ -50,6 +50,16 @@ impl Run {
         );
         self
     }
+
+    /// Asserts that stdout does not hold `text`.
+    fn stdout_lacks(&self, text: &str) -> &Run {
+        assert!(
+            !self.stdout.contains(text),
+            "stdout holds {text:?}\n--- stdout\n{}",
+            self.stdout
+        );
+        self
+    }
 }
 
 fn data(path: &str) -> PathBuf {
@@ -1051,9 +1061,16 @@ impl Server {
     /// Starts the server with this data directory at `addr` and waits for its address
     /// line.
     fn start_at(data_dir: &Path, addr: &str) -> Server {
+        Server::start_with(data_dir, &["--addr", addr])
+    }
+
+    /// Starts the server with this data directory and these `serve` options, and waits
+    /// for its address line.
+    fn start_with(data_dir: &Path, options: &[&str]) -> Server {
         use std::io::BufRead;
         let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .args(["--engine", "lexical", "serve", "--addr", addr])
+            .args(["--engine", "lexical", "serve"])
+            .args(options)
             .current_dir(data(""))
             .env("NO_COLOR", "1")
             .env("RAPPORT_DATA_DIR", data_dir)
@@ -1099,6 +1116,36 @@ impl Server {
         assert!(head.starts_with("HTTP/1.1 200"), "GET {path}: {head}");
         body.to_owned()
     }
+
+    /// Any request over a plain socket, as this server's own page would send it (its
+    /// Origin); the response's head and body.
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (String, String) {
+        use std::io::Read;
+        let host = self.base.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(host).expect("the server accepts");
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: {}\r\nConnection: close\r\n\
+             Content-Length: {}\r\n",
+            self.base,
+            body.len()
+        );
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        request.push_str(body);
+        stream.write_all(request.as_bytes()).expect("request sent");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("response read");
+        let (head, body) = response.split_once("\r\n\r\n").expect("an HTTP response");
+        (head.to_owned(), body.to_owned())
+    }
 }
 
 impl Drop for Server {
@@ -1127,8 +1174,267 @@ fn serve_refuses_a_non_loopback_address_and_says_why() {
     rapport(&["serve", "--addr", "0.0.0.0:0"], b"")
         .code(1)
         .stderr_has("refusing to listen on 0.0.0.0:0")
-        .stderr_has("no accounts yet")
+        .stderr_has("without accounts")
         .stderr_has("127.0.0.1");
+}
+
+#[test]
+fn users_are_added_listed_reset_and_removed_with_passwords_from_standard_input() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let data = dir.path();
+    rapport_in(data, &["user", "list"], b"")
+        .code(0)
+        .stdout_has("no users yet");
+    rapport_in(
+        data,
+        &[
+            "user",
+            "add",
+            "maria",
+            "--role",
+            "coach",
+            "--password-stdin",
+        ],
+        b"a long enough secret\n",
+    )
+    .code(0)
+    .stdout_has("added maria (coach)");
+    rapport_in(
+        data,
+        &[
+            "user",
+            "add",
+            "sam",
+            "--role",
+            "candidate",
+            "--password-stdin",
+        ],
+        b"another fine secret\r\n",
+    )
+    .code(0);
+    let list = rapport_in(data, &["user", "list", "--json"], b"");
+    list.code(0);
+    let users: serde_json::Value = serde_json::from_str(&list.stdout).expect("JSON");
+    assert_eq!(users[0]["name"], "maria");
+    assert_eq!(users[0]["role"], "coach");
+    assert_eq!(users[1]["name"], "sam");
+    assert!(!list.stdout.contains("secret") && !list.stdout.contains("argon2"));
+    // The database keeps a hash, never the password.
+    let db = std::fs::read(data.join("rapport.db")).expect("the database file");
+    let text = String::from_utf8_lossy(&db);
+    assert!(text.contains("$argon2id$") && !text.contains("a long enough secret"));
+
+    // Refused, each with a reason and nothing changed.
+    rapport_in(
+        data,
+        &[
+            "user",
+            "add",
+            "maria",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        b"yet another secret\n",
+    )
+    .code(1)
+    .stderr_has("already a user \"maria\"");
+    rapport_in(
+        data,
+        &["user", "add", "kim", "--role", "admin", "--password-stdin"],
+        b"short\n",
+    )
+    .code(1)
+    .stderr_has("shorter than 10 characters");
+    rapport_in(
+        data,
+        &["user", "add", "kim", "--role", "admin"],
+        b"a long enough secret\n",
+    )
+    .code(1)
+    .stderr_has("--password-stdin");
+    rapport_in(
+        data,
+        &[
+            "user",
+            "add",
+            "no way",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        b"a long enough secret\n",
+    )
+    .code(1)
+    .stderr_has("not a user name");
+    rapport_in(
+        data,
+        &[
+            "user",
+            "add",
+            "local",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        b"a long enough secret\n",
+    )
+    .code(1)
+    .stderr_has("single user without accounts");
+    rapport_in(
+        data,
+        &["user", "add", "kim", "--role", "boss", "--password-stdin"],
+        b"a long enough secret\n",
+    )
+    .code(2);
+    rapport_in(data, &["user", "remove", "nobody"], b"")
+        .code(1)
+        .stderr_has("no user \"nobody\"");
+    rapport_in(
+        data,
+        &["user", "reset-password", "nobody", "--password-stdin"],
+        b"a long enough secret\n",
+    )
+    .code(1)
+    .stderr_has("no user \"nobody\"");
+
+    rapport_in(
+        data,
+        &["user", "reset-password", "sam", "--password-stdin"],
+        b"a brand new secret\n",
+    )
+    .code(0)
+    .stdout_has("sessions have ended");
+    rapport_in(data, &["user", "remove", "sam"], b"")
+        .code(0)
+        .stdout_has("removed sam");
+    rapport_in(data, &["user", "list"], b"")
+        .code(0)
+        .stdout_has("maria")
+        .stdout_lacks("sam");
+}
+
+#[test]
+fn serve_takes_team_options_only_with_accounts() {
+    rapport(
+        &["serve", "--public-url", "https://rapport.example.org"],
+        b"",
+    )
+    .code(1)
+    .stderr_has("add --accounts");
+    rapport(
+        &[
+            "serve",
+            "--accounts",
+            "--addr",
+            "127.0.0.1:0",
+            "--public-url",
+            "ftp://x",
+        ],
+        b"",
+    )
+    .code(1)
+    .stderr_has("must start with https:// or http://");
+}
+
+/// The test PostgreSQL server (scripts/postgres.sh), as the store's tests find it.
+fn test_postgres() -> String {
+    std::env::var("RAPPORT_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://rapport:rapport@127.0.0.1:5432/rapport_test".to_owned())
+}
+
+/// Two `rapport serve --accounts` processes on one PostgreSQL database serve one team:
+/// a user logs in on one and goes on, with the same cookie and form token, on the other.
+#[test]
+fn two_servers_on_one_postgres_database_share_logins_and_records() {
+    let db = test_postgres();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_nanos();
+    let name = format!("team-{}-{nanos}", std::process::id());
+    let add = rapport_in(
+        dir.path(),
+        &[
+            "--db",
+            &db,
+            "user",
+            "add",
+            &name,
+            "--role",
+            "candidate",
+            "--password-stdin",
+        ],
+        b"two servers one team\n",
+    );
+    add.code(0);
+    let options = ["--accounts", "--addr", "127.0.0.1:0", "--db", db.as_str()];
+    let one = Server::start_with(dir.path(), &options);
+    let two = Server::start_with(dir.path(), &options);
+
+    // Logged in on the first server.
+    let login = format!(r#"{{"username":"{name}","password":"two servers one team"}}"#);
+    let (head, body) = one.send(
+        "POST",
+        "/api/login",
+        &[("Content-Type", "application/json")],
+        &login,
+    );
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("no cookie: {head}"))
+        .to_owned();
+
+    // The second knows the session, and takes the form token of its page.
+    let (head, page) = two.send("GET", "/practice/angry-caller", &[("Cookie", &cookie)], "");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let token = page
+        .split("name=\"csrf-token\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page's token")
+        .to_owned();
+    let answer = "Last spring a caller shouted about a double charge on her card. I let her \
+        finish, found the duplicate, refunded it while she held, and emailed the receipt. She \
+        thanked me and has stayed with us since.";
+    let form = format!(
+        "csrf={token}&answer={}",
+        answer.replace(' ', "+").replace(',', "%2C")
+    );
+    let (head, body) = two.send(
+        "POST",
+        "/practice/angry-caller",
+        &[
+            ("Cookie", &cookie),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        &form,
+    );
+    assert!(head.starts_with("HTTP/1.1 303"), "{head}\n{body}");
+
+    // The first server lists it; without the cookie neither shows anything.
+    let (head, list) = one.send("GET", "/api/attempts", &[("Cookie", &cookie)], "");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(list.contains("double charge"), "{list}");
+    let (head, _) = two.send("GET", "/api/attempts", &[], "");
+    assert!(head.starts_with("HTTP/1.1 401"), "{head}");
+
+    // Logging out on the second ends the session on the first too.
+    let (head, _) = two.send(
+        "POST",
+        "/api/logout",
+        &[("Cookie", &cookie), ("Content-Type", "application/json")],
+        "",
+    );
+    assert!(head.starts_with("HTTP/1.1 204"), "{head}");
+    let (head, _) = one.send("GET", "/api/attempts", &[("Cookie", &cookie)], "");
+    assert!(head.starts_with("HTTP/1.1 401"), "{head}");
+
+    rapport_in(dir.path(), &["--db", &db, "user", "remove", &name], b"").code(0);
 }
 
 /// One history: an attempt practised in the terminal is in the web app's store.

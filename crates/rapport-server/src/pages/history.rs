@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use rapport_store::{Attempt, LOCAL_USER};
+use rapport_store::Attempt;
 use serde::Deserialize;
 
 use super::{Link, format_time, machine_time, page};
@@ -245,7 +245,7 @@ async fn delete(
     let attempt = scoring::attempt(&state, id).await?;
     state
         .store()
-        .delete_attempt(LOCAL_USER, id)
+        .delete_attempt(&crate::accounts::user_id(), id)
         .await
         .map_err(scoring::store_error)?;
     // Guide ids from packs are plain words and hyphens; anything else goes to the
@@ -291,7 +291,7 @@ async fn clear(
     check_form_token(&state, &form.csrf)?;
     let deleted = state
         .store()
-        .delete_attempts(LOCAL_USER)
+        .delete_attempts(&crate::accounts::user_id())
         .await
         .map_err(scoring::store_error)?;
     Ok(Redirect::to(&format!("/history?cleared={deleted}")).into_response())

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use rapport_engine::Band;
 use rapport_pack::Guide;
-use rapport_store::{Attempt, AttemptFilter, LOCAL_USER, Mode};
+use rapport_store::{Attempt, AttemptFilter, Mode};
 use serde::Deserialize;
 
 use crate::card::Card;
@@ -241,7 +241,7 @@ async fn recent(state: &AppState) -> Result<Vec<Attempt>, AppError> {
     };
     state
         .store()
-        .attempts(LOCAL_USER, &filter)
+        .attempts(&crate::accounts::user_id(), &filter)
         .await
         .map_err(store_error)
 }
@@ -539,7 +539,7 @@ async fn session_attempts(state: &AppState, session: &Session) -> Result<Vec<Att
     };
     state
         .store()
-        .attempts(LOCAL_USER, &filter)
+        .attempts(&crate::accounts::user_id(), &filter)
         .await
         .map_err(store_error)
 }
@@ -882,7 +882,11 @@ async fn follow_up_answer(
             ..err
         });
     }
-    if let Err(err) = state.store().delete_attempt(LOCAL_USER, attempt.id).await {
+    if let Err(err) = state
+        .store()
+        .delete_attempt(&crate::accounts::user_id(), attempt.id)
+        .await
+    {
         // The answer with its reply is saved and is the newest: the report reads that one.
         tracing::error!(error = %err, "the answer before its follow-up could not be deleted");
     }

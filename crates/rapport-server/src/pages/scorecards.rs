@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use rapport_engine::{Band, Report};
 use rapport_pack::Guide;
-use rapport_store::{LOCAL_USER, NewScorecard, Scorecard, ScorecardStep};
+use rapport_store::{NewScorecard, Scorecard, ScorecardStep};
 use serde::{Deserialize, Serialize};
 
 use super::format_time;
@@ -103,7 +103,7 @@ struct ListRow {
 async fn list_page(State(state): State<AppState>) -> Result<Response, AppError> {
     let cards = state
         .store()
-        .scorecards(LOCAL_USER)
+        .scorecards(&crate::accounts::user_id())
         .await
         .map_err(store_error)?;
     let page = ListPage {
@@ -218,7 +218,7 @@ async fn create(
     };
     let now = state.now_ms();
     let card = NewScorecard {
-        user_id: LOCAL_USER.to_owned(),
+        user_id: crate::accounts::user_id(),
         candidate: candidate.to_owned(),
         guide_id: guide.id.clone(),
         question: guide.question.clone(),
@@ -387,7 +387,7 @@ async fn find(state: &AppState, segment: &str) -> Result<Option<Scorecard>, AppE
     };
     state
         .store()
-        .scorecard(LOCAL_USER, id)
+        .scorecard(&crate::accounts::user_id(), id)
         .await
         .map_err(store_error)
 }
@@ -595,7 +595,7 @@ async fn delete(
     };
     let deleted = state
         .store()
-        .delete_scorecard(LOCAL_USER, id)
+        .delete_scorecard(&crate::accounts::user_id(), id)
         .await
         .map_err(store_error)?;
     if deleted {

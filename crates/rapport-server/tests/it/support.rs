@@ -109,6 +109,11 @@ impl Reply {
 impl TestApp {
     /// A fresh app with an empty store.
     pub async fn new() -> TestApp {
+        TestApp::with_accounts(None).await
+    }
+
+    /// A fresh app with an empty store, serving a team when `accounts` is given.
+    pub async fn with_accounts(accounts: Option<rapport_server::AccountsConfig>) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary directory");
         let path = dir.path().join("rapport.db");
         let store = rapport_store::open(path.to_str().expect("UTF-8 path"))
@@ -118,6 +123,7 @@ impl TestApp {
         let config = Config {
             addr,
             clock: fixed_clock,
+            accounts,
         };
         let state = AppState::new(engine(), store, config);
         TestApp {

@@ -9,6 +9,7 @@ mod questions;
 mod score;
 mod serve;
 mod show;
+mod user;
 
 use anyhow::Result;
 
@@ -50,5 +51,6 @@ pub fn run(cli: Cli) -> Result<u8> {
             ModelCommand::Install(install) => model::install(install),
             ModelCommand::Status => model::status(),
         },
+        Command::User(args) => user::run(&args.command, cli.db.as_deref()),
     }
 }

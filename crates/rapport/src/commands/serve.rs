@@ -13,7 +13,7 @@ use crate::packs::Library;
 
 /// Starts the server and runs until Ctrl-C.
 pub fn run(library: Library, args: &ServeArgs, db: Option<&str>) -> Result<u8> {
-    refuse_non_loopback(args.addr)?;
+    let accounts = accounts(args)?;
     // The request log, on standard error.
     rapport_server::log::init().map_err(anyhow::Error::msg)?;
     let location = crate::history::location(db)?;
@@ -28,8 +28,16 @@ pub fn run(library: Library, args: &ServeArgs, db: Option<&str>) -> Result<u8> {
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let addr = listener.local_addr().context("reading the bound address")?;
         let engine_name = library.engine.engine_name();
-        let state = AppState::new(Arc::new(library.engine), store, Config::new(addr))
-            .with_packs(&library.packs);
+        let users = match &accounts {
+            Some(_) => Some(store.users().await?.len()),
+            None => None,
+        };
+        let config = Config {
+            accounts,
+            ..Config::new(addr)
+        };
+        let state =
+            AppState::new(Arc::new(library.engine), store, config).with_packs(&library.packs);
         // Speaking an answer needs the speech model; it loads in the background (about a
         // second) while the pages already answer, and without it the pages say how to
         // install it and typing works as ever.
@@ -56,10 +64,19 @@ pub fn run(library: Library, args: &ServeArgs, db: Option<&str>) -> Result<u8> {
             std::io::stdout(),
             "Rapport is running at http://{addr}/\n  engine {engine_name} · attempts in {} · \
              stop with Ctrl-C · requests are logged on standard error (RAPPORT_LOG=warn for \
-             fewer)\n  {voice}\n",
-            rapport_store::redact_password(&location)
+             fewer)\n  {voice}\n{}",
+            rapport_store::redact_password(&location),
+            match users {
+                None => String::new(),
+                Some(0) => "  accounts on, but no users yet: add one with `rapport user add NAME \
+                            --role admin --password-stdin`\n"
+                    .to_owned(),
+                Some(n) => format!("  accounts on: {n} user(s) may log in\n"),
+            }
         );
-        axum::serve(listener, rapport_server::app(state))
+        let app = rapport_server::app(state)
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -70,16 +87,33 @@ pub fn run(library: Library, args: &ServeArgs, db: Option<&str>) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// Until accounts exist, anyone who can reach the server can read and change the
-/// history, so it listens on the loopback interface only.
-fn refuse_non_loopback(addr: SocketAddr) -> Result<()> {
-    if addr.ip().is_loopback() {
-        return Ok(());
+/// The accounts of `--accounts`, with `--public-url` and `--tls-proxy`; without
+/// accounts, anyone who can reach the server could read and change the history, so it
+/// listens on the loopback interface only.
+fn accounts(args: &ServeArgs) -> Result<Option<rapport_server::AccountsConfig>> {
+    if !args.accounts {
+        if args.public_url.is_some() || args.tls_proxy {
+            bail!("--public-url and --tls-proxy are for a server with accounts: add --accounts");
+        }
+        if !args.addr.ip().is_loopback() {
+            bail!(
+                "refusing to listen on {}: without accounts anyone who can reach that address \
+                 could read and change your practice history; use a loopback address such as \
+                 127.0.0.1:{}, or serve a team with --accounts",
+                args.addr,
+                args.addr.port()
+            );
+        }
+        return Ok(None);
     }
-    bail!(
-        "refusing to listen on {addr}: Rapport has no accounts yet, so anyone who can reach \
-         that address could read and change your practice history; use a loopback address \
-         such as 127.0.0.1:{}",
-        addr.port()
-    )
+    let public_origin = args
+        .public_url
+        .as_deref()
+        .map(rapport_server::AccountsConfig::public_url)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    Ok(Some(rapport_server::AccountsConfig {
+        public_origin,
+        tls_proxy: args.tls_proxy,
+    }))
 }
