@@ -104,6 +104,10 @@ tokio::task_local! {
     static SIGNED_IN: Signed;
 }
 
+/// Whose request a response answered, for the request log (a response extension).
+#[derive(Debug, Clone)]
+pub(crate) struct ServedUser(pub(crate) String);
+
 /// Who is signed in, on a server with accounts.
 pub(crate) fn signed_in() -> Option<Signed> {
     SIGNED_IN.try_with(Clone::clone).ok()
@@ -258,12 +262,16 @@ pub(crate) async fn gate(State(state): State<AppState>, request: Request, next: 
     };
     match session {
         Some(s) => {
+            let name = s.user.name.clone();
             let signed = Signed {
                 name: s.user.name,
                 role: s.user.role,
                 csrf: s.csrf,
             };
-            SIGNED_IN.scope(signed, next.run(request)).await
+            let mut response = SIGNED_IN.scope(signed, next.run(request)).await;
+            // For the request log: whose request it was.
+            response.extensions_mut().insert(ServedUser(name));
+            response
         }
         None if public(request.uri().path()) => next.run(request).await,
         None if crate::is_api(request.uri().path()) => AppError::new(

@@ -1,5 +1,5 @@
 //! The request log: one line per request (request id, method, path, status,
-//! milliseconds) and one per internal failure, through `tracing`. Never the query string
+//! milliseconds, and on a server with accounts the user's name) and one per internal failure, through `tracing`. Never the query string
 //! (it can carry the user's own question), a body, an answer or a header.
 //!
 //! Every request gets an id, sent back as `X-Request-Id` and in the body of every JSON
@@ -50,11 +50,16 @@ pub(crate) async fn requests(request: Request, next: Next) -> Response {
     let status = response.status().as_u16();
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     let ms = format!("{ms:.1}");
+    // Whose request: the signed-in user's name on a server with accounts.
+    let user = response
+        .extensions()
+        .get::<crate::accounts::ServedUser>()
+        .map_or_else(|| "-".to_owned(), |u| u.0.clone());
     let _in = span.enter();
     match status {
-        500.. => tracing::error!(%method, path, status, ms, "request"),
-        400..=499 => tracing::warn!(%method, path, status, ms, "request"),
-        _ => tracing::info!(%method, path, status, ms, "request"),
+        500.. => tracing::error!(%method, path, status, ms, user, "request"),
+        400..=499 => tracing::warn!(%method, path, status, ms, user, "request"),
+        _ => tracing::info!(%method, path, status, ms, user, "request"),
     }
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);

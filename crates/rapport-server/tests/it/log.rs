@@ -82,3 +82,58 @@ async fn an_error_carries_the_request_id_its_log_lines_have() {
         .unwrap_or_else(|| panic!("no line for the request: {log}"));
     assert!(line.contains(&id), "{line}");
 }
+
+#[tokio::test]
+async fn on_a_team_server_the_log_names_the_user_and_never_a_password() {
+    let (buffer, _log) = LogBuffer::capture();
+    let app = TestApp::with_accounts(Some(rapport_server::AccountsConfig::default())).await;
+    let password = "Xylophone-grade secret";
+    let added = app
+        .state()
+        .store()
+        .add_user(rapport_store::User {
+            name: "dana".to_owned(),
+            role: rapport_store::Role::Interviewer,
+            password_hash: rapport_server::hash_password(password).expect("hash"),
+            created_at_ms: 0,
+        })
+        .await
+        .expect("the store answers");
+    assert!(added);
+    for attempt in ["wrong Zebra password", password] {
+        app.post_json(
+            "/api/login",
+            &serde_json::json!({"username": "dana", "password": attempt}),
+        )
+        .await;
+    }
+    let login = app
+        .post_json(
+            "/api/login",
+            &serde_json::json!({"username": "dana", "password": password}),
+        )
+        .await;
+    let cookie = login.headers[axum::http::header::SET_COOKIE]
+        .to_str()
+        .expect("a cookie")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .to_owned();
+    let request = TestApp::request(axum::http::Method::GET, "/api/attempts")
+        .header(axum::http::header::COOKIE, cookie)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    assert_eq!(app.send(request).await.status, 200);
+
+    let log = buffer.text();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("path=\"/api/attempts\" status=200") && l.contains("user=\"dana\"")),
+        "{log}"
+    );
+    assert!(log.contains("path=\"/api/login\" status=401"), "{log}");
+    for secret in ["Xylophone", "Zebra"] {
+        assert!(!log.contains(secret), "{secret} in the log: {log}");
+    }
+}
