@@ -102,6 +102,18 @@ pub(crate) struct Signed {
 
 tokio::task_local! {
     static SIGNED_IN: Signed;
+    /// Set for every request to a server with accounts.
+    static TEAM: ();
+}
+
+/// Where the pages say records are kept: "this computer" for one person's own server,
+/// "this server" for a team's.
+pub(crate) fn place() -> &'static str {
+    if TEAM.try_with(|()| ()).is_ok() {
+        "this server"
+    } else {
+        "this computer"
+    }
 }
 
 /// Whose request a response answered, for the request log (a response extension).
@@ -249,6 +261,11 @@ pub(crate) async fn gate(State(state): State<AppState>, request: Request, next: 
     if state.config().accounts.is_none() {
         return next.run(request).await;
     }
+    TEAM.scope((), admit(state, request, next)).await
+}
+
+/// Serves the request as its session's user, or sends it to log in.
+async fn admit(state: AppState, request: Request, next: Next) -> Response {
     let session = match cookie(request.headers()) {
         Some(token) => match state
             .store()

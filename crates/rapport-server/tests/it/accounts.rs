@@ -238,6 +238,9 @@ async fn each_user_sees_only_their_own_practice() {
     // token does not work in Alice's session.
     let page = get(&app, "/history", &alice).await;
     assert!(page.body.contains("alice (candidate)") && page.body.contains("Log out"));
+    // The pages say where records are kept: on the team's server, not "this computer".
+    assert!(page.body.contains("kept on this server") && page.body.contains("team's own server"));
+    assert!(!page.body.contains("this computer"), "{}", page.body);
     let alices_token = page_token(&page);
     let bobs_token = page_token(&get(&app, "/history", &bob).await);
     assert_ne!(alices_token, bobs_token);
