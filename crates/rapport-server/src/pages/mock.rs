@@ -626,6 +626,16 @@ struct AnswerForm {
     /// Tokens of the answer's recordings, when the user keeps them.
     #[serde(default)]
     recordings: String,
+    /// The delivery heard in the recordings, from the page's script (as on the practice
+    /// page).
+    #[serde(default)]
+    wpm: String,
+    #[serde(default)]
+    pauses: String,
+    #[serde(default)]
+    long_silences: String,
+    #[serde(default)]
+    fillers: String,
 }
 
 async fn answer(
@@ -674,7 +684,13 @@ async fn answer(
         session_id: Some(session.id.clone()),
         recordings: Vec::new(),
         held: crate::recordings::tokens(&form.recordings),
-        audio: None,
+        audio: super::practice::Heard::from_fields(
+            &form.wpm,
+            &form.pauses,
+            &form.long_silences,
+            &form.fillers,
+        )
+        .map(|h| h.json()),
     };
     if let Err(err) = scoring::save(&state, &report, form.answer.clone(), made).await {
         return again(AppError {

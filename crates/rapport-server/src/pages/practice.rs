@@ -434,7 +434,7 @@ fn sides(old: &str, new: &str) -> (Vec<Span>, Vec<Span>) {
 /// The delivery heard in a spoken answer's recordings: sent with the form by the page's
 /// script, saved with the attempt (`audio` in its report) and said on its page.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Heard {
+pub(super) struct Heard {
     wpm: u32,
     pauses: Option<u32>,
     long_silences: Option<u32>,
@@ -443,7 +443,7 @@ struct Heard {
 
 impl Heard {
     /// From the fields as sent: a plausible pace is required, the counts are optional.
-    fn from_fields(wpm: &str, pauses: &str, long: &str, fillers: &str) -> Option<Heard> {
+    pub(super) fn from_fields(wpm: &str, pauses: &str, long: &str, fillers: &str) -> Option<Heard> {
         let count = |v: &str| v.trim().parse::<u32>().ok().filter(|n| *n < 10_000);
         Some(Heard {
             wpm: wpm
@@ -489,7 +489,7 @@ impl Heard {
     }
 
     /// The delivery as saved with the attempt (`audio` in its report).
-    fn json(&self) -> serde_json::Value {
+    pub(super) fn json(&self) -> serde_json::Value {
         serde_json::json!({
             "words_per_minute": self.wpm,
             "pauses": self.pauses,

@@ -725,3 +725,38 @@ async fn the_report_prints_exports_and_compares_with_the_interview_before() {
     let unknown = app.get("/mock/nonsense/report.md").await;
     assert_eq!(unknown.status, 404);
 }
+
+#[tokio::test]
+async fn a_spoken_mock_answer_keeps_the_delivery_heard() {
+    let app = TestApp::new().await;
+    let session = start(&app, &[("count", "1")]).await;
+    let csrf = app.csrf();
+    let path = format!("/mock/{}/1", session.id);
+    let page = app.get(&path).await;
+    assert!(
+        page.body.contains(r#"name="wpm""#),
+        "the form carries the pace"
+    );
+    let reply = app
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("answer", ANSWER),
+                ("wpm", "151"),
+                ("pauses", "4"),
+                ("long_silences", "0"),
+                ("fillers", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let attempts = saved(&app, &session).await;
+    assert_eq!(attempts.len(), 1);
+    let report: serde_json::Value =
+        serde_json::from_str(&attempts[0].attempt.report_json).expect("a JSON report");
+    assert_eq!(report["audio"]["words_per_minute"], 151, "{report}");
+    assert_eq!(report["audio"]["pauses"], 4);
+    let shown = app.get(&format!("/attempts/{}", attempts[0].id)).await;
+    assert!(shown.body.contains("151 words a minute"), "{}", shown.body);
+}
