@@ -31,7 +31,7 @@
   var keepText = document.getElementById("voice-keep");
   var maxSeconds = parseInt(section.getAttribute("data-max-seconds"), 10) || 300;
   // Where the recording is transcribed: "this computer", or a team's "this server".
-  var place = section.getAttribute("data-place") || "this computer";
+  var transcribedOn = section.getAttribute("data-place") || "this computer";
 
   // The meter and clock refresh this often; a microphone that has given no level above
   // QUIET (on the meter's 0 to 1 scale) for this long is said to be silent.
@@ -305,7 +305,7 @@
     setState("transcribing");
     say(
       (stoppedAtLimit ? "The recording stopped at its " + clock(maxSeconds) + " limit. " : "") +
-        "Transcribing on " + place + "…"
+        "Transcribing on " + transcribedOn + "…"
     );
     fetch("/api/transcribe", {
       method: "POST",

@@ -611,7 +611,7 @@ async fn the_stylesheet_and_script_are_served() {
         "createAnalyser()",
         "fetch(\"/api/transcribe\", {",
         "method: \"POST\"",
-        "\"Transcribing on \" + place + \"…\"",
+        "\"Transcribing on \" + transcribedOn + \"…\"",
         "new Event(\"input\", { bubbles: true })",
         "\"rapport:recording\"",
         "words_per_minute",
