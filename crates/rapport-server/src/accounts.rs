@@ -216,8 +216,13 @@ impl Limiter {
     /// Seconds to wait when `key` has had `most` failures within the window.
     fn wait(&self, key: &str, most: usize) -> Option<u32> {
         let mut failures = self.lock();
-        let times = failures.entry(key.to_owned()).or_default();
-        times.retain(|t| t.elapsed() < LIMIT_WINDOW);
+        // Counts older than the window are forgotten, and so are keys left with none, so
+        // that names sprayed at the login form do not pile up.
+        failures.retain(|_, times| {
+            times.retain(|t| t.elapsed() < LIMIT_WINDOW);
+            !times.is_empty()
+        });
+        let times = failures.get(key)?;
         (times.len() >= most).then(|| {
             let oldest = times.first().map_or(Duration::ZERO, Instant::elapsed);
             u32::try_from(LIMIT_WINDOW.saturating_sub(oldest).as_secs()).unwrap_or(u32::MAX) + 1

@@ -265,19 +265,56 @@ impl Write for LogBuffer {
 impl LogBuffer {
     /// Captures this thread's log until the guard is dropped. The test's runtime runs
     /// each request's handler on the test's own thread, where the capture is set.
-    pub fn capture() -> (LogBuffer, tracing::subscriber::DefaultGuard) {
+    ///
+    /// One subscriber serves the whole test binary and writes each line to the buffer of
+    /// the thread that logged it: a subscriber of the thread's own would miss lines
+    /// whenever another test's thread first met a log statement with no subscriber
+    /// listening (tracing remembers that no one was interested).
+    pub fn capture() -> (LogBuffer, CaptureGuard) {
+        static SUBSCRIBER: std::sync::Once = std::sync::Once::new();
+        SUBSCRIBER.call_once(|| {
+            let _ = tracing_subscriber::fmt()
+                .with_ansi(false)
+                .with_writer(|| ThreadWriter)
+                .try_init();
+        });
         let buffer = LogBuffer::default();
-        let writer = buffer.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        (buffer, tracing::subscriber::set_default(subscriber))
+        CAPTURE.with(|c| *c.borrow_mut() = Some(buffer.clone()));
+        (buffer, CaptureGuard)
     }
 
     /// What was logged so far.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().expect("log buffer")).into_owned()
+    }
+}
+
+thread_local! {
+    /// Where this thread's log lines go while a test captures them.
+    static CAPTURE: std::cell::RefCell<Option<LogBuffer>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Ends a capture when dropped.
+pub struct CaptureGuard;
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        CAPTURE.with(|c| *c.borrow_mut() = None);
+    }
+}
+
+/// Writes to the capturing buffer of the thread that logs, or nowhere.
+struct ThreadWriter;
+
+impl Write for ThreadWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        CAPTURE.with(|c| match c.borrow_mut().as_mut() {
+            Some(buffer) => buffer.write(bytes),
+            None => Ok(bytes.len()),
+        })
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
