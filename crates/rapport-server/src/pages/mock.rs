@@ -623,19 +623,9 @@ struct AnswerForm {
     answer: String,
     #[serde(default)]
     started_ms: String,
-    /// Tokens of the answer's recordings, when the user keeps them.
-    #[serde(default)]
-    recordings: String,
-    /// The delivery heard in the recordings, from the page's script (as on the practice
-    /// page).
-    #[serde(default)]
-    wpm: String,
-    #[serde(default)]
-    pauses: String,
-    #[serde(default)]
-    long_silences: String,
-    #[serde(default)]
-    fillers: String,
+    /// What the recorder added, when the answer was spoken.
+    #[serde(flatten)]
+    spoken: super::practice::Spoken,
 }
 
 async fn answer(
@@ -668,7 +658,7 @@ async fn answer(
         let mut page = question(&state, &session, &questions, n, &answered, started_ms);
         page.answer = form.answer.clone();
         page.error = Some(err.message);
-        page.voice.recordings.clone_from(&form.recordings);
+        page.voice.recordings.clone_from(&form.spoken.recordings);
         super::page_with(err.status, &page)
     };
     let question_id = Question::Id(guide.id.clone());
@@ -683,14 +673,8 @@ async fn answer(
             .map(|_| u32::try_from((now - started_ms) / 1000).unwrap_or(u32::MAX)),
         session_id: Some(session.id.clone()),
         recordings: Vec::new(),
-        held: crate::recordings::tokens(&form.recordings),
-        audio: super::practice::Heard::from_fields(
-            &form.wpm,
-            &form.pauses,
-            &form.long_silences,
-            &form.fillers,
-        )
-        .map(|h| h.json()),
+        held: form.spoken.held(),
+        audio: form.spoken.audio(),
     };
     if let Err(err) = scoring::save(&state, &report, form.answer.clone(), made).await {
         return again(AppError {

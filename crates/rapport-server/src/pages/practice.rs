@@ -223,24 +223,12 @@ struct AnswerForm {
     /// Seconds from the first keystroke to the submit, from the page's script.
     #[serde(default)]
     seconds_taken: String,
-    /// Words per minute of a spoken answer, measured on the recording by
-    /// `POST /api/transcribe` and passed on by the page's script.
-    #[serde(default)]
-    wpm: String,
-    /// Pauses, long silences and fillers heard in the recordings, added up by the page's
-    /// script from the same measurements.
-    #[serde(default)]
-    pauses: String,
-    #[serde(default)]
-    long_silences: String,
-    #[serde(default)]
-    fillers: String,
+    /// What the recorder added, when the answer was spoken.
+    #[serde(flatten)]
+    spoken: Spoken,
     /// The question in the user's own words, when practised from `/ask`.
     #[serde(default)]
     question: String,
-    /// Tokens of the answer's recordings, when the user keeps them.
-    #[serde(default)]
-    recordings: String,
 }
 
 async fn submit(
@@ -267,7 +255,7 @@ async fn submit(
         let mut data = practice(&state, guide, limit, own.clone()).await?;
         data.answer = form.answer.clone();
         data.error = Some(message);
-        data.voice.recordings.clone_from(&form.recordings);
+        data.voice.recordings.clone_from(&form.spoken.recordings);
         page_with(status, &data)
     };
     let mut report = match scoring::score(
@@ -301,9 +289,8 @@ async fn submit(
         seconds_taken,
         session_id: None,
         recordings: Vec::new(),
-        held: crate::recordings::tokens(&form.recordings),
-        audio: Heard::from_fields(&form.wpm, &form.pauses, &form.long_silences, &form.fillers)
-            .map(|h| h.json()),
+        held: form.spoken.held(),
+        audio: form.spoken.audio(),
     };
     let saved = match scoring::save(&state, &report, form.answer.clone(), made).await {
         Ok(saved) => saved,
@@ -431,10 +418,44 @@ fn sides(old: &str, new: &str) -> (Vec<Span>, Vec<Span>) {
     (before, after)
 }
 
+/// What the recorder (`templates/voice.html`, `static/voice.js`) adds to an answer form
+/// on the practice and mock pages.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct Spoken {
+    /// Tokens of the answer's recordings, when the user keeps them.
+    #[serde(default)]
+    pub(super) recordings: String,
+    /// Words per minute of a spoken answer, measured on the recording by
+    /// `POST /api/transcribe` and passed on by the page's script.
+    #[serde(default)]
+    wpm: String,
+    /// Pauses, long silences and fillers heard in the recordings, added up by the page's
+    /// script from the same measurements.
+    #[serde(default)]
+    pauses: String,
+    #[serde(default)]
+    long_silences: String,
+    #[serde(default)]
+    fillers: String,
+}
+
+impl Spoken {
+    /// The tokens of the recordings to keep with the answer.
+    pub(super) fn held(&self) -> Vec<String> {
+        crate::recordings::tokens(&self.recordings)
+    }
+
+    /// The delivery heard, as saved with the attempt; `None` for a typed answer.
+    pub(super) fn audio(&self) -> Option<serde_json::Value> {
+        Heard::from_fields(&self.wpm, &self.pauses, &self.long_silences, &self.fillers)
+            .map(|h| h.json())
+    }
+}
+
 /// The delivery heard in a spoken answer's recordings: sent with the form by the page's
 /// script, saved with the attempt (`audio` in its report) and said on its page.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Heard {
+struct Heard {
     wpm: u32,
     pauses: Option<u32>,
     long_silences: Option<u32>,
@@ -443,7 +464,7 @@ pub(super) struct Heard {
 
 impl Heard {
     /// From the fields as sent: a plausible pace is required, the counts are optional.
-    pub(super) fn from_fields(wpm: &str, pauses: &str, long: &str, fillers: &str) -> Option<Heard> {
+    fn from_fields(wpm: &str, pauses: &str, long: &str, fillers: &str) -> Option<Heard> {
         let count = |v: &str| v.trim().parse::<u32>().ok().filter(|n| *n < 10_000);
         Some(Heard {
             wpm: wpm
@@ -489,7 +510,7 @@ impl Heard {
     }
 
     /// The delivery as saved with the attempt (`audio` in its report).
-    pub(super) fn json(&self) -> serde_json::Value {
+    fn json(&self) -> serde_json::Value {
         serde_json::json!({
             "words_per_minute": self.wpm,
             "pauses": self.pauses,
