@@ -81,8 +81,15 @@ try {
     extraPrefsFirefox: { "media.navigator.permission.disabled": true },
   });
 
-  for (const ogg of [false, true]) {
+  // A case may be recorded twice: on a loaded machine (CI runs other tests beside this
+  // one) Firefox's PulseAudio capture can starve and record near silence. A second take
+  // is said on the output, and a case that hears too little twice fails.
+  const cases = [false, true];
+  const takes = new Map();
+  while (cases.length) {
+    const ogg = cases.shift();
     const kind = ogg ? "ogg" : "webm";
+    takes.set(kind, (takes.get(kind) || 0) + 1);
     step = `the recorder is shown (${kind})`;
     const page = await browser.newPage();
     page.on("pageerror", (e) => failures.push(`${step}: page error: ${e.message}`));
@@ -146,7 +153,13 @@ try {
     const heard = words(box.slice(TYPED.length));
     const found = expected.filter((w) => heard.has(w));
     if (expected.length < 6 || found.length < Math.max(6, expected.length / 2)) {
-      failures.push(`${step}: ${found.length} of ${expected.length} spoken words: ${JSON.stringify(box)}`);
+      const heardLittle = `${step}: ${found.length} of ${expected.length} spoken words: ${JSON.stringify(box)}`;
+      if (takes.get(kind) === 1 && expected.length >= 6) {
+        console.log(`take 1 heard little, recording again: ${heardLittle}`);
+        cases.unshift(ogg);
+      } else {
+        failures.push(heardLittle);
+      }
     }
     await page.screenshot({ path: join(outDir, `firefox-${kind}.png`) });
     await page.close();

@@ -1531,6 +1531,7 @@ fn the_browser_practises_a_question_end_to_end() {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let server = Server::start(data_dir.path());
     let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
+    let _turn = browser_turn();
     let run = Command::new("node")
         .arg(&script)
         .arg(&server.base)
@@ -1564,6 +1565,7 @@ fn the_practice_loop_works_in_the_browser() {
     let base = server.as_ref().map(|s| s.base.clone()).unwrap_or_default();
     let addr = base.trim_start_matches("http://").to_owned();
     let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-loop");
+    let _turn = browser_turn();
     let mut node = Command::new("node")
         .arg(root.join("e2e/loop.mjs"))
         .arg(&base)
@@ -1720,14 +1722,19 @@ fn spoken_answer() -> (String, String) {
     (guide.id, spoken)
 }
 
-/// Runs one of the voice scripts of e2e/ with node, failing with what it printed. One at
-/// a time: two browsers recording and two servers transcribing at once on two cores
-/// starve the recording (Firefox, fed by PulseAudio, then records mostly silence).
-fn run_voice_script(script: &Path, args: &[&str]) {
+/// The browser tests take turns: two browsers at once on two cores starve a recording
+/// (Firefox, fed by PulseAudio in real time, then records mostly silence; CI saw it).
+fn browser_turn() -> std::sync::MutexGuard<'static, ()> {
     static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _turn = ONE_AT_A_TIME
+    ONE_AT_A_TIME
         .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Runs one of the voice scripts of e2e/ with node (in its turn among the browser tests),
+/// failing with what it printed.
+fn run_voice_script(script: &Path, args: &[&str]) {
+    let _turn = browser_turn();
     let run = Command::new("node")
         .arg(script)
         .args(args)
