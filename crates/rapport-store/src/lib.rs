@@ -16,6 +16,7 @@
 
 mod location;
 mod postgres;
+mod queries;
 mod rows;
 mod sqlite;
 

@@ -1,0 +1,673 @@
+//! The store's queries, written once for both backends. The SQL is the dialect SQLite and
+//! PostgreSQL share (numbered `$N` parameters, `RETURNING`, `ON CONFLICT`, `CAST`); a
+//! backend module brings only what truly differs, its connection and how it begins a
+//! transaction (`write()` and `read()`), and expands [`store_queries!`] for its store.
+//!
+//! A macro rather than code generic over `sqlx::Database`: the generic version needs a
+//! bound per bound type and executor, longer than the queries themselves.
+
+/// Implements [`crate::Store`] for `$store`, whose inherent `write()` and `read()` begin
+/// transactions on the `$db` database (`Sqlite` or `Postgres`), and whose `pool` field
+/// is that database's pool. `$backend` is what [`crate::Store::backend`] answers.
+/// Expanded in a module of its own inside the backend's (`mod queries { … }`), so that
+/// its imports stay apart from the backend's.
+macro_rules! store_queries {
+    ($store:ident, $db:ident, $backend:literal) => {
+        use async_trait::async_trait;
+        use sqlx::{$db, FromRow, Row, Transaction};
+
+        use super::$store;
+        use crate::rows::{
+            self, AttemptRow, RecordingRow, ScorecardRow, ScorecardStepRow, StepRow, UserRow,
+            position_column, query_error, score_column, seconds_column,
+        };
+        use crate::{
+            Attempt, AttemptFilter, NewAttempt, NewRecording, NewScorecard, NewSession,
+            Recording, RecordingInfo, Role, Scorecard, Session, Settings, Store, StoreError,
+            User,
+        };
+
+        /// A recording's or step's position as bound: one integer type for both
+        /// backends (PostgreSQL casts it to its `INTEGER` column).
+        fn position_column_of(position: usize) -> i64 {
+            i64::try_from(position).unwrap_or(i64::MAX)
+        }
+
+        async fn insert_attempt_steps(
+            tx: &mut Transaction<'static, $db>,
+            id: i64,
+            attempt: &NewAttempt,
+        ) -> Result<(), StoreError> {
+            for (position, step) in attempt.steps.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO attempt_steps (attempt_id, position, step_id, met, strength)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(position_column_of(position))
+                .bind(&step.id)
+                .bind(step.met)
+                .bind(step.strength)
+                .execute(&mut **tx)
+                .await
+                .map_err(query_error("save the attempt's steps"))?;
+            }
+            Ok(())
+        }
+
+        async fn insert_recordings(
+            tx: &mut Transaction<'static, $db>,
+            id: i64,
+            recordings: &[NewRecording],
+        ) -> Result<(), StoreError> {
+            for (position, recording) in recordings.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO attempt_recordings (attempt_id, position, media_type, seconds, audio)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(position_column_of(position))
+                .bind(&recording.media_type)
+                .bind(recording.seconds)
+                .bind(&recording.audio)
+                .execute(&mut **tx)
+                .await
+                .map_err(query_error("save the attempt's recordings"))?;
+            }
+            Ok(())
+        }
+
+        async fn replace_scorecard_steps(
+            tx: &mut Transaction<'static, $db>,
+            id: i64,
+            scorecard: &NewScorecard,
+        ) -> Result<(), StoreError> {
+            sqlx::query("DELETE FROM scorecard_steps WHERE scorecard_id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await
+                .map_err(query_error("replace the scorecard's steps"))?;
+            for (position, step) in scorecard.steps.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO scorecard_steps
+                         (scorecard_id, position, step_id, engine_met, override_met, comment)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(position_column_of(position))
+                .bind(&step.id)
+                .bind(step.engine_met)
+                .bind(step.override_met)
+                .bind(&step.comment)
+                .execute(&mut **tx)
+                .await
+                .map_err(query_error("save the scorecard's steps"))?;
+            }
+            Ok(())
+        }
+
+        async fn read_scorecard(
+            tx: &mut Transaction<'static, $db>,
+            user_id: &str,
+            id: i64,
+        ) -> Result<Option<Scorecard>, StoreError> {
+            let rows: Vec<ScorecardRow> = sqlx::query_as(
+                "SELECT id, user_id, candidate, guide_id, question, answer, score, recommendation,
+                        comment, report_json, created_at_ms, updated_at_ms
+                 FROM scorecards WHERE user_id = $1 AND id = $2",
+            )
+            .bind(user_id)
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(query_error("read the scorecard"))?;
+            let steps: Vec<ScorecardStepRow> = sqlx::query_as(
+                "SELECT scorecard_id, step_id, engine_met, override_met, comment
+                 FROM scorecard_steps
+                 WHERE scorecard_id IN (SELECT id FROM scorecards WHERE user_id = $1 AND id = $2)
+                 ORDER BY position",
+            )
+            .bind(user_id)
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(query_error("read the scorecard's steps"))?;
+            Ok(rows::scorecards(rows, steps)?.pop())
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            fn backend(&self) -> &'static str {
+                $backend
+            }
+
+            async fn add_attempt_with_recordings(
+                &self,
+                attempt: NewAttempt,
+                recordings: Vec<NewRecording>,
+            ) -> Result<Attempt, StoreError> {
+                let mut tx = self.write().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO attempts (user_id, guide_id, question, answer, score, band,
+                                           report_json, engine, mode, source, seconds_taken,
+                                           session_id, created_at_ms)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                     RETURNING id",
+                )
+                .bind(&attempt.user_id)
+                .bind(&attempt.guide_id)
+                .bind(&attempt.question)
+                .bind(&attempt.answer)
+                .bind(score_column(attempt.score))
+                .bind(&attempt.band)
+                .bind(&attempt.report_json)
+                .bind(&attempt.engine)
+                .bind(attempt.mode.as_str())
+                .bind(attempt.source.as_str())
+                .bind(seconds_column(attempt.seconds_taken))
+                .bind(&attempt.session_id)
+                .bind(attempt.created_at_ms)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(query_error("save the attempt"))?;
+                insert_attempt_steps(&mut tx, id, &attempt).await?;
+                insert_recordings(&mut tx, id, &recordings).await?;
+                tx.commit().await.map_err(query_error("save the attempt"))?;
+                Ok(Attempt { id, attempt })
+            }
+
+            async fn attempt(&self, user_id: &str, id: i64) -> Result<Option<Attempt>, StoreError> {
+                let mut tx = self.read().await?;
+                let rows: Vec<AttemptRow> = sqlx::query_as(
+                    "SELECT id, user_id, guide_id, question, answer, score, band, report_json, engine,
+                            mode, source, seconds_taken, session_id, created_at_ms
+                     FROM attempts WHERE user_id = $1 AND id = $2",
+                )
+                .bind(user_id)
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(query_error("read the attempt"))?;
+                let steps: Vec<StepRow> = sqlx::query_as(
+                    "SELECT attempt_id, step_id, met, strength FROM attempt_steps
+                     WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = $1 AND id = $2)
+                     ORDER BY position",
+                )
+                .bind(user_id)
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(query_error("read the attempt's steps"))?;
+                tx.commit().await.map_err(query_error("read the attempt"))?;
+                Ok(rows::attempts(rows, steps)?.pop())
+            }
+
+            async fn attempts(
+                &self,
+                user_id: &str,
+                filter: &AttemptFilter,
+            ) -> Result<Vec<Attempt>, StoreError> {
+                // No limit is the largest one: SQLite reads a negative LIMIT as none and
+                // PostgreSQL a NULL one, but neither reads the other's.
+                let limit = filter.limit.map_or(i64::MAX, i64::from);
+                let mut tx = self.read().await?;
+                let rows: Vec<AttemptRow> = sqlx::query_as(
+                    "SELECT id, user_id, guide_id, question, answer, score, band, report_json, engine,
+                            mode, source, seconds_taken, session_id, created_at_ms
+                     FROM attempts
+                     WHERE user_id = $1
+                       AND ($2 IS NULL OR guide_id = $2)
+                       AND ($3 IS NULL OR session_id = $3)
+                     ORDER BY created_at_ms DESC, id DESC
+                     LIMIT $4",
+                )
+                .bind(user_id)
+                .bind(&filter.guide_id)
+                .bind(&filter.session_id)
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(query_error("list the attempts"))?;
+                let steps: Vec<StepRow> = sqlx::query_as(
+                    "SELECT attempt_id, step_id, met, strength FROM attempt_steps
+                     WHERE attempt_id IN (
+                         SELECT id FROM attempts
+                         WHERE user_id = $1
+                           AND ($2 IS NULL OR guide_id = $2)
+                           AND ($3 IS NULL OR session_id = $3)
+                         ORDER BY created_at_ms DESC, id DESC
+                         LIMIT $4)
+                     ORDER BY attempt_id, position",
+                )
+                .bind(user_id)
+                .bind(&filter.guide_id)
+                .bind(&filter.session_id)
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(query_error("read the attempts' steps"))?;
+                tx.commit()
+                    .await
+                    .map_err(query_error("list the attempts"))?;
+                rows::attempts(rows, steps)
+            }
+
+            async fn delete_attempt(&self, user_id: &str, id: i64) -> Result<bool, StoreError> {
+                let mut tx = self.write().await?;
+                // The steps and recordings go with the attempt (ON DELETE CASCADE).
+                let deleted = sqlx::query("DELETE FROM attempts WHERE user_id = $1 AND id = $2")
+                    .bind(user_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error("delete the attempt"))?
+                    .rows_affected();
+                tx.commit()
+                    .await
+                    .map_err(query_error("delete the attempt"))?;
+                Ok(deleted > 0)
+            }
+
+            async fn delete_attempts(&self, user_id: &str) -> Result<u64, StoreError> {
+                let mut tx = self.write().await?;
+                let deleted = sqlx::query("DELETE FROM attempts WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error("delete the attempts"))?
+                    .rows_affected();
+                tx.commit()
+                    .await
+                    .map_err(query_error("delete the attempts"))?;
+                Ok(deleted)
+            }
+
+            async fn recordings(
+                &self,
+                user_id: &str,
+                attempt_id: i64,
+            ) -> Result<Vec<RecordingInfo>, StoreError> {
+                let rows: Vec<RecordingRow> = sqlx::query_as(
+                    "SELECT CAST(position AS BIGINT) AS position, media_type, seconds,
+                            CAST(length(audio) AS BIGINT) AS size
+                     FROM attempt_recordings
+                     WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = $1 AND id = $2)
+                     ORDER BY position",
+                )
+                .bind(user_id)
+                .bind(attempt_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error("list the attempt's recordings"))?;
+                rows.into_iter().map(RecordingRow::info).collect()
+            }
+
+            async fn recording(
+                &self,
+                user_id: &str,
+                attempt_id: i64,
+                position: u32,
+            ) -> Result<Option<Recording>, StoreError> {
+                let Some(stored) = position_column(position) else {
+                    return Ok(None);
+                };
+                let row: Option<(RecordingRow, Vec<u8>)> = sqlx::query(
+                    "SELECT CAST(position AS BIGINT) AS position, media_type, seconds,
+                            CAST(length(audio) AS BIGINT) AS size, audio
+                     FROM attempt_recordings
+                     WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = $1 AND id = $2)
+                       AND position = $3",
+                )
+                .bind(user_id)
+                .bind(attempt_id)
+                .bind(stored)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(query_error("read the recording"))?
+                .map(|row| -> Result<_, sqlx::Error> {
+                    Ok((RecordingRow::from_row(&row)?, row.try_get("audio")?))
+                })
+                .transpose()
+                .map_err(query_error("read the recording"))?;
+                row.map(|(info, audio)| {
+                    Ok(Recording {
+                        info: info.info()?,
+                        audio,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn delete_recordings(&self, user_id: &str) -> Result<u64, StoreError> {
+                let mut tx = self.write().await?;
+                let deleted = sqlx::query(
+                    "DELETE FROM attempt_recordings
+                     WHERE attempt_id IN (SELECT id FROM attempts WHERE user_id = $1)",
+                )
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error("delete the recordings"))?
+                .rows_affected();
+                tx.commit()
+                    .await
+                    .map_err(query_error("delete the recordings"))?;
+                Ok(deleted)
+            }
+
+            async fn settings(&self, user_id: &str) -> Result<Settings, StoreError> {
+                let rows: Vec<(String, String)> =
+                    sqlx::query_as("SELECT name, value FROM user_settings WHERE user_id = $1")
+                        .bind(user_id)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(query_error("read the settings"))?;
+                Ok(Settings::from_pairs(rows))
+            }
+
+            async fn set_settings(&self, user_id: &str, settings: &Settings) -> Result<(), StoreError> {
+                let mut tx = self.write().await?;
+                for (name, value) in settings.pairs() {
+                    sqlx::query(
+                        "INSERT INTO user_settings (user_id, name, value) VALUES ($1, $2, $3)
+                         ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value",
+                    )
+                    .bind(user_id)
+                    .bind(name)
+                    .bind(value)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error("save the settings"))?;
+                }
+                tx.commit()
+                    .await
+                    .map_err(query_error("save the settings"))?;
+                Ok(())
+            }
+
+            async fn add_user(&self, user: User) -> Result<bool, StoreError> {
+                let mut tx = self.write().await?;
+                let added = sqlx::query(
+                    "INSERT INTO users (name, role, password_hash, created_at_ms)
+                     VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(&user.name)
+                .bind(user.role.as_str())
+                .bind(&user.password_hash)
+                .bind(user.created_at_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error("add the user"))?
+                .rows_affected();
+                tx.commit().await.map_err(query_error("add the user"))?;
+                Ok(added > 0)
+            }
+
+            async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
+                let row: Option<UserRow> = sqlx::query_as(
+                    "SELECT name, role, password_hash, created_at_ms FROM users WHERE name = $1",
+                )
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(query_error("read the user"))?;
+                row.map(UserRow::user).transpose()
+            }
+
+            async fn users(&self) -> Result<Vec<User>, StoreError> {
+                let rows: Vec<UserRow> = sqlx::query_as(
+                    "SELECT name, role, password_hash, created_at_ms FROM users ORDER BY name",
+                )
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error("list the users"))?;
+                rows.into_iter().map(UserRow::user).collect()
+            }
+
+            async fn remove_user(&self, name: &str) -> Result<bool, StoreError> {
+                let mut tx = self.write().await?;
+                // Their sessions go with them (ON DELETE CASCADE); their records by user id,
+                // and with the attempts their steps and recordings.
+                for (sql, doing) in [
+                    (
+                        "DELETE FROM attempts WHERE user_id = $1",
+                        "delete the user's attempts",
+                    ),
+                    (
+                        "DELETE FROM scorecards WHERE user_id = $1",
+                        "delete the user's scorecards",
+                    ),
+                    (
+                        "DELETE FROM user_settings WHERE user_id = $1",
+                        "delete the user's settings",
+                    ),
+                ] {
+                    sqlx::query(sql)
+                        .bind(name)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(query_error(doing))?;
+                }
+                let removed = sqlx::query("DELETE FROM users WHERE name = $1")
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error("remove the user"))?
+                    .rows_affected();
+                tx.commit().await.map_err(query_error("remove the user"))?;
+                Ok(removed > 0)
+            }
+
+            async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
+                let mut tx = self.write().await?;
+                let changed = sqlx::query("UPDATE users SET password_hash = $2 WHERE name = $1")
+                    .bind(name)
+                    .bind(password_hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error("change the password"))?
+                    .rows_affected();
+                sqlx::query("DELETE FROM sessions WHERE user_name = $1")
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error("end the user's sessions"))?;
+                tx.commit()
+                    .await
+                    .map_err(query_error("change the password"))?;
+                Ok(changed > 0)
+            }
+
+            async fn add_session(&self, session: NewSession) -> Result<(), StoreError> {
+                let mut tx = self.write().await?;
+                sqlx::query("DELETE FROM sessions WHERE expires_at_ms <= $1")
+                    .bind(session.created_at_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error("forget ended sessions"))?;
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_name, csrf, created_at_ms, expires_at_ms)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&session.token_hash)
+                .bind(&session.user_name)
+                .bind(&session.csrf)
+                .bind(session.created_at_ms)
+                .bind(session.expires_at_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error("save the session"))?;
+                tx.commit().await.map_err(query_error("save the session"))?;
+                Ok(())
+            }
+
+            async fn session(&self, token_hash: &str, now_ms: i64) -> Result<Option<Session>, StoreError> {
+                let row: Option<(String, i64, String, String, String, i64)> = sqlx::query_as(
+                    "SELECT s.csrf, s.expires_at_ms, u.name, u.role, u.password_hash, u.created_at_ms
+                     FROM sessions s JOIN users u ON u.name = s.user_name
+                     WHERE s.token_hash = $1 AND s.expires_at_ms > $2",
+                )
+                .bind(token_hash)
+                .bind(now_ms)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(query_error("read the session"))?;
+                row.map(
+                    |(csrf, expires_at_ms, name, role, password_hash, created_at_ms)| {
+                        Ok(Session {
+                            user: User {
+                                role: Role::parse(&role).ok_or_else(|| {
+                                    StoreError::Query(format!("the database holds an invalid role: {role}"))
+                                })?,
+                                name,
+                                password_hash,
+                                created_at_ms,
+                            },
+                            csrf,
+                            expires_at_ms,
+                        })
+                    },
+                )
+                .transpose()
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(query_error("end the session"))?;
+                Ok(())
+            }
+
+            async fn add_scorecard(&self, scorecard: NewScorecard) -> Result<Scorecard, StoreError> {
+                let mut tx = self.write().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO scorecards (user_id, candidate, guide_id, question, answer, score,
+                                             recommendation, comment, report_json, created_at_ms,
+                                             updated_at_ms)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                     RETURNING id",
+                )
+                .bind(&scorecard.user_id)
+                .bind(&scorecard.candidate)
+                .bind(&scorecard.guide_id)
+                .bind(&scorecard.question)
+                .bind(&scorecard.answer)
+                .bind(score_column(scorecard.score))
+                .bind(&scorecard.recommendation)
+                .bind(&scorecard.comment)
+                .bind(&scorecard.report_json)
+                .bind(scorecard.created_at_ms)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(query_error("save the scorecard"))?;
+                replace_scorecard_steps(&mut tx, id, &scorecard).await?;
+                tx.commit()
+                    .await
+                    .map_err(query_error("save the scorecard"))?;
+                let updated_at_ms = scorecard.created_at_ms;
+                Ok(Scorecard {
+                    id,
+                    scorecard,
+                    updated_at_ms,
+                })
+            }
+
+            async fn update_scorecard(
+                &self,
+                id: i64,
+                scorecard: NewScorecard,
+                updated_at_ms: i64,
+            ) -> Result<Option<Scorecard>, StoreError> {
+                let mut tx = self.write().await?;
+                // The creation time stays as it was: an update is not a new scorecard.
+                let updated = sqlx::query(
+                    "UPDATE scorecards
+                     SET candidate = $3, guide_id = $4, question = $5, answer = $6, score = $7,
+                         recommendation = $8, comment = $9, report_json = $10, updated_at_ms = $11
+                     WHERE user_id = $1 AND id = $2",
+                )
+                .bind(&scorecard.user_id)
+                .bind(id)
+                .bind(&scorecard.candidate)
+                .bind(&scorecard.guide_id)
+                .bind(&scorecard.question)
+                .bind(&scorecard.answer)
+                .bind(score_column(scorecard.score))
+                .bind(&scorecard.recommendation)
+                .bind(&scorecard.comment)
+                .bind(&scorecard.report_json)
+                .bind(updated_at_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error("update the scorecard"))?
+                .rows_affected();
+                if updated == 0 {
+                    return Ok(None);
+                }
+                replace_scorecard_steps(&mut tx, id, &scorecard).await?;
+                let saved = read_scorecard(&mut tx, &scorecard.user_id, id).await?;
+                tx.commit()
+                    .await
+                    .map_err(query_error("update the scorecard"))?;
+                Ok(saved)
+            }
+
+            async fn scorecard(&self, user_id: &str, id: i64) -> Result<Option<Scorecard>, StoreError> {
+                let mut tx = self.read().await?;
+                let scorecard = read_scorecard(&mut tx, user_id, id).await?;
+                tx.commit()
+                    .await
+                    .map_err(query_error("read the scorecard"))?;
+                Ok(scorecard)
+            }
+
+            async fn scorecards(&self, user_id: &str) -> Result<Vec<Scorecard>, StoreError> {
+                let mut tx = self.read().await?;
+                let rows: Vec<ScorecardRow> = sqlx::query_as(
+                    "SELECT id, user_id, candidate, guide_id, question, answer, score, recommendation,
+                            comment, report_json, created_at_ms, updated_at_ms
+                     FROM scorecards WHERE user_id = $1
+                     ORDER BY created_at_ms DESC, id DESC",
+                )
+                .bind(user_id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(query_error("list the scorecards"))?;
+                let steps: Vec<ScorecardStepRow> = sqlx::query_as(
+                    "SELECT s.scorecard_id, s.step_id, s.engine_met, s.override_met, s.comment
+                     FROM scorecard_steps s JOIN scorecards c ON c.id = s.scorecard_id
+                     WHERE c.user_id = $1
+                     ORDER BY s.scorecard_id, s.position",
+                )
+                .bind(user_id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(query_error("read the scorecards' steps"))?;
+                tx.commit()
+                    .await
+                    .map_err(query_error("list the scorecards"))?;
+                rows::scorecards(rows, steps)
+            }
+
+            async fn delete_scorecard(&self, user_id: &str, id: i64) -> Result<bool, StoreError> {
+                let mut tx = self.write().await?;
+                let deleted = sqlx::query("DELETE FROM scorecards WHERE user_id = $1 AND id = $2")
+                    .bind(user_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error("delete the scorecard"))?
+                    .rows_affected();
+                tx.commit()
+                    .await
+                    .map_err(query_error("delete the scorecard"))?;
+                Ok(deleted > 0)
+            }
+        }
+    };
+}
+
+pub(crate) use store_queries;
