@@ -361,6 +361,34 @@ pub struct Session {
     pub expires_at_ms: i64,
 }
 
+/// A coach's cohort. A candidate who joins it shares their practice with its coach, and
+/// only with that coach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cohort {
+    /// Assigned by the store.
+    pub id: i64,
+    /// The coach's user name.
+    pub coach: String,
+    /// As the coach named it.
+    pub name: String,
+    /// The secret in its invite link (`/join/{invite}`); a new one ends the old link.
+    pub invite: String,
+    /// When it was made, in milliseconds since the Unix epoch.
+    pub created_at_ms: i64,
+    /// Its members, by name: filled only where the coach asks; empty elsewhere, so that
+    /// a candidate never learns who else is in the cohort.
+    pub members: Vec<Member>,
+}
+
+/// A candidate in a cohort.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    /// Their user name.
+    pub name: String,
+    /// When they joined, in milliseconds since the Unix epoch.
+    pub joined_at_ms: i64,
+}
+
 /// A store failure. Messages name what failed without leaking SQL.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -441,7 +469,8 @@ pub trait Store: Send + Sync {
     async fn users(&self) -> Result<Vec<User>, StoreError>;
 
     /// Removes a user with everything of theirs (sessions, attempts and their recordings,
-    /// scorecards, settings), in one transaction; `false` when there is no such user.
+    /// scorecards, settings, the cohorts they coach and their memberships), in one
+    /// transaction; `false` when there is no such user.
     async fn remove_user(&self, name: &str) -> Result<bool, StoreError>;
 
     /// Replaces a user's password hash and ends their sessions; `false` when there is no
@@ -495,4 +524,42 @@ pub trait Store: Send + Sync {
 
     /// Deletes one scorecard; `false` when the user has none with this id.
     async fn delete_scorecard(&self, user_id: &str, id: i64) -> Result<bool, StoreError>;
+
+    /// Makes a cohort for a coach, with no members.
+    async fn add_cohort(
+        &self,
+        coach: &str,
+        name: &str,
+        invite: &str,
+        created_at_ms: i64,
+    ) -> Result<Cohort, StoreError>;
+
+    /// The coach's cohorts with their members, newest first.
+    async fn coached_cohorts(&self, coach: &str) -> Result<Vec<Cohort>, StoreError>;
+
+    /// One of the coach's cohorts with its members; `None` when the coach has none with
+    /// this id (another coach's cohort included).
+    async fn coached_cohort(&self, coach: &str, id: i64) -> Result<Option<Cohort>, StoreError>;
+
+    /// The cohort whose invite link carries `invite`, without its members.
+    async fn invited_cohort(&self, invite: &str) -> Result<Option<Cohort>, StoreError>;
+
+    /// Gives one of the coach's cohorts a new invite; `false` when the coach has none
+    /// with this id.
+    async fn set_invite(&self, coach: &str, id: i64, invite: &str) -> Result<bool, StoreError>;
+
+    /// Deletes one of the coach's cohorts (its members stop sharing with the coach
+    /// through it); `false` when the coach has none with this id.
+    async fn delete_cohort(&self, coach: &str, id: i64) -> Result<bool, StoreError>;
+
+    /// Adds the user to the cohort; `false` when they were in it already.
+    async fn join_cohort(&self, id: i64, user: &str, joined_at_ms: i64)
+    -> Result<bool, StoreError>;
+
+    /// Takes the user out of the cohort; `false` when they were not in it.
+    async fn leave_cohort(&self, id: i64, user: &str) -> Result<bool, StoreError>;
+
+    /// The cohorts the user is in (whose coaches see their practice), without members,
+    /// newest first.
+    async fn joined_cohorts(&self, user: &str) -> Result<Vec<Cohort>, StoreError>;
 }

@@ -22,7 +22,7 @@ macro_rules! store_queries {
             position_column, query_error, score_column, seconds_column,
         };
         use crate::{
-            Attempt, AttemptFilter, NewAttempt, NewRecording, NewScorecard, NewSession,
+            Attempt, AttemptFilter, Cohort, Member, NewAttempt, NewRecording, NewScorecard, NewSession,
             Recording, RecordingInfo, Role, Scorecard, Session, Settings, Store, StoreError,
             User,
         };
@@ -133,6 +133,61 @@ macro_rules! store_queries {
             .await
             .map_err(query_error("read the scorecard's steps"))?;
             Ok(rows::scorecards(rows, steps)?.pop())
+        }
+
+        /// Cohorts from `(id, coach, name, invite, created_at_ms)` rows, with the members
+        /// of `(cohort_id, user_name, joined_at_ms)` rows (ordered by joining) when given.
+        fn cohorts_of(
+            rows: Vec<(i64, String, String, String, i64)>,
+            members: Vec<(i64, String, i64)>,
+        ) -> Vec<Cohort> {
+            rows.into_iter()
+                .map(|(id, coach, name, invite, created_at_ms)| Cohort {
+                    members: members
+                        .iter()
+                        .filter(|(cohort, _, _)| *cohort == id)
+                        .map(|(_, name, joined_at_ms)| Member {
+                            name: name.clone(),
+                            joined_at_ms: *joined_at_ms,
+                        })
+                        .collect(),
+                    id,
+                    coach,
+                    name,
+                    invite,
+                    created_at_ms,
+                })
+                .collect()
+        }
+
+        /// The coach's cohorts (all, or the one with id `only`) with their members.
+        async fn read_coached(
+            tx: &mut Transaction<'static, $db>,
+            coach: &str,
+            only: Option<i64>,
+        ) -> Result<Vec<Cohort>, StoreError> {
+            let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+                "SELECT id, coach, name, invite, created_at_ms FROM cohorts
+                 WHERE coach = $1 AND ($2 IS NULL OR id = $2)
+                 ORDER BY created_at_ms DESC, id DESC",
+            )
+            .bind(coach)
+            .bind(only)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(query_error("read the cohorts"))?;
+            let members: Vec<(i64, String, i64)> = sqlx::query_as(
+                "SELECT m.cohort_id, m.user_name, m.joined_at_ms
+                 FROM cohort_members m JOIN cohorts c ON c.id = m.cohort_id
+                 WHERE c.coach = $1 AND ($2 IS NULL OR c.id = $2)
+                 ORDER BY m.joined_at_ms, m.user_name",
+            )
+            .bind(coach)
+            .bind(only)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(query_error("read the cohorts' members"))?;
+            Ok(cohorts_of(rows, members))
         }
 
         #[async_trait]
@@ -665,6 +720,153 @@ macro_rules! store_queries {
                     .await
                     .map_err(query_error("delete the scorecard"))?;
                 Ok(deleted > 0)
+            }
+            async fn add_cohort(
+                &self,
+                coach: &str,
+                name: &str,
+                invite: &str,
+                created_at_ms: i64,
+            ) -> Result<Cohort, StoreError> {
+                let mut tx = self.write().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO cohorts (coach, name, invite, created_at_ms)
+                     VALUES ($1, $2, $3, $4)
+                     RETURNING id",
+                )
+                .bind(coach)
+                .bind(name)
+                .bind(invite)
+                .bind(created_at_ms)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(query_error("make the cohort"))?;
+                tx.commit().await.map_err(query_error("make the cohort"))?;
+                Ok(Cohort {
+                    id,
+                    coach: coach.to_owned(),
+                    name: name.to_owned(),
+                    invite: invite.to_owned(),
+                    created_at_ms,
+                    members: Vec::new(),
+                })
+            }
+
+            async fn coached_cohorts(&self, coach: &str) -> Result<Vec<Cohort>, StoreError> {
+                let mut tx = self.read().await?;
+                let cohorts = read_coached(&mut tx, coach, None).await?;
+                tx.commit().await.map_err(query_error("read the cohorts"))?;
+                Ok(cohorts)
+            }
+
+            async fn coached_cohort(
+                &self,
+                coach: &str,
+                id: i64,
+            ) -> Result<Option<Cohort>, StoreError> {
+                let mut tx = self.read().await?;
+                let mut cohorts = read_coached(&mut tx, coach, Some(id)).await?;
+                tx.commit().await.map_err(query_error("read the cohort"))?;
+                Ok(cohorts.pop())
+            }
+
+            async fn invited_cohort(&self, invite: &str) -> Result<Option<Cohort>, StoreError> {
+                let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+                    "SELECT id, coach, name, invite, created_at_ms FROM cohorts WHERE invite = $1",
+                )
+                .bind(invite)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error("read the invitation"))?;
+                Ok(cohorts_of(rows, Vec::new()).pop())
+            }
+
+            async fn set_invite(
+                &self,
+                coach: &str,
+                id: i64,
+                invite: &str,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self.write().await?;
+                let changed =
+                    sqlx::query("UPDATE cohorts SET invite = $3 WHERE coach = $1 AND id = $2")
+                        .bind(coach)
+                        .bind(id)
+                        .bind(invite)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(query_error("change the invitation"))?
+                        .rows_affected();
+                tx.commit()
+                    .await
+                    .map_err(query_error("change the invitation"))?;
+                Ok(changed > 0)
+            }
+
+            async fn delete_cohort(&self, coach: &str, id: i64) -> Result<bool, StoreError> {
+                let mut tx = self.write().await?;
+                // Its memberships go with it (ON DELETE CASCADE).
+                let deleted = sqlx::query("DELETE FROM cohorts WHERE coach = $1 AND id = $2")
+                    .bind(coach)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error("delete the cohort"))?
+                    .rows_affected();
+                tx.commit().await.map_err(query_error("delete the cohort"))?;
+                Ok(deleted > 0)
+            }
+
+            async fn join_cohort(
+                &self,
+                id: i64,
+                user: &str,
+                joined_at_ms: i64,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self.write().await?;
+                let added = sqlx::query(
+                    "INSERT INTO cohort_members (cohort_id, user_name, joined_at_ms)
+                     VALUES ($1, $2, $3)
+                     ON CONFLICT (cohort_id, user_name) DO NOTHING",
+                )
+                .bind(id)
+                .bind(user)
+                .bind(joined_at_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error("join the cohort"))?
+                .rows_affected();
+                tx.commit().await.map_err(query_error("join the cohort"))?;
+                Ok(added > 0)
+            }
+
+            async fn leave_cohort(&self, id: i64, user: &str) -> Result<bool, StoreError> {
+                let mut tx = self.write().await?;
+                let left = sqlx::query(
+                    "DELETE FROM cohort_members WHERE cohort_id = $1 AND user_name = $2",
+                )
+                .bind(id)
+                .bind(user)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error("leave the cohort"))?
+                .rows_affected();
+                tx.commit().await.map_err(query_error("leave the cohort"))?;
+                Ok(left > 0)
+            }
+
+            async fn joined_cohorts(&self, user: &str) -> Result<Vec<Cohort>, StoreError> {
+                let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+                    "SELECT c.id, c.coach, c.name, c.invite, c.created_at_ms
+                     FROM cohorts c JOIN cohort_members m ON m.cohort_id = c.id
+                     WHERE m.user_name = $1
+                     ORDER BY m.joined_at_ms DESC, c.id DESC",
+                )
+                .bind(user)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error("read the cohorts joined"))?;
+                Ok(cohorts_of(rows, Vec::new()))
             }
         }
     };

@@ -2,8 +2,9 @@
 //! and run against each backend.
 
 use rapport_store::{
-    Attempt, AttemptFilter, Mode, NewAttempt, NewRecording, NewScorecard, NewSession,
-    RecordingInfo, Role, Scorecard, ScorecardStep, Settings, Source, StepResult, Store, User,
+    Attempt, AttemptFilter, Cohort, Member, Mode, NewAttempt, NewRecording, NewScorecard,
+    NewSession, RecordingInfo, Role, Scorecard, ScorecardStep, Settings, Source, StepResult, Store,
+    User,
 };
 
 const ALICE: &str = "alice";
@@ -384,6 +385,7 @@ pub async fn story(store: &dyn Store) {
 
     recordings_and_settings(store).await;
     users_and_sessions(store).await;
+    cohorts(store).await;
 }
 
 /// Accounts: users by unique name, sessions that end, a new password that ends them, and
@@ -708,4 +710,184 @@ async fn recordings_and_settings(store: &dyn Store) {
     );
     store.delete_attempts(ALICE).await.expect("delete all");
     assert_eq!(store.delete_recordings(ALICE).await.expect("none left"), 0);
+}
+
+/// Cohorts: a coach's own, seen with their members only by that coach; joined through
+/// the invite (once), left, the invite renewed, and everything gone with the coach's or
+/// the candidate's account.
+async fn cohorts(store: &dyn Store) {
+    for (name, role) in [
+        ("coach-a", Role::Coach),
+        ("coach-b", Role::Coach),
+        ("dan", Role::Candidate),
+        ("eve", Role::Candidate),
+    ] {
+        let added = store
+            .add_user(User {
+                name: name.to_owned(),
+                role,
+                password_hash: "$argon2id$hash".to_owned(),
+                created_at_ms: 100_000,
+            })
+            .await
+            .expect("add user");
+        assert!(added, "{name}");
+    }
+    let spring = store
+        .add_cohort("coach-a", "Spring intake", "invite-1", 100_001)
+        .await
+        .expect("add cohort");
+    let autumn = store
+        .add_cohort("coach-a", "Autumn intake", "invite-2", 100_002)
+        .await
+        .expect("add cohort");
+    let other = store
+        .add_cohort("coach-b", "Coach B's", "invite-3", 100_003)
+        .await
+        .expect("add cohort");
+    assert!(spring.id != autumn.id && autumn.id != other.id);
+    let names = |cohorts: &[Cohort]| cohorts.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&store.coached_cohorts("coach-a").await.expect("list")),
+        ["Autumn intake", "Spring intake"],
+        "newest first, and only the coach's own"
+    );
+    assert_eq!(
+        store
+            .coached_cohort("coach-b", spring.id)
+            .await
+            .expect("read"),
+        None,
+        "another coach's cohort is not found"
+    );
+
+    // Joining through the invite, once.
+    let invited = store
+        .invited_cohort("invite-1")
+        .await
+        .expect("read")
+        .expect("the invite names the cohort");
+    assert_eq!((invited.id, invited.coach.as_str()), (spring.id, "coach-a"));
+    assert_eq!(store.invited_cohort("invite-9").await.expect("read"), None);
+    assert!(
+        store
+            .join_cohort(spring.id, "dan", 100_010)
+            .await
+            .expect("join")
+    );
+    assert!(
+        !store
+            .join_cohort(spring.id, "dan", 100_011)
+            .await
+            .expect("join again")
+    );
+    assert!(
+        store
+            .join_cohort(spring.id, "eve", 100_012)
+            .await
+            .expect("join")
+    );
+    assert!(
+        store
+            .join_cohort(other.id, "eve", 100_013)
+            .await
+            .expect("join")
+    );
+    let seen = store
+        .coached_cohort("coach-a", spring.id)
+        .await
+        .expect("read")
+        .expect("the coach's cohort");
+    assert_eq!(
+        seen.members,
+        [
+            Member {
+                name: "dan".into(),
+                joined_at_ms: 100_010
+            },
+            Member {
+                name: "eve".into(),
+                joined_at_ms: 100_012
+            }
+        ]
+    );
+    let joined = store.joined_cohorts("eve").await.expect("joined");
+    assert_eq!(names(&joined), ["Coach B's", "Spring intake"]);
+    assert!(
+        joined.iter().all(|c| c.members.is_empty()),
+        "a candidate never sees the other members"
+    );
+
+    // Leaving, and a new invite that ends the old one.
+    assert!(store.leave_cohort(spring.id, "eve").await.expect("leave"));
+    assert!(
+        !store
+            .leave_cohort(spring.id, "eve")
+            .await
+            .expect("leave again")
+    );
+    assert_eq!(
+        names(&store.joined_cohorts("eve").await.expect("joined")),
+        ["Coach B's"]
+    );
+    assert!(
+        store
+            .set_invite("coach-a", spring.id, "invite-4")
+            .await
+            .expect("renew")
+    );
+    assert!(
+        !store
+            .set_invite("coach-b", spring.id, "invite-5")
+            .await
+            .expect("renew")
+    );
+    assert_eq!(store.invited_cohort("invite-1").await.expect("read"), None);
+    assert_eq!(
+        store
+            .invited_cohort("invite-4")
+            .await
+            .expect("read")
+            .map(|c| c.id),
+        Some(spring.id)
+    );
+
+    // Deleting: only the coach's own; the members go with it.
+    assert!(
+        !store
+            .delete_cohort("coach-b", autumn.id)
+            .await
+            .expect("delete")
+    );
+    assert!(
+        store
+            .delete_cohort("coach-a", autumn.id)
+            .await
+            .expect("delete")
+    );
+    assert_eq!(
+        store.coached_cohorts("coach-a").await.expect("list").len(),
+        1
+    );
+
+    // A removed candidate leaves every cohort; a removed coach takes their cohorts.
+    assert!(store.remove_user("dan").await.expect("remove"));
+    assert!(
+        store
+            .coached_cohort("coach-a", spring.id)
+            .await
+            .expect("read")
+            .expect("still there")
+            .members
+            .is_empty()
+    );
+    assert!(store.remove_user("coach-b").await.expect("remove"));
+    assert!(
+        store
+            .joined_cohorts("eve")
+            .await
+            .expect("joined")
+            .is_empty()
+    );
+    assert_eq!(store.invited_cohort("invite-3").await.expect("read"), None);
 }
