@@ -375,8 +375,8 @@ pub struct Cohort {
     pub invite: String,
     /// When it was made, in milliseconds since the Unix epoch.
     pub created_at_ms: i64,
-    /// Its members, by name: filled only where the coach asks; empty elsewhere, so that
-    /// a candidate never learns who else is in the cohort.
+    /// Its members, by name, where its coach asks; elsewhere none, or only the asking
+    /// user's own membership, so that a candidate never learns who else is in it.
     pub members: Vec<Member>,
 }
 
@@ -559,7 +559,7 @@ pub trait Store: Send + Sync {
     /// Takes the user out of the cohort; `false` when they were not in it.
     async fn leave_cohort(&self, id: i64, user: &str) -> Result<bool, StoreError>;
 
-    /// The cohorts the user is in (whose coaches see their practice), without members,
-    /// newest first.
+    /// The cohorts the user is in (whose coaches see their practice), the most recently
+    /// joined first, each with the user's own membership as its only member.
     async fn joined_cohorts(&self, user: &str) -> Result<Vec<Cohort>, StoreError>;
 }

@@ -856,8 +856,8 @@ macro_rules! store_queries {
             }
 
             async fn joined_cohorts(&self, user: &str) -> Result<Vec<Cohort>, StoreError> {
-                let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-                    "SELECT c.id, c.coach, c.name, c.invite, c.created_at_ms
+                let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(
+                    "SELECT c.id, c.coach, c.name, c.invite, c.created_at_ms, m.joined_at_ms
                      FROM cohorts c JOIN cohort_members m ON m.cohort_id = c.id
                      WHERE m.user_name = $1
                      ORDER BY m.joined_at_ms DESC, c.id DESC",
@@ -866,7 +866,15 @@ macro_rules! store_queries {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(query_error("read the cohorts joined"))?;
-                Ok(cohorts_of(rows, Vec::new()))
+                let members = rows
+                    .iter()
+                    .map(|row| (row.0, user.to_owned(), row.5))
+                    .collect();
+                let rows = rows
+                    .into_iter()
+                    .map(|(id, coach, name, invite, created, _)| (id, coach, name, invite, created))
+                    .collect();
+                Ok(cohorts_of(rows, members))
             }
         }
     };

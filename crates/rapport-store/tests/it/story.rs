@@ -813,9 +813,19 @@ async fn cohorts(store: &dyn Store) {
     );
     let joined = store.joined_cohorts("eve").await.expect("joined");
     assert_eq!(names(&joined), ["Coach B's", "Spring intake"]);
-    assert!(
-        joined.iter().all(|c| c.members.is_empty()),
-        "a candidate never sees the other members"
+    assert_eq!(
+        joined.iter().map(|c| c.members.clone()).collect::<Vec<_>>(),
+        [
+            vec![Member {
+                name: "eve".into(),
+                joined_at_ms: 100_013
+            }],
+            vec![Member {
+                name: "eve".into(),
+                joined_at_ms: 100_012
+            }]
+        ],
+        "a candidate sees when they joined, and never the other members"
     );
 
     // Leaving, and a new invite that ends the old one.
