@@ -72,6 +72,12 @@ pub(crate) fn routes() -> Router<AppState> {
         crate::recordings::put_settings,
         crate::accounts::api_login,
         crate::accounts::api_logout,
+        crate::cohorts::api_list,
+        crate::cohorts::api_create,
+        crate::cohorts::api_cohort,
+        crate::cohorts::api_member_attempts,
+        crate::cohorts::api_join,
+        crate::cohorts::api_leave,
         openapi
     ),
     components(schemas(ErrorBody))

@@ -8,7 +8,8 @@
 //! its OpenAPI document), `scoring.rs` (scoring and saving, shared by API and pages),
 //! `pages/` (one module per page family), `speech.rs` (transcribing recordings),
 //! `recordings.rs` (recordings kept with attempts, and the settings that keep them),
-//! `accounts.rs` (users, login and sessions for `rapport serve --accounts`), `card.rs` (the feedback card for templates),
+//! `accounts.rs` (users, login and sessions for `rapport serve --accounts`), `cohorts.rs`
+//! (coaches' cohorts: invites, members' practice shared with their coach), `card.rs` (the feedback card for templates),
 //! `svg.rs` (progress charts), `assets.rs` (the stylesheet and script), `packs.rs` (which
 //! pack each guide is in), `matching.rs` (free questions matched to guides, for `/ask` and
 //! `POST /api/match`), `contract.rs` (the JSON document of docs/contract.md, shared with the CLI) and
@@ -18,6 +19,7 @@ mod accounts;
 pub mod api;
 mod assets;
 pub mod card;
+mod cohorts;
 pub mod contract;
 mod error;
 mod extract;
@@ -233,6 +235,7 @@ pub fn app(state: AppState) -> Router {
         .merge(speech::routes())
         .merge(recordings::routes())
         .merge(accounts::routes())
+        .merge(cohorts::routes())
         .merge(assets::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -9,11 +9,11 @@ use rapport_store::{NewSession, Role, User};
 
 use crate::support::{NOW_MS, Reply, TestApp, form};
 
-const ALICE_PASSWORD: &str = "correct horse battery";
-const BOB_PASSWORD: &str = "staple tuna orange";
+pub(super) const ALICE_PASSWORD: &str = "correct horse battery";
+pub(super) const BOB_PASSWORD: &str = "staple tuna orange";
 
 /// A team server with two candidates, Alice and Bob.
-async fn team(accounts: AccountsConfig) -> TestApp {
+pub(super) async fn team(accounts: AccountsConfig) -> TestApp {
     let app = TestApp::with_accounts(Some(accounts)).await;
     for (name, password) in [("alice", ALICE_PASSWORD), ("bob", BOB_PASSWORD)] {
         let added = app
@@ -33,7 +33,7 @@ async fn team(accounts: AccountsConfig) -> TestApp {
 }
 
 /// `POST /api/login`.
-async fn login(app: &TestApp, name: &str, password: &str) -> Reply {
+pub(super) async fn login(app: &TestApp, name: &str, password: &str) -> Reply {
     app.post_json(
         "/api/login",
         &serde_json::json!({"username": name, "password": password}),
@@ -42,7 +42,7 @@ async fn login(app: &TestApp, name: &str, password: &str) -> Reply {
 }
 
 /// The session cookie a login set (`rapport_session=…`).
-fn session_cookie(reply: &Reply) -> String {
+pub(super) fn session_cookie(reply: &Reply) -> String {
     let set = reply
         .headers
         .get(header::SET_COOKIE)
@@ -52,7 +52,7 @@ fn session_cookie(reply: &Reply) -> String {
 }
 
 /// A request with the session cookie.
-async fn send(
+pub(super) async fn send(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -68,11 +68,16 @@ async fn send(
         .await
 }
 
-async fn get(app: &TestApp, path: &str, cookie: &str) -> Reply {
+pub(super) async fn get(app: &TestApp, path: &str, cookie: &str) -> Reply {
     send(app, Method::GET, path, cookie, None, String::new()).await
 }
 
-async fn post_json(app: &TestApp, path: &str, cookie: &str, body: serde_json::Value) -> Reply {
+pub(super) async fn post_json(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    body: serde_json::Value,
+) -> Reply {
     send(
         app,
         Method::POST,
@@ -84,7 +89,12 @@ async fn post_json(app: &TestApp, path: &str, cookie: &str, body: serde_json::Va
     .await
 }
 
-async fn post_form(app: &TestApp, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Reply {
+pub(super) async fn post_form(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+) -> Reply {
     send(
         app,
         Method::POST,
@@ -97,7 +107,7 @@ async fn post_form(app: &TestApp, path: &str, cookie: &str, fields: &[(&str, &st
 }
 
 /// The form token a page gives (its `csrf-token` meta tag).
-fn page_token(page: &Reply) -> String {
+pub(super) fn page_token(page: &Reply) -> String {
     let at = page
         .body
         .find("name=\"csrf-token\" content=\"")
@@ -106,7 +116,7 @@ fn page_token(page: &Reply) -> String {
     page.body[at..].split('"').next().unwrap_or("").to_owned()
 }
 
-const ANSWER: &str = "Last spring a customer rang because her order had gone to the wrong \
+pub(super) const ANSWER: &str = "Last spring a customer rang because her order had gone to the wrong \
     town. I apologised, tracked the parcel, and arranged a courier to bring it to her the \
     same afternoon. She rang back to thank us and has ordered every month since.";
 

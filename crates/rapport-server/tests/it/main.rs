@@ -5,6 +5,7 @@
 mod accounts;
 mod api;
 mod ask;
+mod cohorts;
 mod history;
 mod log;
 mod mock;
