@@ -4,7 +4,6 @@
 //! `POST /api/score` returns the docs/contract.md document and never saves; `POST /api/attempts`
 //! scores and saves; `POST /api/match` matches free questions to guides. Every failure is an [`AppError`] with a stable code.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -25,8 +24,8 @@ use crate::{AppError, AppState, matching};
 const MAX_LIMIT: u32 = 10_000;
 
 /// The routes of the API.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/guides", get(list_guides))
         .route("/api/guides/{id}", get(get_guide))
         .route("/api/score", axum::routing::post(score))

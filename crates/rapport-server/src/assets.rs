@@ -2,16 +2,13 @@
 //! server needs no files beside it (and the Content-Security-Policy can forbid anything
 //! inline).
 
-use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 
-use crate::AppState;
-
 /// The routes of the static files.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
         .route("/static/voice.js", get(voice_script))

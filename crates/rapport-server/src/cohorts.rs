@@ -16,7 +16,6 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -42,8 +41,8 @@ pub(crate) const MAX_NAME_CHARS: usize = 80;
 const EXCERPT_CHARS: usize = 120;
 
 /// The routes of this module.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/cohorts", get(cohorts_page).post(create_form))
         .route("/cohorts/{id}", get(cohort_page))
         .route("/cohorts/{id}/export.csv", get(export_csv))

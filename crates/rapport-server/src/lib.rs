@@ -2,7 +2,8 @@
 //! `rapport serve` runs. Pages are rendered on the server (askama, auto-escaped) with a
 //! little plain JavaScript for the live checklist, timer, drafts and voice.
 //!
-//! Module map: `error.rs` (the one `AppError`), `security.rs` (Host/Origin checks,
+//! Module map: `routes.rs` (the router, with the list of its paths for the access
+//! test), `error.rs` (the one `AppError`), `security.rs` (Host/Origin checks,
 //! cross-site request protection, body limits, security headers), `extract.rs` (body,
 //! query and path extractors whose rejections are `AppError`s), `api.rs` (JSON API and
 //! its OpenAPI document), `scoring.rs` (scoring and saving, shared by API and pages),
@@ -28,6 +29,7 @@ mod matching;
 mod packs;
 mod pages;
 mod recordings;
+pub mod routes;
 pub mod saved;
 mod scoring;
 mod security;
@@ -229,14 +231,8 @@ pub(crate) fn random_token() -> String {
 /// are refused, form posts must carry the page's token, bodies are limited to
 /// [`MAX_BODY_BYTES`], and every response carries the security headers.
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::routes())
-        .merge(api::routes())
-        .merge(speech::routes())
-        .merge(recordings::routes())
-        .merge(accounts::routes())
-        .merge(cohorts::routes())
-        .merge(assets::routes())
+    routes::all()
+        .into_router()
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -14,7 +14,6 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -120,8 +119,8 @@ pub(crate) fn tokens(field: &str) -> Vec<String> {
         .collect()
 }
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/settings", get(settings_page).post(save_settings))
         .route("/settings/recordings/delete", post(delete_all))
         .route("/attempts/{id}/recordings/{n}", get(play))

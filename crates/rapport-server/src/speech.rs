@@ -4,7 +4,6 @@
 //! to keep recordings has it held until the answer is saved with it (see
 //! `recordings.rs`).
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -35,8 +34,8 @@ const AUDIO_TYPES: [&str; 6] = [
     "audio/ogg",
 ];
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route(
             "/api/transcribe",
             post(transcribe)

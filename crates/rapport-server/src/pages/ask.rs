@@ -5,7 +5,6 @@
 //! the matches; nothing is saved.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
@@ -19,8 +18,8 @@ use crate::security::check_form_token;
 use crate::{AppError, AppState};
 
 /// The routes of this module.
-pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/ask", get(ask_page).post(ask))
+pub(super) fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new().route("/ask", get(ask_page).post(ask))
 }
 
 /// `/ask`: the form, and the matches once it is sent.

@@ -3,7 +3,6 @@
 //! them (after a confirmation page), and exporting everything as JSON.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -24,8 +23,8 @@ use crate::{AppError, AppState};
 const EXCERPT_CHARS: usize = 140;
 
 /// The routes of this module.
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/history", get(history_page))
         .route("/history/export.json", get(export))
         .route("/history/clear", get(clear_page).post(clear))

@@ -11,7 +11,6 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -52,8 +51,8 @@ const PAST_SESSIONS: usize = 10;
 const MAX_SESSION_ID: usize = 200;
 
 /// The routes of the mock interview, its script and its stylesheet.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/mock", get(start_page).post(start))
         .route("/mock/{session}/report", get(report_page))
         .route("/mock/{session}/report.md", get(report_markdown))

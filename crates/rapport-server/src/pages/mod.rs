@@ -19,15 +19,14 @@ mod practice;
 mod questions;
 
 use askama::Template;
-use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::{AppError, AppState};
 
 /// The routes of every page family.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .merge(questions::routes())
         .merge(ask::routes())
         .merge(practice::routes())

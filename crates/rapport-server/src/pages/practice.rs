@@ -11,7 +11,6 @@
 //! this machine by `POST /api/transcribe`).
 
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -38,8 +37,8 @@ const SECONDS_RANGE: std::ops::RangeInclusive<u32> = 15..=1800;
 const MAX_SECONDS_TAKEN: u32 = 6 * 3600;
 
 /// The routes of this module.
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/practice/{id}", get(practice_page).post(submit))
         .route("/attempts/{id}", get(attempt_page))
 }

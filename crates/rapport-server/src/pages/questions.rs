@@ -4,7 +4,6 @@
 //! with the passages that take each step highlighted, and the pitfalls.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
@@ -17,8 +16,8 @@ use crate::extract::{Path, Query};
 use crate::{AppError, AppState, scoring};
 
 /// The routes of this module.
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/", get(index))
         .route("/questions/{id}", get(guide_page))
 }

@@ -5,7 +5,6 @@
 //! they are a judgement of somebody else's answer, not the user's own progress.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -40,8 +39,8 @@ const RECOMMENDATIONS: [(&str, &str); 4] = [
 ];
 
 /// The routes of the scorecards and their stylesheet.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/scorecards", get(list_page).post(create))
         .route("/scorecards/new", get(new_page))
         .route("/scorecards/{id}", get(card_or_export).post(save))

@@ -2,6 +2,7 @@
 //! (`tower::ServiceExt::oneshot`), over the built-in pack and a real SQLite store in a
 //! temporary directory, with the clock fixed.
 
+mod access;
 mod accounts;
 mod api;
 mod ask;
