@@ -213,6 +213,15 @@ pub struct NewScorecard {
     pub report_json: String,
     /// When, in milliseconds since the Unix epoch.
     pub created_at_ms: i64,
+    /// The hiring round it belongs to (every scorecard made by the app has one).
+    pub round_id: Option<i64>,
+    /// The day of the interview, `YYYY-MM-DD`, as the interviewer gave it; empty if not.
+    pub interview_date: String,
+    /// The interviewer's own score of the answer, 0–100, which counts instead of the
+    /// engine's; `None` while the engine's counts.
+    pub verdict: Option<u8>,
+    /// When the interviewer submitted it; `None` while it is a draft.
+    pub submitted_at_ms: Option<i64>,
 }
 
 /// A saved scorecard.
@@ -225,6 +234,47 @@ pub struct Scorecard {
     pub scorecard: NewScorecard,
     /// When it was last changed, in milliseconds since the Unix epoch.
     pub updated_at_ms: i64,
+    /// Each correction of the pasted answer, oldest first (recorded by
+    /// [`Store::update_scorecard`] whenever the answer changes).
+    pub edits: Vec<ScorecardEdit>,
+}
+
+/// A correction of a scorecard's answer: what it was before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScorecardEdit {
+    /// When the answer was changed, in milliseconds since the Unix epoch.
+    pub edited_at_ms: i64,
+    /// The answer before the change.
+    pub previous_answer: String,
+    /// The engine's score before the change.
+    pub previous_score: u8,
+}
+
+/// A hiring round to make: questions and candidates that its interviewers score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRound {
+    /// Who made it (always one of its interviewers).
+    pub owner: String,
+    /// Its name, such as the role being hired for.
+    pub name: String,
+    /// The guides asked, in order.
+    pub questions: Vec<String>,
+    /// The candidates' names, in order.
+    pub candidates: Vec<String>,
+    /// The interviewers' user names (the owner is added when missing).
+    pub interviewers: Vec<String>,
+    /// When, in milliseconds since the Unix epoch.
+    pub created_at_ms: i64,
+}
+
+/// A saved hiring round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Round {
+    /// Assigned by the store.
+    pub id: i64,
+    /// What was saved (with the owner among the interviewers).
+    #[serde(flatten)]
+    pub round: NewRound,
 }
 
 /// A recording of a spoken answer to keep with its attempt (only when the user chose to
@@ -507,8 +557,9 @@ pub trait Store: Send + Sync {
     /// Saves a scorecard and returns it with its id.
     async fn add_scorecard(&self, scorecard: NewScorecard) -> Result<Scorecard, StoreError>;
 
-    /// Replaces a scorecard's contents (overrides, comments, recommendation);
-    /// `None` when the user has none with this id.
+    /// Replaces a scorecard's contents (overrides, comments, recommendation, verdict,
+    /// submission, and a corrected answer, whose previous text and score are kept as an
+    /// edit); `None` when the user has none with this id.
     async fn update_scorecard(
         &self,
         id: i64,
@@ -562,4 +613,35 @@ pub trait Store: Send + Sync {
     /// The cohorts the user is in (whose coaches see their practice), the most recently
     /// joined first, each with the user's own membership as its only member.
     async fn joined_cohorts(&self, user: &str) -> Result<Vec<Cohort>, StoreError>;
+
+    /// Makes a hiring round; its owner is one of its interviewers.
+    async fn add_round(&self, round: NewRound) -> Result<Round, StoreError>;
+
+    /// The rounds the user interviews on, newest first.
+    async fn rounds(&self, user: &str) -> Result<Vec<Round>, StoreError>;
+
+    /// One round the user interviews on; `None` for any other.
+    async fn round(&self, user: &str, id: i64) -> Result<Option<Round>, StoreError>;
+
+    /// Every interviewer's scorecards in a round the user interviews on (whoever wrote
+    /// them: what each interviewer may see of the others' is the caller's rule); `None`
+    /// when the user is not on the round.
+    async fn round_scorecards(
+        &self,
+        user: &str,
+        id: i64,
+    ) -> Result<Option<Vec<Scorecard>>, StoreError>;
+
+    /// Adds an interviewer to a round the owner made; `false` when the owner made no
+    /// such round or the interviewer is on it already.
+    async fn add_round_interviewer(
+        &self,
+        owner: &str,
+        id: i64,
+        interviewer: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Deletes a round its owner made, with every scorecard in it; `false` when the
+    /// owner made no such round.
+    async fn delete_round(&self, owner: &str, id: i64) -> Result<bool, StoreError>;
 }

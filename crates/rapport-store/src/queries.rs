@@ -14,15 +14,16 @@
 macro_rules! store_queries {
     ($store:ident, $db:ident, $backend:literal) => {
         use async_trait::async_trait;
-        use sqlx::{$db, FromRow, Row, Transaction};
+        use sqlx::{$db, AssertSqlSafe, FromRow, Row, Transaction};
 
         use super::$store;
         use crate::rows::{
-            self, AttemptRow, RecordingRow, ScorecardRow, ScorecardStepRow, StepRow, UserRow,
-            position_column, query_error, score_column, seconds_column,
+            self, AttemptRow, EditRow, RecordingRow, SCORECARD_COLUMNS, ScorecardRow,
+            ScorecardStepRow, StepRow, UserRow, position_column, query_error, score_column,
+            seconds_column,
         };
         use crate::{
-            Attempt, AttemptFilter, Cohort, Member, NewAttempt, NewRecording, NewScorecard, NewSession,
+            Attempt, AttemptFilter, Cohort, Member, NewAttempt, NewRound, Round, NewRecording, NewScorecard, NewSession,
             Recording, RecordingInfo, Role, Scorecard, Session, Settings, Store, StoreError,
             User,
         };
@@ -106,33 +107,114 @@ macro_rules! store_queries {
             Ok(())
         }
 
-        async fn read_scorecard(
+        /// The scorecards that `filter` picks (a fixed condition on `scorecards c` over
+        /// the user `$1` and an id `$2`), newest first, with their steps and edits.
+        async fn read_scorecards(
             tx: &mut Transaction<'static, $db>,
+            filter: &'static str,
             user_id: &str,
-            id: i64,
-        ) -> Result<Option<Scorecard>, StoreError> {
-            let rows: Vec<ScorecardRow> = sqlx::query_as(
-                "SELECT id, user_id, candidate, guide_id, question, answer, score, recommendation,
-                        comment, report_json, created_at_ms, updated_at_ms
-                 FROM scorecards WHERE user_id = $1 AND id = $2",
-            )
+            id: Option<i64>,
+        ) -> Result<Vec<Scorecard>, StoreError> {
+            let rows: Vec<ScorecardRow> = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT {SCORECARD_COLUMNS} FROM scorecards c WHERE {filter}
+                 ORDER BY c.created_at_ms DESC, c.id DESC"
+            )))
             .bind(user_id)
             .bind(id)
             .fetch_all(&mut **tx)
             .await
-            .map_err(query_error("read the scorecard"))?;
-            let steps: Vec<ScorecardStepRow> = sqlx::query_as(
-                "SELECT scorecard_id, step_id, engine_met, override_met, comment
-                 FROM scorecard_steps
-                 WHERE scorecard_id IN (SELECT id FROM scorecards WHERE user_id = $1 AND id = $2)
-                 ORDER BY position",
-            )
+            .map_err(query_error("read the scorecards"))?;
+            let steps: Vec<ScorecardStepRow> = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT s.scorecard_id, s.step_id, s.engine_met, s.override_met, s.comment
+                 FROM scorecard_steps s JOIN scorecards c ON c.id = s.scorecard_id
+                 WHERE {filter}
+                 ORDER BY s.scorecard_id, s.position"
+            )))
             .bind(user_id)
             .bind(id)
             .fetch_all(&mut **tx)
             .await
-            .map_err(query_error("read the scorecard's steps"))?;
-            Ok(rows::scorecards(rows, steps)?.pop())
+            .map_err(query_error("read the scorecards' steps"))?;
+            let edits: Vec<EditRow> = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT e.scorecard_id, e.edited_at_ms, e.previous_answer, e.previous_score
+                 FROM scorecard_edits e JOIN scorecards c ON c.id = e.scorecard_id
+                 WHERE {filter}
+                 ORDER BY e.scorecard_id, e.position"
+            )))
+            .bind(user_id)
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(query_error("read the scorecards' edits"))?;
+            rows::scorecards(rows, steps, edits)
+        }
+
+        /// The user's own scorecards: all, or the one with id `$2`.
+        const OWN_SCORECARDS: &str = "c.user_id = $1 AND ($2 IS NULL OR c.id = $2)";
+
+        /// Every scorecard of the round `$2`, when the user `$1` interviews on it.
+        const ROUND_SCORECARDS: &str = "c.round_id = $2 AND EXISTS (
+            SELECT 1 FROM round_interviewers i WHERE i.round_id = c.round_id AND i.user_name = $1)";
+
+        /// The rounds the user `$1` interviews on: all, or the one with id `$2`.
+        const ROUNDS_OF: &str = "EXISTS (
+            SELECT 1 FROM round_interviewers i WHERE i.round_id = r.id AND i.user_name = $1)
+            AND ($2 IS NULL OR r.id = $2)";
+
+        /// The rounds [`ROUNDS_OF`] picks, newest first, with their questions,
+        /// candidates and interviewers.
+        async fn read_rounds(
+            tx: &mut Transaction<'static, $db>,
+            user: &str,
+            id: Option<i64>,
+        ) -> Result<Vec<Round>, StoreError> {
+            let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT r.id, r.owner, r.name, r.created_at_ms FROM rounds r WHERE {ROUNDS_OF}
+                 ORDER BY r.created_at_ms DESC, r.id DESC"
+            )))
+            .bind(user)
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(query_error("read the rounds"))?;
+            let mut lists: Vec<Vec<(i64, String)>> = Vec::new();
+            for (table, column, order) in [
+                ("round_questions", "guide_id", "position"),
+                ("round_candidates", "name", "position"),
+                ("round_interviewers", "user_name", "user_name"),
+            ] {
+                let list: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT x.round_id, x.{column} FROM {table} x JOIN rounds r ON r.id = x.round_id
+                     WHERE {ROUNDS_OF}
+                     ORDER BY x.round_id, x.{order}"
+                )))
+                .bind(user)
+                .bind(id)
+                .fetch_all(&mut **tx)
+                .await
+                .map_err(query_error("read the rounds"))?;
+                lists.push(list);
+            }
+            let of = |list: &[(i64, String)], round: i64| -> Vec<String> {
+                list.iter()
+                    .filter(|(r, _)| *r == round)
+                    .map(|(_, v)| v.clone())
+                    .collect()
+            };
+            Ok(rows
+                .into_iter()
+                .map(|(id, owner, name, created_at_ms)| Round {
+                    id,
+                    round: NewRound {
+                        owner,
+                        name,
+                        questions: of(&lists[0], id),
+                        candidates: of(&lists[1], id),
+                        interviewers: of(&lists[2], id),
+                        created_at_ms,
+                    },
+                })
+                .collect())
         }
 
         /// Cohorts from `(id, coach, name, invite, created_at_ms)` rows, with the members
@@ -497,6 +579,16 @@ macro_rules! store_queries {
                         "DELETE FROM user_settings WHERE user_id = $1",
                         "delete the user's settings",
                     ),
+                    (
+                        "DELETE FROM round_interviewers WHERE user_name = $1",
+                        "take the user off their rounds",
+                    ),
+                    // A round of theirs that nobody else interviews on goes too.
+                    (
+                        "DELETE FROM rounds WHERE owner = $1 AND NOT EXISTS (
+                             SELECT 1 FROM round_interviewers i WHERE i.round_id = rounds.id)",
+                        "delete the user's rounds",
+                    ),
                 ] {
                     sqlx::query(sql)
                         .bind(name)
@@ -601,8 +693,9 @@ macro_rules! store_queries {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO scorecards (user_id, candidate, guide_id, question, answer, score,
                                              recommendation, comment, report_json, created_at_ms,
-                                             updated_at_ms)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                                             updated_at_ms, round_id, interview_date, verdict,
+                                             submitted_at_ms)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14)
                      RETURNING id",
                 )
                 .bind(&scorecard.user_id)
@@ -615,6 +708,10 @@ macro_rules! store_queries {
                 .bind(&scorecard.comment)
                 .bind(&scorecard.report_json)
                 .bind(scorecard.created_at_ms)
+                .bind(scorecard.round_id)
+                .bind(&scorecard.interview_date)
+                .bind(scorecard.verdict.map(score_column))
+                .bind(scorecard.submitted_at_ms)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(query_error("save the scorecard"))?;
@@ -627,6 +724,7 @@ macro_rules! store_queries {
                     id,
                     scorecard,
                     updated_at_ms,
+                    edits: Vec::new(),
                 })
             }
 
@@ -637,11 +735,39 @@ macro_rules! store_queries {
                 updated_at_ms: i64,
             ) -> Result<Option<Scorecard>, StoreError> {
                 let mut tx = self.write().await?;
-                // The creation time stays as it was: an update is not a new scorecard.
+                // A corrected answer keeps what it was, as an edit.
+                let before: Option<(String, i16)> = sqlx::query_as(
+                    "SELECT answer, score FROM scorecards WHERE user_id = $1 AND id = $2",
+                )
+                .bind(&scorecard.user_id)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(query_error("read the scorecard"))?;
+                let Some((previous_answer, previous_score)) = before else {
+                    return Ok(None);
+                };
+                if previous_answer != scorecard.answer {
+                    sqlx::query(
+                        "INSERT INTO scorecard_edits
+                             (scorecard_id, position, edited_at_ms, previous_answer, previous_score)
+                         SELECT $1, COUNT(*), $2, $3, $4 FROM scorecard_edits WHERE scorecard_id = $1",
+                    )
+                    .bind(id)
+                    .bind(updated_at_ms)
+                    .bind(&previous_answer)
+                    .bind(previous_score)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error("keep the answer's edit"))?;
+                }
+                // The creation time and round stay as they were: an update is not a new
+                // scorecard.
                 let updated = sqlx::query(
                     "UPDATE scorecards
                      SET candidate = $3, guide_id = $4, question = $5, answer = $6, score = $7,
-                         recommendation = $8, comment = $9, report_json = $10, updated_at_ms = $11
+                         recommendation = $8, comment = $9, report_json = $10, updated_at_ms = $11,
+                         interview_date = $12, verdict = $13, submitted_at_ms = $14
                      WHERE user_id = $1 AND id = $2",
                 )
                 .bind(&scorecard.user_id)
@@ -655,6 +781,9 @@ macro_rules! store_queries {
                 .bind(&scorecard.comment)
                 .bind(&scorecard.report_json)
                 .bind(updated_at_ms)
+                .bind(&scorecard.interview_date)
+                .bind(scorecard.verdict.map(score_column))
+                .bind(scorecard.submitted_at_ms)
                 .execute(&mut *tx)
                 .await
                 .map_err(query_error("update the scorecard"))?
@@ -663,7 +792,9 @@ macro_rules! store_queries {
                     return Ok(None);
                 }
                 replace_scorecard_steps(&mut tx, id, &scorecard).await?;
-                let saved = read_scorecard(&mut tx, &scorecard.user_id, id).await?;
+                let saved = read_scorecards(&mut tx, OWN_SCORECARDS, &scorecard.user_id, Some(id))
+                    .await?
+                    .pop();
                 tx.commit()
                     .await
                     .map_err(query_error("update the scorecard"))?;
@@ -672,7 +803,9 @@ macro_rules! store_queries {
 
             async fn scorecard(&self, user_id: &str, id: i64) -> Result<Option<Scorecard>, StoreError> {
                 let mut tx = self.read().await?;
-                let scorecard = read_scorecard(&mut tx, user_id, id).await?;
+                let scorecard = read_scorecards(&mut tx, OWN_SCORECARDS, user_id, Some(id))
+                    .await?
+                    .pop();
                 tx.commit()
                     .await
                     .map_err(query_error("read the scorecard"))?;
@@ -681,30 +814,11 @@ macro_rules! store_queries {
 
             async fn scorecards(&self, user_id: &str) -> Result<Vec<Scorecard>, StoreError> {
                 let mut tx = self.read().await?;
-                let rows: Vec<ScorecardRow> = sqlx::query_as(
-                    "SELECT id, user_id, candidate, guide_id, question, answer, score, recommendation,
-                            comment, report_json, created_at_ms, updated_at_ms
-                     FROM scorecards WHERE user_id = $1
-                     ORDER BY created_at_ms DESC, id DESC",
-                )
-                .bind(user_id)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(query_error("list the scorecards"))?;
-                let steps: Vec<ScorecardStepRow> = sqlx::query_as(
-                    "SELECT s.scorecard_id, s.step_id, s.engine_met, s.override_met, s.comment
-                     FROM scorecard_steps s JOIN scorecards c ON c.id = s.scorecard_id
-                     WHERE c.user_id = $1
-                     ORDER BY s.scorecard_id, s.position",
-                )
-                .bind(user_id)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(query_error("read the scorecards' steps"))?;
+                let scorecards = read_scorecards(&mut tx, OWN_SCORECARDS, user_id, None).await?;
                 tx.commit()
                     .await
                     .map_err(query_error("list the scorecards"))?;
-                rows::scorecards(rows, steps)
+                Ok(scorecards)
             }
 
             async fn delete_scorecard(&self, user_id: &str, id: i64) -> Result<bool, StoreError> {
@@ -875,6 +989,128 @@ macro_rules! store_queries {
                     .map(|(id, coach, name, invite, created, _)| (id, coach, name, invite, created))
                     .collect();
                 Ok(cohorts_of(rows, members))
+            }
+            async fn add_round(&self, round: NewRound) -> Result<Round, StoreError> {
+                let mut round = round;
+                if !round.interviewers.contains(&round.owner) {
+                    round.interviewers.insert(0, round.owner.clone());
+                }
+                round.interviewers.sort();
+                round.interviewers.dedup();
+                let mut tx = self.write().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO rounds (owner, name, created_at_ms) VALUES ($1, $2, $3)
+                     RETURNING id",
+                )
+                .bind(&round.owner)
+                .bind(&round.name)
+                .bind(round.created_at_ms)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(query_error("make the round"))?;
+                for (sql, list) in [
+                    (
+                        "INSERT INTO round_questions (round_id, position, guide_id)
+                         VALUES ($1, $2, $3)",
+                        &round.questions,
+                    ),
+                    (
+                        "INSERT INTO round_candidates (round_id, position, name)
+                         VALUES ($1, $2, $3)",
+                        &round.candidates,
+                    ),
+                ] {
+                    for (position, value) in list.iter().enumerate() {
+                        sqlx::query(sql)
+                            .bind(id)
+                            .bind(position_column_of(position))
+                            .bind(value)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(query_error("make the round"))?;
+                    }
+                }
+                for name in &round.interviewers {
+                    sqlx::query("INSERT INTO round_interviewers (round_id, user_name) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(name)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(query_error("make the round"))?;
+                }
+                tx.commit().await.map_err(query_error("make the round"))?;
+                Ok(Round { id, round })
+            }
+
+            async fn rounds(&self, user: &str) -> Result<Vec<Round>, StoreError> {
+                let mut tx = self.read().await?;
+                let rounds = read_rounds(&mut tx, user, None).await?;
+                tx.commit().await.map_err(query_error("read the rounds"))?;
+                Ok(rounds)
+            }
+
+            async fn round(&self, user: &str, id: i64) -> Result<Option<Round>, StoreError> {
+                let mut tx = self.read().await?;
+                let round = read_rounds(&mut tx, user, Some(id)).await?.pop();
+                tx.commit().await.map_err(query_error("read the round"))?;
+                Ok(round)
+            }
+
+            async fn round_scorecards(
+                &self,
+                user: &str,
+                id: i64,
+            ) -> Result<Option<Vec<Scorecard>>, StoreError> {
+                let mut tx = self.read().await?;
+                let on = !read_rounds(&mut tx, user, Some(id)).await?.is_empty();
+                let scorecards = if on {
+                    Some(read_scorecards(&mut tx, ROUND_SCORECARDS, user, Some(id)).await?)
+                } else {
+                    None
+                };
+                tx.commit()
+                    .await
+                    .map_err(query_error("read the round's scorecards"))?;
+                Ok(scorecards)
+            }
+
+            async fn add_round_interviewer(
+                &self,
+                owner: &str,
+                id: i64,
+                interviewer: &str,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self.write().await?;
+                let added = sqlx::query(
+                    "INSERT INTO round_interviewers (round_id, user_name)
+                     SELECT id, $3 FROM rounds WHERE owner = $1 AND id = $2
+                     ON CONFLICT (round_id, user_name) DO NOTHING",
+                )
+                .bind(owner)
+                .bind(id)
+                .bind(interviewer)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error("add the interviewer"))?
+                .rows_affected();
+                tx.commit()
+                    .await
+                    .map_err(query_error("add the interviewer"))?;
+                Ok(added > 0)
+            }
+
+            async fn delete_round(&self, owner: &str, id: i64) -> Result<bool, StoreError> {
+                let mut tx = self.write().await?;
+                // Its scorecards go with it (ON DELETE CASCADE).
+                let deleted = sqlx::query("DELETE FROM rounds WHERE owner = $1 AND id = $2")
+                    .bind(owner)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error("delete the round"))?
+                    .rows_affected();
+                tx.commit().await.map_err(query_error("delete the round"))?;
+                Ok(deleted > 0)
             }
         }
     };

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use crate::{
-    Attempt, Mode, NewAttempt, NewScorecard, RecordingInfo, Role, Scorecard, ScorecardStep, Source,
-    StepResult, StoreError, User,
+    Attempt, Mode, NewAttempt, NewScorecard, RecordingInfo, Role, Scorecard, ScorecardEdit,
+    ScorecardStep, Source, StepResult, StoreError, User,
 };
 
 /// One row of `attempts`.
@@ -51,6 +51,24 @@ pub(crate) struct ScorecardRow {
     report_json: String,
     created_at_ms: i64,
     updated_at_ms: i64,
+    round_id: Option<i64>,
+    interview_date: String,
+    verdict: Option<i16>,
+    submitted_at_ms: Option<i64>,
+}
+
+/// The columns of a [`ScorecardRow`], for `SELECT`s (with the table's alias when given).
+pub(crate) const SCORECARD_COLUMNS: &str = "id, user_id, candidate, guide_id, question, \
+    answer, score, recommendation, comment, report_json, created_at_ms, updated_at_ms, \
+    round_id, interview_date, verdict, submitted_at_ms";
+
+/// One row of `scorecard_edits`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct EditRow {
+    scorecard_id: i64,
+    edited_at_ms: i64,
+    previous_answer: String,
+    previous_score: i16,
 }
 
 /// One row of `scorecard_steps`.
@@ -182,11 +200,24 @@ fn attempt(row: AttemptRow, steps: Vec<StepResult>) -> Result<Attempt, StoreErro
     })
 }
 
-/// Scorecards with their steps; `steps` are ordered by position within each scorecard.
+/// Scorecards with their steps and edits; `steps` and `edits` are ordered by position
+/// within each scorecard.
 pub(crate) fn scorecards(
     rows: Vec<ScorecardRow>,
     steps: Vec<ScorecardStepRow>,
+    edits: Vec<EditRow>,
 ) -> Result<Vec<Scorecard>, StoreError> {
+    let mut edits_of: HashMap<i64, Vec<ScorecardEdit>> = HashMap::new();
+    for edit in edits {
+        edits_of
+            .entry(edit.scorecard_id)
+            .or_default()
+            .push(ScorecardEdit {
+                edited_at_ms: edit.edited_at_ms,
+                previous_answer: edit.previous_answer,
+                previous_score: score_from_column(edit.previous_score)?,
+            });
+    }
     let mut by_scorecard: HashMap<i64, Vec<ScorecardStep>> = HashMap::new();
     for step in steps {
         by_scorecard
@@ -216,8 +247,13 @@ pub(crate) fn scorecards(
                     comment: row.comment,
                     report_json: row.report_json,
                     created_at_ms: row.created_at_ms,
+                    round_id: row.round_id,
+                    interview_date: row.interview_date,
+                    verdict: row.verdict.map(score_from_column).transpose()?,
+                    submitted_at_ms: row.submitted_at_ms,
                 },
                 updated_at_ms: row.updated_at_ms,
+                edits: edits_of.remove(&row.id).unwrap_or_default(),
             })
         })
         .collect()

@@ -5,3 +5,4 @@ mod open;
 mod postgres;
 mod sqlite;
 mod story;
+mod upgrade;

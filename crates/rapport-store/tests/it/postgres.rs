@@ -12,12 +12,12 @@ use crate::story::story;
 const DEFAULT_URL: &str = "postgres://rapport:rapport@127.0.0.1:5432/rapport_test";
 
 /// The server's URL, from `RAPPORT_TEST_POSTGRES` or the default.
-fn server_url() -> String {
+pub(crate) fn server_url() -> String {
     std::env::var("RAPPORT_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_URL.to_owned())
 }
 
 /// `url` naming another database on the same server.
-fn with_database(url: &str, database: &str) -> String {
+pub(crate) fn with_database(url: &str, database: &str) -> String {
     let (base, query) = url.split_at(url.find('?').unwrap_or(url.len()));
     let authority_start = base
         .rfind('@')
@@ -29,7 +29,7 @@ fn with_database(url: &str, database: &str) -> String {
     format!("{base}/{database}{query}")
 }
 
-async fn admin(url: &str) -> PgConnection {
+pub(crate) async fn admin(url: &str) -> PgConnection {
     PgConnection::connect(url).await.unwrap_or_else(|error| {
         panic!(
             "cannot reach the test PostgreSQL at {} ({error}): run scripts/postgres.sh \

@@ -2,9 +2,9 @@
 //! and run against each backend.
 
 use rapport_store::{
-    Attempt, AttemptFilter, Cohort, Member, Mode, NewAttempt, NewRecording, NewScorecard,
-    NewSession, RecordingInfo, Role, Scorecard, ScorecardStep, Settings, Source, StepResult, Store,
-    User,
+    Attempt, AttemptFilter, Cohort, Member, Mode, NewAttempt, NewRecording, NewRound, NewScorecard,
+    NewSession, RecordingInfo, Role, Scorecard, ScorecardEdit, ScorecardStep, Settings, Source,
+    StepResult, Store, User,
 };
 
 const ALICE: &str = "alice";
@@ -78,6 +78,10 @@ fn new_scorecard(user: &str, candidate: &str, created_at_ms: i64) -> NewScorecar
         comment: "promising".to_owned(),
         report_json: "{}".to_owned(),
         created_at_ms,
+        round_id: None,
+        interview_date: "2026-11-30".to_owned(),
+        verdict: None,
+        submitted_at_ms: None,
     }
 }
 
@@ -321,6 +325,11 @@ pub async fn story(store: &dyn Store) {
     decided.recommendation = "yes".to_owned();
     decided.comment = "clear — hire".to_owned();
     decided.created_at_ms = 99_999;
+    decided.verdict = Some(72);
+    decided.submitted_at_ms = Some(30_000);
+    // A corrected answer, re-scored: the old text and score are kept as an edit.
+    decided.answer = "The corrected answer — « exact »".to_owned();
+    decided.score = 64;
     let updated = store
         .update_scorecard(first.id, decided.clone(), 30_000)
         .await
@@ -332,6 +341,11 @@ pub async fn story(store: &dyn Store) {
             ..decided.clone()
         },
         updated_at_ms: 30_000,
+        edits: vec![ScorecardEdit {
+            edited_at_ms: 30_000,
+            previous_answer: TRICKY.to_owned(),
+            previous_score: 71,
+        }],
     };
     assert_eq!(updated, Some(expected.clone()));
     assert_eq!(card(ALICE, first.id).await, Some(expected.clone()));
@@ -386,6 +400,7 @@ pub async fn story(store: &dyn Store) {
     recordings_and_settings(store).await;
     users_and_sessions(store).await;
     cohorts(store).await;
+    rounds(store).await;
 }
 
 /// Accounts: users by unique name, sessions that end, a new password that ends them, and
@@ -900,4 +915,97 @@ async fn cohorts(store: &dyn Store) {
             .is_empty()
     );
     assert_eq!(store.invited_cohort("invite-3").await.expect("read"), None);
+}
+
+/// Hiring rounds: seen only by their interviewers, with every interviewer's scorecards
+/// in them; interviewers added and the round deleted only by its owner, its scorecards
+/// going with it.
+async fn rounds(store: &dyn Store) {
+    let made = store
+        .add_round(NewRound {
+            owner: "irene".into(),
+            name: "Support desk, December".into(),
+            questions: vec!["angry-caller".into(), "difficult-customer".into()],
+            candidates: vec!["Pat Ng".into(), "Sam Ørsted".into()],
+            interviewers: vec!["ivan".into()],
+            created_at_ms: 200_000,
+        })
+        .await
+        .expect("add round");
+    assert_eq!(
+        made.round.interviewers,
+        ["irene", "ivan"],
+        "the owner is on it"
+    );
+    assert_eq!(store.rounds("ivan").await.expect("rounds"), [made.clone()]);
+    assert!(store.rounds("zed").await.expect("rounds").is_empty());
+    assert_eq!(
+        store.round("irene", made.id).await.expect("round"),
+        Some(made.clone())
+    );
+    assert_eq!(store.round("zed", made.id).await.expect("round"), None);
+    assert_eq!(
+        store.round_scorecards("zed", made.id).await.expect("cards"),
+        None
+    );
+
+    let in_round = |user: &str, created_at_ms: i64| NewScorecard {
+        round_id: Some(made.id),
+        candidate: "Pat Ng".into(),
+        ..new_scorecard(user, "Pat Ng", created_at_ms)
+    };
+    let irenes = store
+        .add_scorecard(in_round("irene", 200_001))
+        .await
+        .expect("add");
+    let ivans = store
+        .add_scorecard(in_round("ivan", 200_002))
+        .await
+        .expect("add");
+    let seen = store
+        .round_scorecards("ivan", made.id)
+        .await
+        .expect("cards")
+        .expect("ivan is on the round");
+    assert_eq!(seen, [ivans.clone(), irenes.clone()]);
+
+    assert!(
+        !store
+            .add_round_interviewer("ivan", made.id, "zed")
+            .await
+            .expect("add"),
+        "only the owner"
+    );
+    assert!(
+        store
+            .add_round_interviewer("irene", made.id, "zed")
+            .await
+            .expect("add")
+    );
+    assert!(
+        !store
+            .add_round_interviewer("irene", made.id, "zed")
+            .await
+            .expect("add")
+    );
+    assert_eq!(
+        store
+            .round_scorecards("zed", made.id)
+            .await
+            .expect("cards")
+            .map(|c| c.len()),
+        Some(2)
+    );
+
+    assert!(
+        !store.delete_round("ivan", made.id).await.expect("delete"),
+        "only the owner"
+    );
+    assert!(store.delete_round("irene", made.id).await.expect("delete"));
+    assert!(store.rounds("ivan").await.expect("rounds").is_empty());
+    assert_eq!(
+        store.scorecard("ivan", ivans.id).await.expect("card"),
+        None,
+        "gone with it"
+    );
 }
