@@ -17,6 +17,7 @@ mod history;
 mod markdown;
 mod practice;
 mod questions;
+mod rounds;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -33,6 +34,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .merge(history::routes())
         .merge(mock::routes())
         .merge(scorecards::routes())
+        .merge(rounds::routes())
 }
 
 /// Renders a page as a `200 OK` HTML response.

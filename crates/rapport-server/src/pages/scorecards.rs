@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use rapport_engine::{Band, Report};
 use rapport_pack::Guide;
-use rapport_store::{NewScorecard, Scorecard, ScorecardStep};
+use rapport_store::{Scorecard, ScorecardStep};
 use serde::{Deserialize, Serialize};
 
 use super::format_time;
@@ -49,7 +49,7 @@ pub fn routes() -> crate::routes::Routes {
 }
 
 /// How a recommendation reads: `Strong yes`, …, or `Undecided`.
-fn recommendation_label(value: &str) -> &'static str {
+pub(super) fn recommendation_label(value: &str) -> &'static str {
     RECOMMENDATIONS
         .iter()
         .find(|(v, _)| *v == value)
@@ -57,12 +57,12 @@ fn recommendation_label(value: &str) -> &'static str {
 }
 
 /// Whether a step counts as taken once the interviewer's override is applied.
-fn final_met(step: &ScorecardStep) -> bool {
+pub(super) fn final_met(step: &ScorecardStep) -> bool {
     step.override_met.unwrap_or(step.engine_met)
 }
 
 /// A step's label: from the saved report, else the guide, else its id.
-fn step_label(step_id: &str, report: &Report, guide: Option<&Guide>) -> String {
+pub(super) fn step_label(step_id: &str, report: &Report, guide: Option<&Guide>) -> String {
     report
         .criteria
         .iter()
@@ -73,7 +73,7 @@ fn step_label(step_id: &str, report: &Report, guide: Option<&Guide>) -> String {
 }
 
 /// Whether a text is longer than `max` characters.
-fn too_long(text: &str, max: usize) -> bool {
+pub(super) fn too_long(text: &str, max: usize) -> bool {
     text.chars().nth(max).is_some()
 }
 
@@ -95,6 +95,12 @@ struct ListRow {
     question: String,
     score: u8,
     band: &'static str,
+    /// What counts, and its score and band.
+    counts: &'static str,
+    counted: u8,
+    counted_band: &'static str,
+    submitted: bool,
+    round_id: Option<i64>,
     recommendation: &'static str,
     updated: String,
 }
@@ -115,6 +121,11 @@ async fn list_page(State(state): State<AppState>) -> Result<Response, AppError> 
                 question: c.scorecard.question.clone(),
                 score: c.scorecard.score,
                 band: Band::from_score(c.scorecard.score).as_str(),
+                counts: super::rounds::counts_what(c),
+                counted: super::rounds::counted(c),
+                counted_band: Band::from_score(super::rounds::counted(c)).as_str(),
+                submitted: c.scorecard.submitted_at_ms.is_some(),
+                round_id: c.scorecard.round_id,
                 recommendation: recommendation_label(&c.scorecard.recommendation),
                 updated: format_time(c.updated_at_ms),
             })
@@ -186,6 +197,13 @@ async fn create(
     Form(form): Form<CreateForm>,
 ) -> Result<Response, AppError> {
     check_form_token(&state, &form.csrf)?;
+    if !super::rounds::may_make_rounds() {
+        return Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "interviewer_only",
+            "only interviewers and admins make scorecards",
+        ));
+    }
     // Shows the form again with everything as typed, so that nothing is lost.
     let again = |message: String| -> Result<Response, AppError> {
         let mut page = NewPage::new(&state, &form.guide);
@@ -215,29 +233,17 @@ async fn create(
         Ok(report) => report,
         Err(err) => return again(err.message),
     };
-    let now = state.now_ms();
-    let card = NewScorecard {
-        user_id: crate::accounts::user_id(),
-        candidate: candidate.to_owned(),
-        guide_id: guide.id.clone(),
-        question: guide.question.clone(),
-        answer: form.answer.clone(),
-        score: report.score,
-        steps: report
-            .criteria
-            .iter()
-            .map(|c| ScorecardStep {
-                id: c.id.clone(),
-                engine_met: c.met,
-                override_met: None,
-                comment: String::new(),
-            })
-            .collect(),
-        recommendation: String::new(),
-        comment: String::new(),
-        report_json: serde_json::to_string(&ReportJson::new(&report)).unwrap_or_default(),
-        created_at_ms: now,
-    };
+    // A scorecard made on its own is a one-question round of the interviewer's.
+    let round = super::rounds::one_question_round(&state, candidate, &guide.id).await?;
+    let card = super::rounds::new_scorecard(
+        &state,
+        round.id,
+        candidate,
+        guide,
+        &form.answer,
+        &report,
+        String::new(),
+    );
     match state.store().add_scorecard(card).await {
         Ok(saved) => Ok(Redirect::to(&format!("/scorecards/{}", saved.id)).into_response()),
         Err(err) => {
@@ -277,6 +283,23 @@ struct CardPage {
     /// Set just after a save.
     saved: bool,
     error: Option<String>,
+    /// The round it is in: (id, name).
+    round: Option<(i64, String)>,
+    /// Whose scorecard it is.
+    interviewer: String,
+    interview_date: String,
+    /// The interviewer's own score, when given.
+    verdict: Option<u8>,
+    /// What counts, in words, and the score that counts.
+    counts: &'static str,
+    counted: u8,
+    counted_band: &'static str,
+    /// When it was submitted; `None` while a draft.
+    submitted: Option<String>,
+    /// The answer as typed (for correcting it).
+    answer_text: String,
+    /// Each correction of the answer: (when, the score before).
+    edits: Vec<(String, u8)>,
 }
 
 /// One step of the card.
@@ -368,7 +391,34 @@ fn card_page(state: &AppState, card: &Scorecard) -> CardPage {
         steps,
         saved: false,
         error: None,
+        round: None,
+        interviewer: sc.user_id.clone(),
+        interview_date: sc.interview_date.clone(),
+        verdict: sc.verdict,
+        counts: super::rounds::counts_what(card),
+        counted: super::rounds::counted(card),
+        counted_band: Band::from_score(super::rounds::counted(card)).as_str(),
+        submitted: sc.submitted_at_ms.map(format_time),
+        answer_text: sc.answer.clone(),
+        edits: card
+            .edits
+            .iter()
+            .map(|e| (format_time(e.edited_at_ms), e.previous_score))
+            .collect(),
     }
+}
+
+/// The name of the round a scorecard is in, for its page.
+async fn round_of(state: &AppState, card: &Scorecard) -> Result<Option<(i64, String)>, AppError> {
+    let Some(id) = card.scorecard.round_id else {
+        return Ok(None);
+    };
+    Ok(state
+        .store()
+        .round(&crate::accounts::user_id(), id)
+        .await
+        .map_err(store_error)?
+        .map(|r| (r.id, r.round.name)))
 }
 
 /// A scorecard id from a path segment: a whole number, digits only.
@@ -429,6 +479,7 @@ async fn card_or_export(
         None => {
             let mut page = card_page(&state, &card);
             page.saved = query.saved == "1";
+            page.round = round_of(&state, &card).await?;
             super::page(&page)
         }
         Some("md") => {
@@ -541,6 +592,63 @@ async fn save(
     if let Some(comment) = field("comment") {
         updated.comment = comment.to_owned();
     }
+    let mut problem: Option<String> = None;
+    if let Some(date) = field("interview_date") {
+        match super::rounds::check_date(date) {
+            Ok(date) => updated.interview_date = date,
+            Err(message) => problem = Some(message),
+        }
+    }
+    if let Some(verdict) = field("verdict") {
+        let verdict = verdict.trim();
+        if verdict.is_empty() {
+            updated.verdict = None;
+        } else {
+            match verdict.parse::<u8>() {
+                Ok(v) if v <= 100 => updated.verdict = Some(v),
+                _ => {
+                    problem = Some(format!(
+                        "{verdict:?} is not a verdict: give a score from 0 to 100, or leave it empty for the engine's"
+                    ));
+                }
+            }
+        }
+    }
+    if field("action") == Some("submit") && updated.submitted_at_ms.is_none() {
+        updated.submitted_at_ms = Some(state.now_ms());
+    }
+    // A corrected answer is scored again; the interviewer's overrides and comments stay
+    // with their steps, and the store keeps the answer as it was as an edit.
+    if let Some(answer) = field("answer").filter(|a| *a != updated.answer) {
+        let question = Question::Id(updated.guide_id.clone());
+        match scoring::score(&state, question, answer.to_owned(), false).await {
+            Ok(report) => {
+                updated.answer = answer.to_owned();
+                updated.score = report.score;
+                updated.report_json =
+                    serde_json::to_string(&ReportJson::new(&report)).unwrap_or_default();
+                updated.steps = report
+                    .criteria
+                    .iter()
+                    .map(|c| {
+                        let before = updated.steps.iter().find(|s| s.id == c.id);
+                        ScorecardStep {
+                            id: c.id.clone(),
+                            engine_met: c.met,
+                            override_met: before.and_then(|s| s.override_met),
+                            comment: before.map(|s| s.comment.clone()).unwrap_or_default(),
+                        }
+                    })
+                    .collect();
+            }
+            Err(err) => {
+                problem = Some(format!(
+                    "the corrected answer was not scored: {}",
+                    err.message
+                ))
+            }
+        }
+    }
     let long = std::iter::once(&updated.comment)
         .chain(updated.steps.iter().map(|s| &s.comment))
         .any(|c| too_long(c, MAX_COMMENT_CHARS));
@@ -550,11 +658,15 @@ async fn save(
             id: card.id,
             scorecard: updated.clone(),
             updated_at_ms: card.updated_at_ms,
+            edits: card.edits.clone(),
         };
         let mut page = card_page(&state, &edited);
         page.error = Some(message);
         super::page_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
+    if let Some(message) = problem {
+        return again(message);
+    }
     if long {
         return again(format!(
             "a comment is longer than {MAX_COMMENT_CHARS} characters: shorten it and save again"

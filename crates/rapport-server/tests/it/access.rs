@@ -57,6 +57,8 @@ fn rule(path: &str) -> Option<Names> {
         | "/mock"
         | "/scorecards"
         | "/scorecards/new"
+        | "/rounds"
+        | "/rounds/new"
         | "/settings"
         | "/settings/recordings/delete"
         | "/login"
@@ -94,6 +96,12 @@ fn rule(path: &str) -> Option<Names> {
         | "/mock/{session}/report.json"
         | "/mock/{session}/{n}"
         | "/mock/{session}/{n}/follow-up" => Plan,
+        "/rounds/{id}"
+        | "/rounds/{id}/summary"
+        | "/rounds/{id}/export.csv"
+        | "/rounds/{id}/score"
+        | "/rounds/{id}/interviewers"
+        | "/rounds/{id}/delete" => Owned,
         "/scorecards/{id}" | "/scorecards/{id}/delete" => Owned,
         "/cohorts/{id}"
         | "/cohorts/{id}/export.csv"
@@ -115,6 +123,7 @@ struct Records {
     attempt: i64,
     session: String,
     scorecard: i64,
+    round: i64,
     cohort: i64,
     invite: String,
 }
@@ -128,6 +137,7 @@ impl Records {
             match name {
                 "{id}" if path.contains("attempts/") => self.attempt.to_string(),
                 "{id}" if path.starts_with("/scorecards") => self.scorecard.to_string(),
+                "{id}" if path.starts_with("/rounds") => self.round.to_string(),
                 "{id}" if path.contains("cohorts") => self.cohort.to_string(),
                 "{id}" | "{guide_id}" => "angry-caller".to_owned(),
                 "{attempt}" => self.attempt.to_string(),
@@ -277,10 +287,19 @@ async fn every_route_hides_what_belongs_to_someone_else_from_every_role() {
     )
     .await;
     assert_eq!(joined.status, 200, "{}", joined.body);
+    let round = app
+        .state()
+        .store()
+        .scorecard("irene", scorecard)
+        .await
+        .expect("the store answers")
+        .and_then(|c| c.scorecard.round_id)
+        .expect("a scorecard is in a round");
     let records = Records {
         attempt,
         session,
         scorecard,
+        round,
         cohort: cohort["id"].as_i64().expect("a cohort id"),
         invite,
     };
@@ -289,6 +308,7 @@ async fn every_route_hides_what_belongs_to_someone_else_from_every_role() {
         (format!("/attempts/{attempt}"), &alice),
         (format!("/mock/{}/report", records.session), &alice),
         (format!("/scorecards/{scorecard}"), &irene),
+        (format!("/rounds/{round}"), &irene),
         (format!("/cohorts/{}/members/alice", records.cohort), &coral),
     ] {
         assert_eq!(get(&app, &path, owner).await.status, 200, "{path}");
