@@ -11,6 +11,7 @@ mod history;
 mod log;
 mod mock;
 mod pages;
+mod rounds;
 mod scorecards;
 mod security;
 mod speech;
