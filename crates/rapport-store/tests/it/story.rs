@@ -937,7 +937,10 @@ async fn rounds(store: &dyn Store) {
         ["irene", "ivan"],
         "the owner is on it"
     );
-    assert_eq!(store.rounds("ivan").await.expect("rounds"), [made.clone()]);
+    assert_eq!(
+        store.rounds("ivan").await.expect("rounds"),
+        std::slice::from_ref(&made)
+    );
     assert!(store.rounds("zed").await.expect("rounds").is_empty());
     assert_eq!(
         store.round("irene", made.id).await.expect("round"),
