@@ -1,5 +1,5 @@
 //! The router, built so that it can say which paths it serves: every module's `routes()`
-//! returns [`Routes`], which keeps each path it is given beside the axum router. The
+//! returns `Routes`, which keeps each path it is given beside the axum router. The
 //! access test walks [`paths`] so that a new route without an access rule fails it.
 
 use axum::Router;
