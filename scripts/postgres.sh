@@ -93,6 +93,10 @@ BEGIN
 END
 \$\$;
 ALTER ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD';
+-- The tests drop the databases they made WITH (FORCE), which must end every connection
+-- to them: an autovacuum worker still busy in one is not the role's own, and without
+-- this the drop fails ("must be a member of ... pg_signal_backend").
+GRANT pg_signal_backend TO $ROLE;
 SQL
 if [ -z "$(admin_psql -tA -c "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'")" ]; then
     admin_psql -c "CREATE DATABASE $DATABASE OWNER $ROLE" >/dev/null
