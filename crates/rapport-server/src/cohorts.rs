@@ -28,7 +28,7 @@ use crate::accounts::{Signed, signed_in};
 use crate::api::AttemptJson;
 use crate::card::{Card, excerpt};
 use crate::error::ErrorBody;
-use crate::extract::{Form, Json, Path, Query, attempt_id};
+use crate::extract::{Form, Json, Path, Query, TokenForm, attempt_id};
 use crate::pages::{Link, format_time, machine_time, page};
 use crate::scoring::{self, store_error};
 use crate::security::check_form_token;
@@ -184,13 +184,9 @@ fn missing(state: &AppState) -> Response {
     )
 }
 
-/// A page handler's result, with "not found" shown as a page.
+/// A page handler's result, with "not found" shown as this module's page.
 fn or_missing(state: &AppState, result: Result<Response, AppError>) -> Response {
-    match result {
-        Err(err) if err.status == StatusCode::NOT_FOUND => missing(state),
-        Err(err) => err.into_response(),
-        Ok(response) => response,
-    }
+    crate::pages::or_not_found(state, result, missing)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -551,13 +547,6 @@ async fn cohort_page(
     }
     .await;
     or_missing(&state, result)
-}
-
-/// A form that only carries the token.
-#[derive(Deserialize)]
-struct TokenForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// `POST /cohorts/{id}/invite`: a new invite link; the old one stops working.

@@ -183,3 +183,10 @@ pub(crate) fn unknown_attempt(id: &str) -> AppError {
         format!("there is no attempt {id}"),
     )
 }
+
+/// A form that carries only the page's token (a button that deletes, leaves, renews…).
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct TokenForm {
+    #[serde(default)]
+    pub(crate) csrf: String,
+}

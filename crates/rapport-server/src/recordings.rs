@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::ErrorBody;
-use crate::extract::{Form, Json, Path, attempt_id};
+use crate::extract::{Form, Json, Path, TokenForm, attempt_id};
 use crate::scoring::{self, store_error};
 use crate::security::check_form_token;
 use crate::{AppError, AppState};
@@ -191,12 +191,6 @@ async fn save_settings(
     };
     set(&state, &settings).await?;
     Ok(Redirect::to("/settings?done=saved").into_response())
-}
-
-#[derive(Deserialize)]
-struct TokenForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn delete_all(

@@ -305,3 +305,17 @@ pub(crate) fn refused(
         Err(_) => AppError::new(error.status, error.code, error.message.clone()).into_response(),
     }
 }
+
+/// A page handler's result, with "not found" shown as the page `missing` makes (its
+/// friendly 404) and any other error as itself.
+pub(crate) fn or_not_found(
+    state: &AppState,
+    result: Result<Response, AppError>,
+    missing: fn(&AppState) -> Response,
+) -> Response {
+    match result {
+        Err(err) if err.status == StatusCode::NOT_FOUND => missing(state),
+        Err(err) => err.into_response(),
+        Ok(response) => response,
+    }
+}

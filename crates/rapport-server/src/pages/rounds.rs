@@ -25,7 +25,7 @@ use serde::Deserialize;
 use super::scorecards::{final_met, too_long};
 use super::{Link, format_time, page, page_with};
 use crate::contract::ReportJson;
-use crate::extract::{Form, Path, Query};
+use crate::extract::{Form, Path, Query, TokenForm};
 use crate::scoring::{self, Question, store_error};
 use crate::security::check_form_token;
 use crate::{AppError, AppState};
@@ -83,12 +83,9 @@ fn missing(state: &AppState) -> Response {
     )
 }
 
+/// A page handler's result, with "not found" shown as this module's page.
 fn or_missing(state: &AppState, result: Result<Response, AppError>) -> Response {
-    match result {
-        Err(err) if err.status == StatusCode::NOT_FOUND => missing(state),
-        Err(err) => err.into_response(),
-        Ok(response) => response,
-    }
+    crate::pages::or_not_found(state, result, missing)
 }
 
 /// A round the user interviews on, from its id as written in the address.
@@ -1053,12 +1050,6 @@ async fn add_interviewer_form(
     }
     .await;
     or_missing(&state, result)
-}
-
-#[derive(Deserialize)]
-struct TokenForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn delete_form(

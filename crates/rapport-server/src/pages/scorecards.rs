@@ -18,7 +18,7 @@ use super::format_time;
 use super::markdown::{one_line, quote};
 use crate::card::{Card, Segment};
 use crate::contract::ReportJson;
-use crate::extract::{Form, Path, Query};
+use crate::extract::{Form, Path, Query, TokenForm};
 use crate::saved::ReportDoc;
 use crate::scoring::{self, Question, store_error};
 use crate::security::check_form_token;
@@ -688,17 +688,10 @@ async fn save(
     }
 }
 
-/// The delete form.
-#[derive(Debug, Deserialize)]
-struct DeleteForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn delete(
     State(state): State<AppState>,
     Path(segment): Path<String>,
-    Form(form): Form<DeleteForm>,
+    Form(form): Form<TokenForm>,
 ) -> Result<Response, AppError> {
     check_form_token(&state, &form.csrf)?;
     let Some(id) = parse_id(&segment) else {
