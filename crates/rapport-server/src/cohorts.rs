@@ -635,6 +635,8 @@ struct MemberPage {
 /// A member's attempts at one question.
 struct MemberGroup {
     question: String,
+    /// Score and steps over time, as on the member's own progress page.
+    chart: crate::svg::Chart,
     first: u8,
     latest: u8,
     best: u8,
@@ -663,7 +665,9 @@ async fn member_page(
         let attempts = attempts_of(&state, &member.name).await?;
         let mut groups: Vec<MemberGroup> = by_question(&attempts)
             .into_values()
-            .map(|list| MemberGroup {
+            .enumerate()
+            .map(|(n, list)| MemberGroup {
+                chart: progress_chart(&state, &list).with_id(format!("chart-{n}")),
                 question: list[0].attempt.question.clone(),
                 first: list[list.len() - 1].attempt.score,
                 latest: list[0].attempt.score,
@@ -698,6 +702,38 @@ async fn member_page(
     }
     .await;
     or_missing(&state, result)
+}
+
+/// The progress chart of one question's attempts (newest first): the guide's steps, or
+/// the latest report's for a guide no longer loaded.
+fn progress_chart(state: &AppState, attempts: &[&Attempt]) -> crate::svg::Chart {
+    let guide = scoring::guide(state, &attempts[0].attempt.guide_id).ok();
+    let steps: Vec<(String, String)> = match guide {
+        Some(g) => g
+            .steps
+            .iter()
+            .map(|s| (s.id.clone(), s.label.clone()))
+            .collect(),
+        None => scoring::report_of(attempts[0])
+            .criteria
+            .iter()
+            .map(|c| (c.id.clone(), c.label.clone()))
+            .collect(),
+    };
+    let samples: Vec<crate::svg::Sample> = attempts
+        .iter()
+        .rev()
+        .map(|a| crate::svg::Sample {
+            when: format_time(a.attempt.created_at_ms),
+            score: a.attempt.score,
+            band: a.attempt.band.clone(),
+            steps: steps
+                .iter()
+                .map(|(id, _)| a.attempt.steps.iter().find(|s| &s.id == id).map(|s| s.met))
+                .collect(),
+        })
+        .collect();
+    crate::svg::progress(&steps, &samples)
 }
 
 /// `/cohorts/{id}/members/{name}/attempts/{attempt}`: one of a member's attempts, read

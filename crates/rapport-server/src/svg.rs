@@ -18,8 +18,9 @@ const PLOT: f32 = 180.0;
 const GAP: f32 = 36.0;
 /// Height of one step row.
 const ROW: f32 = 26.0;
-/// How many characters of a step label fit left of the rows.
-const LABEL_CHARS: usize = 22;
+/// How many characters of a step label fit left of the rows (at 13 px, up to 7.5 px a
+/// character, in the 150 left of the plot less the 12 of padding).
+const LABEL_CHARS: usize = 18;
 
 /// One attempt as the chart needs it.
 #[derive(Debug, Clone)]
@@ -59,6 +60,17 @@ pub(crate) struct Chart {
     pub(crate) dates_y: String,
     /// A sentence saying what the chart shows, for screen readers.
     pub(crate) summary: String,
+    /// The prefix of its element ids, unique on its page (`chart` unless several charts
+    /// share a page: see [`Chart::with_id`]).
+    pub(crate) id: String,
+}
+
+impl Chart {
+    /// The same chart with ids of its own, for a page with several charts.
+    pub(crate) fn with_id(mut self, id: String) -> Chart {
+        self.id = id;
+        self
+    }
 }
 
 /// A horizontal guide line.
@@ -220,6 +232,7 @@ pub(crate) fn progress(steps: &[(String, String)], samples: &[Sample]) -> Chart 
         dates,
         dates_y: num(TOP + PLOT + 18.0),
         summary,
+        id: "chart".to_owned(),
     }
 }
 

@@ -179,6 +179,16 @@ async fn a_coach_sees_the_practice_of_those_who_join_and_nobody_else_does() {
         "{}",
         member_page.body
     );
+    // One progress chart per question, each with ids of its own.
+    assert_eq!(
+        member_page.body.matches("class=\"progress-chart\"").count(),
+        1
+    );
+    assert!(
+        member_page
+            .body
+            .contains("aria-labelledby=\"chart-0-title\"")
+    );
     let attempt_page = get(
         app,
         &format!("/cohorts/{id}/members/alice/attempts/{before}"),
