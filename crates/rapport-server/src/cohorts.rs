@@ -113,6 +113,25 @@ async fn own_cohort(state: &AppState, id: &str) -> Result<(Signed, Cohort), AppE
     Ok((coach, cohort))
 }
 
+/// The cohorts the user runs (none unless a coach or admin) and those they are in.
+async fn my_cohorts(state: &AppState, me: &Signed) -> Result<(Vec<Cohort>, Vec<Cohort>), AppError> {
+    let coached = if coaches(me.role) {
+        state
+            .store()
+            .coached_cohorts(&me.name)
+            .await
+            .map_err(store_error)?
+    } else {
+        Vec::new()
+    };
+    let joined = state
+        .store()
+        .joined_cohorts(&me.name)
+        .await
+        .map_err(store_error)?;
+    Ok((coached, joined))
+}
+
 /// A member of the coach's cohort.
 fn member<'c>(cohort: &'c Cohort, name: &str) -> Result<&'c Member, AppError> {
     cohort
@@ -285,18 +304,7 @@ fn question_steps(state: &AppState, members: &[(String, Vec<Attempt>)]) -> Vec<Q
         .into_iter()
         .map(|(guide_id, attempts)| {
             let guide = scoring::guide(state, &guide_id).ok();
-            let steps: Vec<(String, String)> = match guide {
-                Some(g) => g
-                    .steps
-                    .iter()
-                    .map(|s| (s.id.clone(), s.label.clone()))
-                    .collect(),
-                None => scoring::report_of(attempts[0])
-                    .criteria
-                    .iter()
-                    .map(|c| (c.id.clone(), c.label.clone()))
-                    .collect(),
-            };
+            let steps = crate::pages::history::step_labels(guide, attempts.first().copied());
             let count = |id: &str, met: bool| {
                 attempts
                     .iter()
@@ -407,20 +415,7 @@ async fn list_page(
     name: String,
 ) -> Result<Response, AppError> {
     let me = user()?;
-    let coached = if coaches(me.role) {
-        state
-            .store()
-            .coached_cohorts(&me.name)
-            .await
-            .map_err(store_error)?
-    } else {
-        Vec::new()
-    };
-    let joined = state
-        .store()
-        .joined_cohorts(&me.name)
-        .await
-        .map_err(store_error)?;
+    let (coached, joined) = my_cohorts(state, &me).await?;
     let template = CohortsPage {
         csrf: state.csrf_token(),
         coach: coaches(me.role),
@@ -707,33 +702,10 @@ async fn member_page(
 /// The progress chart of one question's attempts (newest first): the guide's steps, or
 /// the latest report's for a guide no longer loaded.
 fn progress_chart(state: &AppState, attempts: &[&Attempt]) -> crate::svg::Chart {
+    use crate::pages::history::{samples, step_labels};
     let guide = scoring::guide(state, &attempts[0].attempt.guide_id).ok();
-    let steps: Vec<(String, String)> = match guide {
-        Some(g) => g
-            .steps
-            .iter()
-            .map(|s| (s.id.clone(), s.label.clone()))
-            .collect(),
-        None => scoring::report_of(attempts[0])
-            .criteria
-            .iter()
-            .map(|c| (c.id.clone(), c.label.clone()))
-            .collect(),
-    };
-    let samples: Vec<crate::svg::Sample> = attempts
-        .iter()
-        .rev()
-        .map(|a| crate::svg::Sample {
-            when: format_time(a.attempt.created_at_ms),
-            score: a.attempt.score,
-            band: a.attempt.band.clone(),
-            steps: steps
-                .iter()
-                .map(|(id, _)| a.attempt.steps.iter().find(|s| &s.id == id).map(|s| s.met))
-                .collect(),
-        })
-        .collect();
-    crate::svg::progress(&steps, &samples)
+    let steps = step_labels(guide, attempts.first().copied());
+    crate::svg::progress(&steps, &samples(&steps, attempts.iter().copied()))
 }
 
 /// `/cohorts/{id}/members/{name}/attempts/{attempt}`: one of a member's attempts, read
@@ -1129,20 +1101,7 @@ pub(crate) async fn api_list(
     State(state): State<AppState>,
 ) -> Result<axum::Json<CohortsJson>, AppError> {
     let me = user()?;
-    let coached = if coaches(me.role) {
-        state
-            .store()
-            .coached_cohorts(&me.name)
-            .await
-            .map_err(store_error)?
-    } else {
-        Vec::new()
-    };
-    let joined = state
-        .store()
-        .joined_cohorts(&me.name)
-        .await
-        .map_err(store_error)?;
+    let (coached, joined) = my_cohorts(&state, &me).await?;
     Ok(axum::Json(CohortsJson {
         coached: coached.iter().map(|c| CohortJson::new(&state, c)).collect(),
         joined: joined.iter().map(JoinedJson::new).collect(),

@@ -148,37 +148,8 @@ async fn guide_history(
     if guide.is_none() && attempts.is_empty() {
         return Ok(super::unknown_guide_page(&state, &guide_id, "/history"));
     }
-    let steps: Vec<(String, String)> = match guide {
-        Some(g) => g
-            .steps
-            .iter()
-            .map(|s| (s.id.clone(), s.label.clone()))
-            .collect(),
-        // A guide no longer loaded: its steps as the latest attempt recorded them.
-        None => attempts
-            .first()
-            .map(|a| {
-                scoring::report_of(a)
-                    .criteria
-                    .iter()
-                    .map(|c| (c.id.clone(), c.label.clone()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-    };
-    let samples: Vec<svg::Sample> = attempts
-        .iter()
-        .rev()
-        .map(|a| svg::Sample {
-            when: format_time(a.attempt.created_at_ms),
-            score: a.attempt.score,
-            band: a.attempt.band.clone(),
-            steps: steps
-                .iter()
-                .map(|(id, _)| a.attempt.steps.iter().find(|s| &s.id == id).map(|s| s.met))
-                .collect(),
-        })
-        .collect();
+    let steps = step_labels(guide, attempts.first());
+    let samples = samples(&steps, attempts.iter());
     let question = guide.map_or_else(
         || {
             attempts
@@ -202,6 +173,50 @@ async fn guide_history(
             .collect(),
         back: "guide",
     })
+}
+
+/// A question's steps as (id, label): the guide's, or for a guide no longer loaded, as
+/// its latest attempt recorded them.
+pub(crate) fn step_labels(
+    guide: Option<&rapport_pack::Guide>,
+    latest: Option<&Attempt>,
+) -> Vec<(String, String)> {
+    match guide {
+        Some(g) => g
+            .steps
+            .iter()
+            .map(|s| (s.id.clone(), s.label.clone()))
+            .collect(),
+        None => latest
+            .map(|a| {
+                scoring::report_of(a)
+                    .criteria
+                    .iter()
+                    .map(|c| (c.id.clone(), c.label.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The progress chart's samples, oldest first, of attempts given newest first: each
+/// attempt's score and whether it took each of `steps` (or did not record it).
+pub(crate) fn samples<'a>(
+    steps: &[(String, String)],
+    newest_first: impl DoubleEndedIterator<Item = &'a Attempt>,
+) -> Vec<svg::Sample> {
+    newest_first
+        .rev()
+        .map(|a| svg::Sample {
+            when: format_time(a.attempt.created_at_ms),
+            score: a.attempt.score,
+            band: a.attempt.band.clone(),
+            steps: steps
+                .iter()
+                .map(|(id, _)| a.attempt.steps.iter().find(|s| &s.id == id).map(|s| s.met))
+                .collect(),
+        })
+        .collect()
 }
 
 /// `/history/export.json`: every attempt with its report, newest first, as a download.

@@ -13,7 +13,7 @@ pub mod mock;
 pub mod scorecards;
 
 mod ask;
-mod history;
+pub(crate) mod history;
 mod markdown;
 mod practice;
 mod questions;

@@ -259,29 +259,7 @@ fn views(state: &AppState, round: &Round, cards: &[Scorecard], user: &str) -> Ve
                         }
                     }
                     let scores: Vec<u8> = shown.iter().map(|c| counted(c)).collect();
-                    let steps = shown
-                        .first()
-                        .map(|first| {
-                            first
-                                .scorecard
-                                .steps
-                                .iter()
-                                .map(|step| StepAgreement {
-                                    label: step_label(state, first, &step.id),
-                                    met: shown
-                                        .iter()
-                                        .filter(|c| {
-                                            c.scorecard
-                                                .steps
-                                                .iter()
-                                                .any(|s| s.id == step.id && final_met(s))
-                                        })
-                                        .count(),
-                                    of: shown.len(),
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let steps = step_agreement(state, &shown);
                     CellView {
                         question: state
                             .engine()
@@ -335,14 +313,32 @@ fn views(state: &AppState, round: &Round, cards: &[Scorecard], user: &str) -> Ve
         .collect()
 }
 
-/// A step's label: from the scorecard's saved report, else the guide, else its id.
-fn step_label(state: &AppState, card: &Scorecard, step: &str) -> String {
-    let report = crate::saved::ReportDoc::parse(&card.scorecard.report_json).to_report();
-    super::scorecards::step_label(
-        step,
-        &report,
-        state.engine().guide(&card.scorecard.guide_id),
-    )
+/// How many of these scorecards of one answer take each step (in the first one's order),
+/// labelled from its saved report (parsed once), else the guide, else the step's id.
+fn step_agreement(state: &AppState, shown: &[&Scorecard]) -> Vec<StepAgreement> {
+    let Some(first) = shown.first() else {
+        return Vec::new();
+    };
+    let report = super::scorecards::saved_report(first);
+    let guide = state.engine().guide(&first.scorecard.guide_id);
+    first
+        .scorecard
+        .steps
+        .iter()
+        .map(|step| StepAgreement {
+            label: super::scorecards::step_label(&step.id, &report, guide),
+            met: shown
+                .iter()
+                .filter(|c| {
+                    c.scorecard
+                        .steps
+                        .iter()
+                        .any(|s| s.id == step.id && final_met(s))
+                })
+                .count(),
+            of: shown.len(),
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -771,6 +767,34 @@ struct ScorePage {
     error: Option<String>,
 }
 
+impl ScorePage {
+    /// The form for one cell of the round, with what was typed and why it was refused.
+    fn new(
+        state: &AppState,
+        round: &Round,
+        (candidate_index, candidate): (usize, &str),
+        (question_index, guide): (usize, &str),
+        (interview_date, answer): (String, String),
+        error: Option<String>,
+    ) -> ScorePage {
+        ScorePage {
+            csrf: state.csrf_token(),
+            id: round.id,
+            round: round.round.name.clone(),
+            candidate: candidate.to_owned(),
+            candidate_index,
+            question: state
+                .engine()
+                .guide(guide)
+                .map_or_else(|| guide.to_owned(), |g| g.question.clone()),
+            question_index,
+            interview_date,
+            answer,
+            error,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct CellQuery {
     #[serde(default)]
@@ -831,21 +855,14 @@ async fn score_page(
         if let Some(card) = own_card(&mine, round.id, candidate, guide) {
             return Ok(Redirect::to(&format!("/scorecards/{}", card.id)).into_response());
         }
-        page(&ScorePage {
-            csrf: state.csrf_token(),
-            id: round.id,
-            round: round.round.name.clone(),
-            candidate: candidate.to_owned(),
-            candidate_index: ci,
-            question: state
-                .engine()
-                .guide(guide)
-                .map_or_else(|| guide.to_owned(), |g| g.question.clone()),
-            question_index: qi,
-            interview_date: today(&state),
-            answer: String::new(),
-            error: None,
-        })
+        page(&ScorePage::new(
+            &state,
+            &round,
+            (ci, candidate),
+            (qi, guide),
+            (today(&state), String::new()),
+            None,
+        ))
     }
     .await;
     or_missing(&state, result)
@@ -906,21 +923,14 @@ async fn score_form(
         let again = |message: String| {
             page_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &ScorePage {
-                    csrf: state.csrf_token(),
-                    id: round.id,
-                    round: round.round.name.clone(),
-                    candidate: candidate.to_owned(),
-                    candidate_index: ci,
-                    question: state
-                        .engine()
-                        .guide(guide_id)
-                        .map_or_else(|| guide_id.to_owned(), |g| g.question.clone()),
-                    question_index: qi,
-                    interview_date: form.interview_date.clone(),
-                    answer: form.answer.clone(),
-                    error: Some(message),
-                },
+                &ScorePage::new(
+                    &state,
+                    &round,
+                    (ci, candidate),
+                    (qi, guide_id),
+                    (form.interview_date.clone(), form.answer.clone()),
+                    Some(message),
+                ),
             )
         };
         let date = match check_date(&form.interview_date) {

@@ -328,7 +328,7 @@ struct StepView {
 const QUOTE_CHARS: usize = 160;
 
 /// The engine's report saved with a scorecard.
-fn saved_report(card: &Scorecard) -> Report {
+pub(super) fn saved_report(card: &Scorecard) -> Report {
     ReportDoc::parse(&card.scorecard.report_json).to_report()
 }
 

@@ -7,11 +7,11 @@
 //! the test, so a new route must say which records it names.
 
 use axum::http::Method;
-use rapport_server::{AccountsConfig, hash_password};
-use rapport_store::{Role, User};
+use rapport_server::AccountsConfig;
+use rapport_store::Role;
 
-use crate::accounts::{get, login, page_token, post_form, send, session_cookie};
-use crate::support::{NOW_MS, Reply, TestApp};
+use crate::accounts::{get, page_token, post_form, send, signed_in};
+use crate::support::{Reply, TestApp};
 
 const PASSWORD: &str = "hazel lantern meadow";
 
@@ -157,22 +157,6 @@ impl Records {
     }
 }
 
-async fn add_user(app: &TestApp, name: &str, role: Role) -> String {
-    let added = app
-        .state()
-        .store()
-        .add_user(User {
-            name: name.to_owned(),
-            role,
-            password_hash: hash_password(PASSWORD).expect("hash"),
-            created_at_ms: NOW_MS,
-        })
-        .await
-        .expect("the store answers");
-    assert!(added);
-    session_cookie(&login(app, name, PASSWORD).await)
-}
-
 /// A form post with the user's token and typical fields of the app's forms.
 async fn post_any_form(app: &TestApp, path: &str, cookie: &str, token: &str) -> Reply {
     post_form(
@@ -199,9 +183,9 @@ async fn every_route_hides_what_belongs_to_someone_else_from_every_role() {
     let app = TestApp::with_accounts(Some(AccountsConfig::default())).await;
     // The owners: Alice (a candidate, in Coral's cohort), Coral (a coach), Irene (an
     // interviewer).
-    let alice = add_user(&app, "alice", Role::Candidate).await;
-    let coral = add_user(&app, "coral", Role::Coach).await;
-    let irene = add_user(&app, "irene", Role::Interviewer).await;
+    let alice = signed_in(&app, "alice", Role::Candidate, PASSWORD).await;
+    let coral = signed_in(&app, "coral", Role::Coach, PASSWORD).await;
+    let irene = signed_in(&app, "irene", Role::Interviewer, PASSWORD).await;
 
     let saved = crate::accounts::post_json(
         &app,
@@ -317,10 +301,16 @@ async fn every_route_hides_what_belongs_to_someone_else_from_every_role() {
     // Everyone else, in every role: Bob (candidate), Carl (another coach), Ivan (another
     // interviewer), Ada (an admin).
     let visitors = [
-        ("bob", add_user(&app, "bob", Role::Candidate).await),
-        ("carl", add_user(&app, "carl", Role::Coach).await),
-        ("ivan", add_user(&app, "ivan", Role::Interviewer).await),
-        ("ada", add_user(&app, "ada", Role::Admin).await),
+        (
+            "bob",
+            signed_in(&app, "bob", Role::Candidate, PASSWORD).await,
+        ),
+        ("carl", signed_in(&app, "carl", Role::Coach, PASSWORD).await),
+        (
+            "ivan",
+            signed_in(&app, "ivan", Role::Interviewer, PASSWORD).await,
+        ),
+        ("ada", signed_in(&app, "ada", Role::Admin, PASSWORD).await),
     ];
     let paths = rapport_server::routes::paths();
     let unruled: Vec<&str> = paths

@@ -16,20 +16,31 @@ pub(super) const BOB_PASSWORD: &str = "staple tuna orange";
 pub(super) async fn team(accounts: AccountsConfig) -> TestApp {
     let app = TestApp::with_accounts(Some(accounts)).await;
     for (name, password) in [("alice", ALICE_PASSWORD), ("bob", BOB_PASSWORD)] {
-        let added = app
-            .state()
-            .store()
-            .add_user(User {
-                name: name.to_owned(),
-                role: Role::Candidate,
-                password_hash: hash_password(password).expect("hash"),
-                created_at_ms: NOW_MS,
-            })
-            .await
-            .expect("the store answers");
-        assert!(added);
+        add_user(&app, name, Role::Candidate, password).await;
     }
     app
+}
+
+/// Adds a user with this role and password to the app's store.
+pub(super) async fn add_user(app: &TestApp, name: &str, role: Role, password: &str) {
+    let added = app
+        .state()
+        .store()
+        .add_user(User {
+            name: name.to_owned(),
+            role,
+            password_hash: hash_password(password).expect("hash"),
+            created_at_ms: NOW_MS,
+        })
+        .await
+        .expect("the store answers");
+    assert!(added, "{name} is new");
+}
+
+/// Adds a user and logs them in: their session cookie.
+pub(super) async fn signed_in(app: &TestApp, name: &str, role: Role, password: &str) -> String {
+    add_user(app, name, role, password).await;
+    session_cookie(&login(app, name, password).await)
 }
 
 /// `POST /api/login`.

@@ -4,14 +4,14 @@
 //! Whatever belongs to someone else answers 404, and without accounts there are none.
 
 use axum::http::Method;
-use rapport_server::{AccountsConfig, hash_password};
-use rapport_store::{Role, User};
+use rapport_server::AccountsConfig;
+use rapport_store::Role;
 
 use crate::accounts::{
-    ALICE_PASSWORD, ANSWER, BOB_PASSWORD, get, login, page_token, post_form, post_json, send,
-    session_cookie, team,
+    ALICE_PASSWORD, ANSWER, BOB_PASSWORD, add_user, get, login, page_token, post_form, post_json,
+    send, session_cookie, team,
 };
-use crate::support::{NOW_MS, TestApp};
+use crate::support::TestApp;
 
 const COACH_PASSWORD: &str = "plum kettle harbour";
 
@@ -33,18 +33,7 @@ async fn team_with_coaches() -> Team {
         ("dave", Role::Coach),
         ("ivan", Role::Interviewer),
     ] {
-        let added = app
-            .state()
-            .store()
-            .add_user(User {
-                name: name.to_owned(),
-                role,
-                password_hash: hash_password(COACH_PASSWORD).expect("hash"),
-                created_at_ms: NOW_MS,
-            })
-            .await
-            .expect("the store answers");
-        assert!(added);
+        add_user(&app, name, role, COACH_PASSWORD).await;
     }
     let cookie = |reply| session_cookie(&reply);
     Team {

@@ -4,11 +4,11 @@
 //! summary and the CSV aggregate per candidate and flag disagreements; a pasted answer
 //! is corrected with the edit kept; a scorecard made on its own is a one-question round.
 
-use rapport_server::{AccountsConfig, hash_password};
-use rapport_store::{Role, User};
+use rapport_server::AccountsConfig;
+use rapport_store::Role;
 
-use crate::accounts::{get, login, page_token, post_form, session_cookie};
-use crate::support::{NOW_MS, Reply, TestApp};
+use crate::accounts::{get, page_token, post_form, signed_in};
+use crate::support::{Reply, TestApp};
 
 const PASSWORD: &str = "maple orbit candle";
 
@@ -17,22 +17,6 @@ const STRONG: &str = "Last spring a caller was furious that his broadband had be
     next morning. I rang him after the visit: the line was working and he thanked me.";
 
 const THIN: &str = "I would stay calm and help the caller.";
-
-async fn user(app: &TestApp, name: &str, role: Role) -> String {
-    let added = app
-        .state()
-        .store()
-        .add_user(User {
-            name: name.to_owned(),
-            role,
-            password_hash: hash_password(PASSWORD).expect("hash"),
-            created_at_ms: NOW_MS,
-        })
-        .await
-        .expect("the store answers");
-    assert!(added);
-    session_cookie(&login(app, name, PASSWORD).await)
-}
 
 /// Posts a form of the page at `page_path` to `action`, with the page's token.
 async fn submit(
@@ -78,10 +62,10 @@ async fn score(
 #[tokio::test]
 async fn interviewers_score_a_round_independently_and_see_where_they_disagree() {
     let app = TestApp::with_accounts(Some(AccountsConfig::default())).await;
-    let irene = user(&app, "irene", Role::Interviewer).await;
-    let ivan = user(&app, "ivan", Role::Interviewer).await;
-    let ada = user(&app, "ada", Role::Admin).await;
-    let bob = user(&app, "bob", Role::Candidate).await;
+    let irene = signed_in(&app, "irene", Role::Interviewer, PASSWORD).await;
+    let ivan = signed_in(&app, "ivan", Role::Interviewer, PASSWORD).await;
+    let ada = signed_in(&app, "ada", Role::Admin, PASSWORD).await;
+    let bob = signed_in(&app, "bob", Role::Candidate, PASSWORD).await;
 
     // Candidates do not make rounds; interviewers must be interviewers.
     assert_eq!(get(&app, "/rounds/new", &bob).await.status, 403);

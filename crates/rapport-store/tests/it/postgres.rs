@@ -12,12 +12,12 @@ use crate::story::story;
 const DEFAULT_URL: &str = "postgres://rapport:rapport@127.0.0.1:5432/rapport_test";
 
 /// The server's URL, from `RAPPORT_TEST_POSTGRES` or the default.
-pub(crate) fn server_url() -> String {
+fn server_url() -> String {
     std::env::var("RAPPORT_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_URL.to_owned())
 }
 
 /// `url` naming another database on the same server.
-pub(crate) fn with_database(url: &str, database: &str) -> String {
+fn with_database(url: &str, database: &str) -> String {
     let (base, query) = url.split_at(url.find('?').unwrap_or(url.len()));
     let authority_start = base
         .rfind('@')
@@ -29,7 +29,7 @@ pub(crate) fn with_database(url: &str, database: &str) -> String {
     format!("{base}/{database}{query}")
 }
 
-pub(crate) async fn admin(url: &str) -> PgConnection {
+async fn admin(url: &str) -> PgConnection {
     PgConnection::connect(url).await.unwrap_or_else(|error| {
         panic!(
             "cannot reach the test PostgreSQL at {} ({error}): run scripts/postgres.sh \
@@ -40,40 +40,47 @@ pub(crate) async fn admin(url: &str) -> PgConnection {
     })
 }
 
-#[tokio::test]
-async fn postgres_story() {
+/// Runs `body` with the URL of a database of its own on the test server, made for it
+/// and dropped afterwards, also when `body` fails (it runs in a task, so that a failing
+/// assertion still lets the database be dropped).
+pub(crate) async fn in_new_database<F, Fut>(prefix: &str, body: F)
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let url = server_url();
     let mut admin = admin(&url).await;
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .expect("clock after 1970")
         .as_nanos();
-    let database = format!("rapport_story_{}_{nanos}", std::process::id());
+    let database = format!("{prefix}_{}_{nanos}", std::process::id());
     sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE {database}")))
         .execute(&mut admin)
         .await
-        .expect("create the story's database");
-
-    // The story runs in a task so that a failing assertion still drops the database.
-    let story_url = with_database(&url, &database);
-    let outcome = tokio::spawn(async move {
-        let store = open(&story_url).await.expect("open");
-        assert_eq!(store.backend(), "postgres");
-        story(store.as_ref()).await;
-        // Opening again finds the migrations done.
-        open(&story_url).await.expect("reopen");
-    })
-    .await;
-
+        .expect("create the test database");
+    let outcome = tokio::spawn(body(with_database(&url, &database))).await;
     sqlx::raw_sql(AssertSqlSafe(format!(
         "DROP DATABASE {database} WITH (FORCE)"
     )))
     .execute(&mut admin)
     .await
-    .expect("drop the story's database");
+    .expect("drop the test database");
     if let Err(error) = outcome {
         std::panic::resume_unwind(error.into_panic());
     }
+}
+
+#[tokio::test]
+async fn postgres_story() {
+    in_new_database("rapport_story", |url| async move {
+        let store = open(&url).await.expect("open");
+        assert_eq!(store.backend(), "postgres");
+        story(store.as_ref()).await;
+        // Opening again finds the migrations done.
+        open(&url).await.expect("reopen");
+    })
+    .await;
 }
 
 #[tokio::test]

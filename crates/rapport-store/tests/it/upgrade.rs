@@ -3,13 +3,12 @@
 //! new rounds are numbered after those. On SQLite and on PostgreSQL.
 
 use std::borrow::Cow;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use rapport_store::{NewRound, Store, open};
+use sqlx::Executor;
 use sqlx::migrate::Migrator;
-use sqlx::{AssertSqlSafe, Executor};
 
-use crate::postgres::{admin, server_url, with_database};
+use crate::postgres::in_new_database;
 
 /// The migrations before rounds.
 fn before_rounds(mut migrator: Migrator) -> Migrator {
@@ -107,19 +106,7 @@ async fn sqlite_scorecards_made_before_rounds_become_one_question_rounds() {
 
 #[tokio::test]
 async fn postgres_scorecards_made_before_rounds_become_one_question_rounds() {
-    let url = server_url();
-    let mut admin = admin(&url).await;
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_nanos();
-    let database = format!("rapport_upgrade_{}_{nanos}", std::process::id());
-    sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE {database}")))
-        .execute(&mut admin)
-        .await
-        .expect("create the database");
-    let db_url = with_database(&url, &database);
-    let outcome = tokio::spawn(async move {
+    in_new_database("rapport_upgrade", |db_url| async move {
         let pool = sqlx::PgPool::connect(&db_url).await.expect("the database");
         before_rounds(sqlx::migrate!("migrations/postgres"))
             .run(&pool)
@@ -131,13 +118,4 @@ async fn postgres_scorecards_made_before_rounds_become_one_question_rounds() {
         check(store.as_ref()).await;
     })
     .await;
-    sqlx::raw_sql(AssertSqlSafe(format!(
-        "DROP DATABASE {database} WITH (FORCE)"
-    )))
-    .execute(&mut admin)
-    .await
-    .expect("drop the database");
-    if let Err(error) = outcome {
-        std::panic::resume_unwind(error.into_panic());
-    }
 }
